@@ -1,0 +1,97 @@
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using RxStreams.Serialization;
+
+namespace RxStreams.Channels;
+
+internal sealed class DurableChannel<T> : IStreamChannel<T>
+{
+    private readonly StreamHub _hub;
+    private readonly IStreamSerializer<T> _serializer;
+    private readonly DurableFeed<T> _feed;
+    private readonly int? _maxLength;
+
+    public DurableChannel(StreamHub hub, string name, IStreamSerializer<T> serializer, StreamChannelOptions? options)
+    {
+        _hub = hub;
+        Name = name;
+        _serializer = serializer;
+        _maxLength = options?.MaxLength;
+        _feed = new DurableFeed<T>(hub, name, serializer);
+    }
+
+    public string Name { get; }
+
+    public ValueTask<StreamOffset> PublishAsync(T value, CancellationToken cancellationToken = default)
+    {
+        var payload = StreamSerializer.SerializeToArray(_serializer, value);
+        return _hub.Backplane.AppendAsync(Name, payload, _maxLength, cancellationToken);
+    }
+
+    public void OnNext(T value) => _hub.ObservePublish(Name, PublishAsync(value));
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
+    {
+    }
+
+    public IDisposable Subscribe(IObserver<StreamItem<T>> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _ = _feed.Attach(observer);
+        return Disposable.Create((_feed, observer), static s => s._feed.Detach(s.observer));
+    }
+
+    public IObservable<StreamItem<T>> From(StreamOffset offset) => Observable.Create<StreamItem<T>>(observer =>
+    {
+        var catchUp = new CatchUp<T>(_hub, _feed, Name, _serializer, offset, observer);
+        catchUp.Start();
+        return catchUp;
+    });
+
+    public IObservable<StreamItem<T>> Connect(IObservable<T> input, StreamOffset? from = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var output = from is { } offset ? From(offset) : this;
+        // Publishes are issued in input order (the backplane keeps that order); only failures come out of here.
+        var publishing = Observable.Create<StreamItem<T>>(observer => input.Subscribe(
+            value =>
+            {
+                ValueTask<StreamOffset> publish;
+                try
+                {
+                    publish = PublishAsync(value);
+                }
+                catch (Exception e)
+                {
+                    observer.OnError(e);
+                    return;
+                }
+                if (!publish.IsCompletedSuccessfully)
+                {
+                    _ = ReportFailure(publish, observer);
+                }
+            },
+            observer.OnError,
+            static () => { }));
+        return output.Merge(publishing);
+    }
+
+    private static async Task ReportFailure(ValueTask<StreamOffset> publish, IObserver<StreamItem<T>> observer)
+    {
+        try
+        {
+            await publish.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            observer.OnError(e);
+        }
+    }
+
+    public ValueTask<StreamChannelInfo> GetInfoAsync(CancellationToken cancellationToken = default)
+        => _hub.Backplane.GetInfoAsync(Name, cancellationToken);
+}

@@ -1,0 +1,19 @@
+using System.Reactive.Concurrency;
+
+namespace RxStreams.Channels;
+
+/// <summary>Options of the <see cref="StreamHub"/>.</summary>
+public sealed class StreamHubOptions
+{
+    /// <summary>How many history items a catching-up subscriber reads per round trip. Default 256.</summary>
+    public int HistoryPageSize { get; set; } = 256;
+
+    /// <summary>The first delay before retrying a history read when the backplane is unavailable. Default 100 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest delay between retries (the delay doubles up to it). Default 5 seconds.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The scheduler for retry delays. Default <see cref="DefaultScheduler.Instance"/>.</summary>
+    public IScheduler Scheduler { get; set; } = DefaultScheduler.Instance;
+}

@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using RxStreams.Serialization;
+
+namespace RxStreams.Routing;
+
+/// <summary>
+/// What a client writes on a duplex stream, as the host receives it: raw payloads, deserialized for the handler's
+/// input observable at the moment they arrive. Payloads received before the handler subscribes its input are kept
+/// (up to <see cref="MaxBuffered"/>) and replayed to the first subscriber.
+/// </summary>
+/// <remarks>
+/// Hosts call <see cref="OnPayload"/>, <see cref="OnCompleted"/> and <see cref="OnError"/> one at a time. A payload
+/// that is not valid JSON for the input type makes <see cref="OnPayload"/> throw a
+/// <see cref="StreamSerializationException"/>: the host then ends the stream with <c>invalid_payload</c>.
+/// </remarks>
+public sealed class StreamInput
+{
+    /// <summary>The most payloads kept for a handler that has not subscribed its input yet.</summary>
+    public const int MaxBuffered = 64;
+
+    private readonly object _gate = new();
+    private ImmutableArray<IPayloadObserver> _observers = [];
+    private List<byte[]>? _early = [];
+    private Exception? _error;
+    private bool _completed;
+
+    /// <summary>Delivers one payload. The bytes are only read during the call.</summary>
+    /// <exception cref="StreamSerializationException">The payload is not valid for the input type.</exception>
+    /// <exception cref="StreamException">More than <see cref="MaxBuffered"/> payloads arrived before the handler read its input.</exception>
+    public void OnPayload(in ReadOnlySequence<byte> payload)
+    {
+        ImmutableArray<IPayloadObserver> observers;
+        lock (_gate)
+        {
+            if (_early is not null)
+            {
+                if (_early.Count >= MaxBuffered)
+                {
+                    throw new StreamException(StreamErrorCodes.RateLimited, $"The handler has not read its input and {MaxBuffered} messages are waiting.");
+                }
+                _early.Add(payload.ToArray());
+                return;
+            }
+            observers = _observers;
+        }
+        foreach (var observer in observers)
+        {
+            observer.OnPayload(payload);
+        }
+    }
+
+    /// <summary>The client completed its side of the stream.</summary>
+    public void OnCompleted()
+    {
+        ImmutableArray<IPayloadObserver> observers;
+        lock (_gate)
+        {
+            _completed = true;
+            observers = _early is null ? _observers : [];
+        }
+        foreach (var observer in observers)
+        {
+            observer.OnEnd(null);
+        }
+    }
+
+    /// <summary>The client's side failed (for example it sent an invalid payload).</summary>
+    public void OnError(Exception error)
+    {
+        ImmutableArray<IPayloadObserver> observers;
+        lock (_gate)
+        {
+            _error = error;
+            observers = _early is null ? _observers : [];
+        }
+        foreach (var observer in observers)
+        {
+            observer.OnEnd(error);
+        }
+    }
+
+    /// <summary>The input as values of <typeparamref name="T"/>.</summary>
+    public IObservable<T> As<T>(IStreamSerializer<T> serializer)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        return Observable.Create<T>(observer =>
+        {
+            var adapter = new Adapter<T>(serializer, observer);
+            List<byte[]>? early;
+            lock (_gate)
+            {
+                early = _early;
+                _early = null;
+                _observers = _observers.Add(adapter);
+            }
+            if (early is not null)
+            {
+                // Replay what arrived before the handler subscribed. Payloads arriving meanwhile wait on the
+                // host's read loop, which is the thread calling this (handlers subscribe during OPEN).
+                foreach (var bytes in early)
+                {
+                    adapter.OnPayload(new ReadOnlySequence<byte>(bytes));
+                }
+                if (_error is not null || _completed)
+                {
+                    adapter.OnEnd(_error);
+                }
+            }
+            return Disposable.Create(() =>
+            {
+                lock (_gate)
+                {
+                    _observers = _observers.Remove(adapter);
+                }
+            });
+        });
+    }
+
+    private interface IPayloadObserver
+    {
+        void OnPayload(in ReadOnlySequence<byte> payload);
+
+        void OnEnd(Exception? error);
+    }
+
+    private sealed class Adapter<T>(IStreamSerializer<T> serializer, IObserver<T> observer) : IPayloadObserver
+    {
+        public void OnPayload(in ReadOnlySequence<byte> payload)
+            => observer.OnNext(payload.IsSingleSegment
+                ? StreamSerializer.Deserialize(serializer, payload.FirstSpan)
+                : StreamSerializer.Deserialize(serializer, payload));
+
+        public void OnEnd(Exception? error)
+        {
+            if (error is null)
+            {
+                observer.OnCompleted();
+            }
+            else
+            {
+                observer.OnError(error);
+            }
+        }
+    }
+}

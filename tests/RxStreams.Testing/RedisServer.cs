@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace RxStreams.Testing;
+
+/// <summary>
+/// A real redis-server on a free loopback port, started for a test run and stopped with it. No persistence unless
+/// asked for (AOF for durability tests, in a private directory). Can be stopped and restarted on the same port.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly bool _appendOnly;
+    private readonly string _directory;
+    private Process? _process;
+
+    private RedisServer(int port, bool appendOnly)
+    {
+        Port = port;
+        _appendOnly = appendOnly;
+        _directory = Path.Combine(Path.GetTempPath(), "rxstreams-redis-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(_directory);
+    }
+
+    /// <summary>The port it listens on (127.0.0.1).</summary>
+    public int Port { get; }
+
+    /// <summary>A StackExchange.Redis connection string for it.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectRetry=3,connectTimeout=5000,syncTimeout=5000";
+
+    /// <summary>Starts a server on a free port.</summary>
+    /// <param name="appendOnly">Persist with AOF (fsync always) so a restart keeps every acknowledged write.</param>
+    public static async Task<RedisServer> StartAsync(bool appendOnly = false)
+    {
+        var server = new RedisServer(FreePort(), appendOnly);
+        await server.StartProcessAsync().ConfigureAwait(false);
+        return server;
+    }
+
+    /// <summary>Kills the server (as a crash would) and waits for it to exit.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync().ConfigureAwait(false);
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the server again on the same port (with the same data directory).</summary>
+    public Task RestartAsync() => StartProcessAsync();
+
+    private async Task StartProcessAsync()
+    {
+        var executable = FindRedisServer();
+        var args = new List<string>
+        {
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--save", "",
+            "--dir", _directory,
+            "--protected-mode", "no",
+            "--daemonize", "no",
+            "--loglevel", "warning",
+        };
+        if (_appendOnly)
+        {
+            args.AddRange(["--appendonly", "yes", "--appendfsync", "always"]);
+        }
+        else
+        {
+            args.AddRange(["--appendonly", "no"]);
+        }
+        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Wait.UntilAsync(() => CanConnect(Port) || _process.HasExited, $"redis-server accepts connections on port {Port}").ConfigureAwait(false);
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode} at start.");
+        }
+    }
+
+    private static string FindRedisServer()
+    {
+        foreach (var candidate in new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new InvalidOperationException("redis-server is not installed. Run ./test.sh (which installs it) or: apt-get install -y redis-server");
+    }
+
+    private static bool CanConnect(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A free TCP port on the loopback interface.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
