@@ -70,6 +70,15 @@ public static class StreamErrorCodes
     /// <summary>The stream was cancelled by its consumer.</summary>
     public const string Cancelled = "cancelled";
 
+    /// <summary>
+    /// Client side only: the connection dropped while a request was in flight, so whether the server handled it is
+    /// unknown. The client reconnects by itself; retry the request if it is safe to.
+    /// </summary>
+    public const string ConnectionLost = "connection_lost";
+
+    /// <summary>Client side only: too many messages are waiting for the connection to come back.</summary>
+    public const string BufferFull = "buffer_full";
+
     /// <summary>A work queue holds as many items as it may; nothing was added.</summary>
     public const string QueueFull = "queue_full";
 

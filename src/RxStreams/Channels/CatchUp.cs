@@ -19,6 +19,7 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
     private readonly IStreamSerializer<T> _serializer;
     private readonly IObserver<StreamItem<T>> _downstream;
     private readonly CancellationTokenSource _cancellation = new();
+    private readonly StreamDemand? _demand = StreamDemand.Current;
     private readonly object _gate = new();
     private Queue<StreamItem<T>>? _buffer = new();
     private Exception? _feedError;
@@ -55,6 +56,10 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
                 }
                 foreach (var entry in page.Entries)
                 {
+                    if (_demand is { HasDemand: false } demand)
+                    {
+                        await demand.WaitAsync(token).ConfigureAwait(false);
+                    }
                     if (entry.Offset > _cursor && !Emit(Decode(entry)))
                     {
                         return;

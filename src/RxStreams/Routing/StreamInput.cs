@@ -25,7 +25,8 @@ public sealed class StreamInput
     private ImmutableArray<IPayloadObserver> _observers = [];
     private List<byte[]>? _early = [];
     private Exception? _error;
-    private bool _completed;
+    private bool _ended;
+    private bool _replaying;
 
     /// <summary>Delivers one payload. The bytes are only read during the call.</summary>
     /// <exception cref="StreamSerializationException">The payload is not valid for the input type.</exception>
@@ -35,8 +36,13 @@ public sealed class StreamInput
         ImmutableArray<IPayloadObserver> observers;
         lock (_gate)
         {
+            if (_ended)
+            {
+                throw new StreamException(StreamErrorCodes.InvalidPayload, "The client already completed its input on this stream.");
+            }
             if (_early is not null)
             {
+                // Not subscribed yet, or the first subscriber is still replaying: keep it, in order.
                 if (_early.Count >= MaxBuffered)
                 {
                     throw new StreamException(StreamErrorCodes.RateLimited, $"The handler has not read its input and {MaxBuffered} messages are waiting.");
@@ -53,28 +59,27 @@ public sealed class StreamInput
     }
 
     /// <summary>The client completed its side of the stream.</summary>
-    public void OnCompleted()
-    {
-        ImmutableArray<IPayloadObserver> observers;
-        lock (_gate)
-        {
-            _completed = true;
-            observers = _early is null ? _observers : [];
-        }
-        foreach (var observer in observers)
-        {
-            observer.OnEnd(null);
-        }
-    }
+    public void OnCompleted() => End(null);
 
     /// <summary>The client's side failed (for example it sent an invalid payload).</summary>
-    public void OnError(Exception error)
+    public void OnError(Exception error) => End(error ?? throw new ArgumentNullException(nameof(error)));
+
+    private void End(Exception? error)
     {
         ImmutableArray<IPayloadObserver> observers;
         lock (_gate)
         {
+            if (_ended)
+            {
+                return;
+            }
+            _ended = true;
             _error = error;
-            observers = _early is null ? _observers : [];
+            if (_early is not null)
+            {
+                return; // delivered after the replay
+            }
+            observers = _observers;
         }
         foreach (var observer in observers)
         {
@@ -89,25 +94,16 @@ public sealed class StreamInput
         return Observable.Create<T>(observer =>
         {
             var adapter = new Adapter<T>(serializer, observer);
-            List<byte[]>? early;
+            bool replay;
             lock (_gate)
             {
-                early = _early;
-                _early = null;
                 _observers = _observers.Add(adapter);
+                replay = _early is not null && !_replaying;
+                _replaying |= replay;
             }
-            if (early is not null)
+            if (replay)
             {
-                // Replay what arrived before the handler subscribed. Payloads arriving meanwhile wait on the
-                // host's read loop, which is the thread calling this (handlers subscribe during OPEN).
-                foreach (var bytes in early)
-                {
-                    adapter.OnPayload(new ReadOnlySequence<byte>(bytes));
-                }
-                if (_error is not null || _completed)
-                {
-                    adapter.OnEnd(_error);
-                }
+                Replay();
             }
             return Disposable.Create(() =>
             {
@@ -117,6 +113,50 @@ public sealed class StreamInput
                 }
             });
         });
+    }
+
+    /// <summary>Delivers what arrived before the first subscription, then lets payloads through directly.</summary>
+    private void Replay()
+    {
+        while (true)
+        {
+            List<byte[]> batch;
+            ImmutableArray<IPayloadObserver> observers;
+            lock (_gate)
+            {
+                observers = _observers;
+                if (_early!.Count == 0)
+                {
+                    _early = null;
+                    _replaying = false;
+                    if (!_ended)
+                    {
+                        return;
+                    }
+                }
+                batch = _early ?? [];
+                if (_early is not null)
+                {
+                    _early = [];
+                }
+            }
+            foreach (var bytes in batch)
+            {
+                foreach (var observer in observers)
+                {
+                    observer.OnPayload(new ReadOnlySequence<byte>(bytes));
+                }
+            }
+            if (batch.Count == 0)
+            {
+                // Ended while not subscribed or during the replay: deliver the end last.
+                foreach (var observer in observers)
+                {
+                    observer.OnEnd(_error);
+                }
+                return;
+            }
+        }
     }
 
     private interface IPayloadObserver

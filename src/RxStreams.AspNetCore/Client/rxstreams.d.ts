@@ -1,0 +1,1 @@
+// Type declarations of the browser client.

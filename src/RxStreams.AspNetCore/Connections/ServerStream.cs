@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using RxStreams.Channels;
+using RxStreams.Diagnostics;
+using RxStreams.Protocol;
+using RxStreams.Routing;
+using RxStreams.Serialization;
+
+namespace RxStreams.AspNetCore.Connections;
+
+/// <summary>
+/// One open stream of a connection, as the server sees it: the handler's result is delivered here (it is the
+/// <see cref="IStreamResultSink"/>), credits decide what goes out now and what waits, and whatever ends the stream
+/// (completion, error, CANCEL, the connection closing) releases the handler, its scope and its subscription once.
+/// </summary>
+internal sealed class ServerStream : IStreamResultSink
+{
+    private readonly object _gate = new();
+    private readonly StreamConnection _connection;
+    private readonly CancellationTokenSource _aborted = new();
+    private readonly Demand _demand;
+    private Queue<Held>? _held;
+    private long _heldBytes;
+    private uint _credits;
+    private readonly bool _unbounded;
+    private bool _terminated;
+    private bool _finished;
+    private IDisposable? _subscription;
+    private TaskCompletionSource? _creditWaiter;
+
+    public ServerStream(StreamConnection connection, uint id, string route, StreamEndpoint endpoint, uint credits)
+    {
+        _connection = connection;
+        Id = id;
+        Route = route;
+        Endpoint = endpoint;
+        _unbounded = credits == ProtocolConstants.UnboundedCredits || endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
+        _credits = credits;
+        _demand = new Demand(this);
+        Activity = RxStreamsMetrics.ActivitySource.StartActivity(
+            endpoint.Interaction == StreamInteraction.RequestResponse ? "rxstreams.invoke" : "rxstreams.stream", ActivityKind.Server);
+        Activity?.SetTag("rxstreams.route", route);
+        Activity?.SetTag("rxstreams.template", endpoint.Template);
+        Activity?.SetTag("rxstreams.handler", endpoint.DisplayName);
+        Activity?.SetTag("rxstreams.stream_id", id);
+        RxStreamsMetrics.OpenStreams.Add(1);
+    }
+
+    public uint Id { get; }
+
+    public string Route { get; }
+
+    public StreamEndpoint Endpoint { get; }
+
+    public StreamInput Input { get; } = new();
+
+    public Activity? Activity { get; }
+
+    public CancellationToken Aborted => _aborted.Token;
+
+    /// <summary>The last offset delivered on a resumable stream (for the session record).</summary>
+    public StreamOffset? LastOffset { get; private set; }
+
+    /// <summary>A scope, handler or anything else to release when the stream ends.</summary>
+    public IAsyncDisposable? Resources { get; set; }
+
+    public long HeldBytes => Volatile.Read(ref _heldBytes);
+
+    /// <summary>Subscribes the handler's result, with this stream's demand visible to history replay.</summary>
+    public void Start(StreamHandlerResult result)
+    {
+        IDisposable subscription;
+        using (StreamDemand.Enter(_demand))
+        {
+            subscription = result.Subscribe(this);
+        }
+        bool disposeNow;
+        lock (_gate)
+        {
+            disposeNow = _finished;
+            _subscription = disposeNow ? null : subscription;
+        }
+        if (disposeNow)
+        {
+            subscription.Dispose();
+        }
+    }
+
+    // ---- IStreamResultSink: the handler's items ----
+
+    public void OnNextShared(ReadOnlyMemory<byte> payload, StreamOffset? offset) => Deliver(payload, default, offset, shared: true);
+
+    public void OnNext(ReadOnlySpan<byte> payload, StreamOffset? offset) => Deliver(default, payload, offset, shared: false);
+
+    private void Deliver(ReadOnlyMemory<byte> sharedPayload, ReadOnlySpan<byte> transientPayload, StreamOffset? offset, bool shared)
+    {
+        var length = shared ? sharedPayload.Length : transientPayload.Length;
+        var outcome = Outcome.Sent;
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                return;
+            }
+            if (FrameWriter.GetNextFrameLength(Id, offset, length) > _connection.MaxFrameSize)
+            {
+                TerminateLocked(StreamErrorCodes.HandlerError, $"The handler produced an item of {length} bytes, which does not fit in a frame (max {_connection.MaxFrameSize} bytes).", null);
+                outcome = Outcome.Ended;
+            }
+            else
+            {
+                if (offset is not null)
+                {
+                    LastOffset = offset;
+                }
+                if ((_held is null || _held.Count == 0) && (_unbounded || _credits > 0))
+                {
+                    if (!_unbounded)
+                    {
+                        _credits--;
+                    }
+                    if (shared)
+                    {
+                        _connection.Outbound.EnqueueSharedNext(Id, offset, sharedPayload);
+                    }
+                    else
+                    {
+                        _connection.EnqueueNext(Id, offset, transientPayload);
+                    }
+                }
+                else
+                {
+                    // No credits: keep it (shared bytes by reference) until the client asks for more.
+                    (_held ??= new Queue<Held>()).Enqueue(new Held(shared ? sharedPayload : transientPayload.ToArray(), offset, null));
+                    _heldBytes += length;
+                    _connection.AddHeldBytes(length);
+                    outcome = Outcome.Held;
+                    if (_connection.TotalPendingBytes > _connection.MaxPendingBytes)
+                    {
+                        TerminateLocked(StreamErrorCodes.SlowConsumer,
+                            $"The client read too slowly: {_connection.TotalPendingBytes} bytes were waiting for it (limit {_connection.MaxPendingBytes}).", null);
+                        outcome = Outcome.SlowConsumer;
+                    }
+                }
+            }
+        }
+        switch (outcome)
+        {
+            case Outcome.Sent:
+                _connection.CheckPending();
+                break;
+            case Outcome.SlowConsumer:
+                RxStreamsMetrics.Drops.Add(1);
+                RxStreamsHostLog.SlowConsumerStream(_connection.Logger, _connection.ConnectionId, Id, Route);
+                Finish();
+                break;
+            case Outcome.Ended:
+                Finish();
+                break;
+        }
+    }
+
+    private enum Outcome
+    {
+        Sent,
+        Held,
+        SlowConsumer,
+        Ended,
+    }
+
+    public void OnCompleted()
+    {
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                return;
+            }
+            if (_held is { Count: > 0 })
+            {
+                _held.Enqueue(new Held(default, null, Terminal.Complete));
+                _terminated = true;
+                return;
+            }
+            _connection.EnqueueComplete(Id);
+            _terminated = true;
+        }
+        Finish();
+    }
+
+    public void OnError(Exception error)
+    {
+        var (code, message, offset) = _connection.Describe(error, this);
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                return;
+            }
+            // An error jumps the queue: held items are dropped, the client learns why at once.
+            TerminateLocked(code, message, offset);
+        }
+        Finish();
+    }
+
+    /// <summary>Ends the stream with an ERROR frame (if it was still running) and releases it.</summary>
+    public void Fail(string code, string message, StreamOffset? offset = null)
+    {
+        lock (_gate)
+        {
+            if (_terminated)
+            {
+                return;
+            }
+            TerminateLocked(code, message, offset);
+        }
+        Finish();
+    }
+
+    private void TerminateLocked(string code, string message, StreamOffset? offset)
+    {
+        _terminated = true;
+        DropHeldLocked();
+        _connection.EnqueueError(Id, code, message, offset);
+    }
+
+    // ---- From the client ----
+
+    /// <summary>REQUEST n: sends what was held, up to the new credits.</summary>
+    public void AddCredits(uint n)
+    {
+        var finish = false;
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+            _credits = (uint)Math.Min((ulong)_credits + n, uint.MaxValue - 1);
+            while (_held is { Count: > 0 } && _held.Peek() is var next && (next.Terminal is not null || _credits > 0))
+            {
+                _held.Dequeue();
+                if (next.Terminal == Terminal.Complete)
+                {
+                    _connection.EnqueueComplete(Id);
+                    finish = true;
+                    break;
+                }
+                _credits--;
+                _heldBytes -= next.Payload.Length;
+                _connection.AddHeldBytes(-next.Payload.Length);
+                _connection.Outbound.EnqueueSharedNext(Id, next.Offset, next.Payload);
+            }
+            (_creditWaiter, var waiter) = (null, _creditWaiter);
+            waiter?.TrySetResult();
+        }
+        _connection.CheckPending();
+        if (finish)
+        {
+            Finish();
+        }
+    }
+
+    /// <summary>CANCEL, or the connection is gone: stop everything, send nothing more.</summary>
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            _terminated = true;
+            DropHeldLocked();
+        }
+        Finish();
+    }
+
+    private void DropHeldLocked()
+    {
+        if (_held is not null)
+        {
+            _connection.AddHeldBytes(-_heldBytes);
+            _heldBytes = 0;
+            _held.Clear();
+        }
+        (_creditWaiter, var waiter) = (null, _creditWaiter);
+        waiter?.TrySetResult();
+    }
+
+    /// <summary>Releases the subscription, the handler's scope and the stream id, once.</summary>
+    private void Finish()
+    {
+        IDisposable? subscription;
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+            _finished = true;
+            _terminated = true;
+            (subscription, _subscription) = (_subscription, null);
+        }
+        _connection.RemoveStream(this);
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (AggregateException e)
+        {
+            RxStreamsHostLog.ReleaseFailed(_connection.Logger, Route, e);
+        }
+        try
+        {
+            subscription?.Dispose();
+        }
+        catch (Exception e)
+        {
+            RxStreamsHostLog.ReleaseFailed(_connection.Logger, Route, e);
+        }
+        Input.OnCompleted();
+        if (Resources is { } resources)
+        {
+            _ = ReleaseAsync(resources);
+        }
+        Activity?.Dispose();
+        RxStreamsMetrics.OpenStreams.Add(-1);
+    }
+
+    private async Task ReleaseAsync(IAsyncDisposable resources)
+    {
+        try
+        {
+            await resources.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            RxStreamsHostLog.ReleaseFailed(_connection.Logger, Route, e);
+        }
+    }
+
+    private enum Terminal
+    {
+        Complete,
+    }
+
+    private readonly record struct Held(ReadOnlyMemory<byte> Payload, StreamOffset? Offset, Terminal? Terminal);
+
+    /// <summary>History replay for this stream waits while the client has credits for nothing or too much is pending.</summary>
+    private sealed class Demand(ServerStream stream) : StreamDemand
+    {
+        public override bool HasDemand
+        {
+            get
+            {
+                var s = stream;
+                return !s._terminated
+                    && (s._unbounded || Volatile.Read(ref s._credits) > 0)
+                    && Volatile.Read(ref s._heldBytes) == 0
+                    && s._connection.Outbound.PendingBytes < s._connection.MaxPendingBytes / 4;
+            }
+        }
+
+        public override async ValueTask WaitAsync(CancellationToken cancellationToken)
+        {
+            var s = stream;
+            while (!HasDemand && !s._terminated)
+            {
+                Task credits;
+                lock (s._gate)
+                {
+                    credits = (s._creditWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+                var drained = s._connection.Outbound.WaitForDrainAsync(s._connection.MaxPendingBytes / 4);
+                await Task.WhenAny(credits, drained).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

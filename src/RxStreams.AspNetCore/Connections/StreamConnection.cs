@@ -1,0 +1,773 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RxStreams.Diagnostics;
+using RxStreams.Protocol;
+using RxStreams.Transport;
+using RxStreams.Routing;
+using RxStreams.Serialization;
+using RxStreams.Sessions;
+
+namespace RxStreams.AspNetCore.Connections;
+
+/// <summary>
+/// One client connection: handshake, then one loop reading and dispatching frames in order, one loop writing (the
+/// <see cref="FrameQueue"/>), keep-alive, and a clean close whoever starts it. Nothing a client sends can throw out
+/// of here or touch another connection: bad frames close this connection with a code, bad payloads end one stream.
+/// </summary>
+internal sealed class StreamConnection
+{
+    private readonly StreamConnectionHandler _handler;
+    private readonly HttpContext _http;
+    private readonly WebSocket _socket;
+    private readonly RxStreamsOptions _options;
+    private readonly Dictionary<uint, ServerStream> _streams = [];
+    private readonly Dictionary<string, StreamOffset> _lastOffsets = new(StringComparer.Ordinal);
+    private readonly TokenBucket _rate;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _items = new();
+    private byte[] _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
+    private uint _lastStreamId;
+    private long _lastReceivedTimestamp;
+    private long _heldBytes;
+    private int _closing;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeDescription = "";
+    private StreamSession? _session;
+
+    public StreamConnection(StreamConnectionHandler handler, HttpContext http, WebSocket socket)
+    {
+        _handler = handler;
+        _http = http;
+        _socket = socket;
+        _options = handler.Options;
+        ConnectionId = NewId(12);
+        SessionId = "";
+        Outbound = new FrameQueue(socket, _options.MaxFrameSize);
+        _rate = new TokenBucket(_options.MaxMessagesPerSecond, _options.MessageBurst, handler.Clock);
+        _lastReceivedTimestamp = handler.Clock.GetTimestamp();
+    }
+
+    public string ConnectionId { get; }
+
+    public string SessionId { get; private set; }
+
+    public ClaimsPrincipal User => _http.User;
+
+    public FrameQueue Outbound { get; }
+
+    public ILogger Logger => _handler.Logger;
+
+    public int MaxFrameSize => _options.MaxFrameSize;
+
+    public long MaxPendingBytes => _options.MaxPendingBytesPerConnection;
+
+    public long TotalPendingBytes => Outbound.PendingBytes + Volatile.Read(ref _heldBytes);
+
+    /// <summary>The streams open now (for tests and diagnostics).</summary>
+    public int StreamCount
+    {
+        get
+        {
+            lock (_streams)
+            {
+                return _streams.Count;
+            }
+        }
+    }
+
+    public async Task RunAsync()
+    {
+        RxStreamsMetrics.Connections.Add(1);
+        RxStreamsHostLog.Connected(Logger, ConnectionId, _http.Connection.RemoteIpAddress?.ToString() ?? "?");
+        var writer = WriteAsync();
+        Task? keepAlive = null;
+        try
+        {
+            if (await HandshakeAsync().ConfigureAwait(false))
+            {
+                keepAlive = KeepAliveAsync();
+                await ReadLoopAsync().ConfigureAwait(false);
+            }
+        }
+        catch (WebSocketException e)
+        {
+            RxStreamsHostLog.ConnectionLost(Logger, ConnectionId, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            // A bug of ours: close this connection only.
+            RxStreamsHostLog.ConnectionFailed(Logger, ConnectionId, e);
+            Close(StreamErrorCodes.HandlerError, "The server failed unexpectedly.", WebSocketCloseStatus.InternalServerError);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _closing, 1);
+            CancelAllStreams();
+            Outbound.Complete();
+            await AwaitQuietly(writer, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            if (keepAlive is not null)
+            {
+                await AwaitQuietly(keepAlive, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+            {
+                _socket.Abort();
+            }
+            await SaveSessionAsync().ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(_receiveBuffer);
+            RxStreamsMetrics.Connections.Add(-1);
+            RxStreamsHostLog.Disconnected(Logger, ConnectionId, Outbound.FramesSent);
+        }
+    }
+
+    private static async Task AwaitQuietly(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The socket is going away; whatever failed here has been logged where it happened.
+        }
+    }
+
+    // ---- Writing ----
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await Outbound.RunAsync(CancellationToken.None).ConfigureAwait(false);
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                // Everything queued went out (a closing ERROR frame included): now the close handshake.
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseOutputAsync(_closeStatus, _closeDescription, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // The socket is of no use any more; aborting it also ends a reader waiting on it.
+            RxStreamsHostLog.ConnectionLost(Logger, ConnectionId, e.Message);
+            _socket.Abort();
+        }
+    }
+
+    public void EnqueueNext(uint streamId, StreamOffset? offset, ReadOnlySpan<byte> payload)
+        => Outbound.Enqueue(new NextFrame(streamId, offset, payload), static (output, s) => FrameWriter.WriteNext(output, s.StreamId, s.Offset, s.Payload));
+
+    private readonly ref struct NextFrame(uint streamId, StreamOffset? offset, ReadOnlySpan<byte> payload)
+    {
+        public uint StreamId { get; } = streamId;
+
+        public StreamOffset? Offset { get; } = offset;
+
+        public ReadOnlySpan<byte> Payload { get; } = payload;
+    }
+
+    public void EnqueueComplete(uint streamId)
+        => Outbound.Enqueue(streamId, static (output, id) => FrameWriter.WriteComplete(output, id));
+
+    public void EnqueueError(uint streamId, string code, string message, StreamOffset? offset)
+        => Outbound.Enqueue((streamId, code, message, offset), static (output, s) => FrameWriter.WriteError(output, s.streamId, s.code, s.message, s.offset));
+
+    public void AddHeldBytes(long bytes) => Interlocked.Add(ref _heldBytes, bytes);
+
+    /// <summary>When the socket itself cannot keep up (the queue is over the limit), the connection ends with <c>slow_consumer</c>.</summary>
+    public void CheckPending()
+    {
+        if (Outbound.PendingBytes > _options.MaxPendingBytesPerConnection)
+        {
+            RxStreamsMetrics.Drops.Add(1);
+            RxStreamsHostLog.SlowConsumerConnection(Logger, ConnectionId, Outbound.PendingBytes);
+            Close(StreamErrorCodes.SlowConsumer,
+                $"The client read too slowly: more than {_options.MaxPendingBytesPerConnection} bytes were waiting for it.",
+                WebSocketCloseStatus.PolicyViolation, discardPending: true);
+        }
+    }
+
+    /// <summary>
+    /// Ends the connection: an ERROR frame for the whole connection, then the close handshake. With
+    /// <paramref name="discardPending"/> what was queued is dropped first (the client is not reading it anyway).
+    /// </summary>
+    public void Close(string code, string message, WebSocketCloseStatus status, bool discardPending = false)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+        _closeStatus = status;
+        _closeDescription = code;
+        if (discardPending)
+        {
+            Outbound.DiscardAndEnqueueLast((code, message), static (output, s) => FrameWriter.WriteError(output, 0, s.code, s.message));
+        }
+        else
+        {
+            Outbound.Enqueue((code, message), static (output, s) => FrameWriter.WriteError(output, 0, s.code, s.message));
+            Outbound.Complete();
+        }
+        CancelAllStreams();
+        // A client that never answers the close handshake is cut off.
+        _ = AbortLaterAsync();
+    }
+
+    private async Task AbortLaterAsync()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(5), _handler.Clock).ConfigureAwait(false);
+        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            _socket.Abort();
+        }
+    }
+
+    // ---- Reading ----
+
+    private async Task<bool> HandshakeAsync()
+    {
+        var receive = ReceiveMessageAsync().AsTask();
+        var timeout = Task.Delay(_options.HandshakeTimeout, _handler.Clock);
+        if (await Task.WhenAny(receive, timeout).ConfigureAwait(false) == timeout)
+        {
+            RxStreamsHostLog.HandshakeTimedOut(Logger, ConnectionId);
+            Close(StreamErrorCodes.HandshakeTimeout, $"No HELLO within {_options.HandshakeTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
+            _ = receive.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            return false;
+        }
+        var message = await receive.ConfigureAwait(false);
+        if (message is not { } buffer)
+        {
+            return false;
+        }
+        if (!TryReadFrame(ref buffer, out var hello))
+        {
+            return false;
+        }
+        if (hello.Type != FrameType.Hello)
+        {
+            Close(StreamErrorCodes.ProtocolError, $"The first frame must be HELLO, not {hello.Type}.", WebSocketCloseStatus.ProtocolError);
+            return false;
+        }
+        if (hello.Version != ProtocolConstants.Version)
+        {
+            Close(StreamErrorCodes.UnsupportedVersion,
+                $"The client speaks protocol version {hello.Version}; this server speaks version {ProtocolConstants.Version}. Update the client.",
+                WebSocketCloseStatus.ProtocolError);
+            return false;
+        }
+        var resumed = await ResolveSessionAsync(hello.SessionId).ConfigureAwait(false);
+        Outbound.Enqueue((SessionId, resumed, (uint)_options.KeepAliveInterval.TotalMilliseconds, (uint)_options.MaxFrameSize),
+            static (output, s) => FrameWriter.WriteWelcome(output, ProtocolConstants.Version, s.SessionId, s.resumed, s.Item3, s.Item4));
+        RxStreamsHostLog.HandshakeDone(Logger, ConnectionId, SessionId, resumed);
+        if (!buffer.IsEmpty)
+        {
+            Close(StreamErrorCodes.ProtocolError, "HELLO must be the only frame of its message; send nothing else before WELCOME.", WebSocketCloseStatus.ProtocolError);
+            return false;
+        }
+        return true;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        while (Volatile.Read(ref _closing) == 0)
+        {
+            var message = await ReceiveMessageAsync().ConfigureAwait(false);
+            if (message is not { } buffer || !Dispatch(buffer))
+            {
+                return;
+            }
+        }
+        // We are closing: wait for the client's close (or the abort timer).
+        while (_socket.State == WebSocketState.Open || _socket.State == WebSocketState.CloseSent)
+        {
+            var drain = await ReceiveMessageAsync().ConfigureAwait(false);
+            if (drain is null)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One WebSocket message, or null when the peer closed (or we are done with it).</summary>
+    private async ValueTask<ReadOnlySequence<byte>?> ReceiveMessageAsync()
+    {
+        var count = 0;
+        var max = _options.MaxFrameSize;
+        while (true)
+        {
+            if (count == _receiveBuffer.Length)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_receiveBuffer.Length * 2, max + 1));
+                _receiveBuffer.AsSpan(0, count).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_receiveBuffer);
+                _receiveBuffer = bigger;
+            }
+            // No cancellation token: cancelling a receive aborts the socket before a closing ERROR frame could go
+            // out. When we close and the client does not answer, the abort timer ends this receive.
+            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(count, Math.Min(_receiveBuffer.Length, max + 1) - count), CancellationToken.None).ConfigureAwait(false);
+            Volatile.Write(ref _lastReceivedTimestamp, _handler.Clock.GetTimestamp());
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                if (Volatile.Read(ref _closing) == 0)
+                {
+                    // The client closes: answer and go.
+                    Interlocked.Exchange(ref _closing, 1);
+                    _closeStatus = WebSocketCloseStatus.NormalClosure;
+                    Outbound.Complete();
+                }
+                return null;
+            }
+            count += result.Count;
+            if (count > max)
+            {
+                RxStreamsMetrics.Drops.Add(1);
+                Close(StreamErrorCodes.FrameTooLarge, $"A message of more than {max} bytes was sent; the limit is {max}.", WebSocketCloseStatus.MessageTooBig);
+                return null;
+            }
+            if (result.MessageType == WebSocketMessageType.Text)
+            {
+                Close(StreamErrorCodes.ProtocolError, "RxStreams frames travel in binary WebSocket messages, not text.", WebSocketCloseStatus.InvalidMessageType);
+                return null;
+            }
+            if (result.EndOfMessage)
+            {
+                RxStreamsMetrics.BytesIn.Add(count);
+                return new ReadOnlySequence<byte>(_receiveBuffer, 0, count);
+            }
+        }
+    }
+
+    private bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out Frame frame)
+    {
+        try
+        {
+            if (FrameReader.TryReadFrame(ref buffer, _options.MaxFrameSize, out frame))
+            {
+                RxStreamsMetrics.FramesIn.Add(1);
+                return true;
+            }
+            return false;
+        }
+        catch (ProtocolException e)
+        {
+            RxStreamsHostLog.ProtocolViolation(Logger, ConnectionId, e.Message);
+            Close(e.Code, e.Message, e.Code == StreamErrorCodes.FrameTooLarge ? WebSocketCloseStatus.MessageTooBig : WebSocketCloseStatus.ProtocolError);
+            frame = default;
+            return false;
+        }
+    }
+
+    /// <summary>Handles every frame of a message; false once the connection is closing.</summary>
+    private bool Dispatch(ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            Close(StreamErrorCodes.ProtocolError, "An empty message carries no frame.", WebSocketCloseStatus.ProtocolError);
+            return false;
+        }
+        while (Volatile.Read(ref _closing) == 0 && !buffer.IsEmpty)
+        {
+            if (!TryReadFrame(ref buffer, out var frame))
+            {
+                break;
+            }
+            switch (frame.Type)
+            {
+                case FrameType.Open:
+                    Open(frame);
+                    break;
+                case FrameType.Next:
+                    Next(frame);
+                    break;
+                case FrameType.Complete:
+                    if (Find(frame.StreamId) is { } completed)
+                    {
+                        completed.Input.OnCompleted();
+                    }
+                    break;
+                case FrameType.Cancel:
+                    Find(frame.StreamId)?.Cancel();
+                    break;
+                case FrameType.Request:
+                    Find(frame.StreamId)?.AddCredits(frame.Credits);
+                    break;
+                case FrameType.Error:
+                    if (frame.StreamId == 0)
+                    {
+                        // The client ends the connection and says why.
+                        RxStreamsHostLog.ClientError(Logger, ConnectionId, frame.Code ?? "", frame.Message ?? "");
+                        Close(StreamErrorCodes.Cancelled, "The client ended the connection.", WebSocketCloseStatus.NormalClosure);
+                    }
+                    else
+                    {
+                        Close(StreamErrorCodes.ProtocolError, "Only the responder sends ERROR for a stream; the opener sends CANCEL.", WebSocketCloseStatus.ProtocolError);
+                    }
+                    break;
+                case FrameType.Ping:
+                    Outbound.Enqueue(0, static (output, _) => FrameWriter.WritePong(output));
+                    break;
+                case FrameType.Pong:
+                    break;
+                default:
+                    Close(StreamErrorCodes.ProtocolError, $"A client does not send {frame.Type} frames after the handshake.", WebSocketCloseStatus.ProtocolError);
+                    break;
+            }
+        }
+        return Volatile.Read(ref _closing) == 0;
+    }
+
+    /// <summary>The open stream with this id; a frame for an id never opened is a protocol error, a late one is ignored.</summary>
+    private ServerStream? Find(uint streamId)
+    {
+        lock (_streams)
+        {
+            if (_streams.TryGetValue(streamId, out var stream))
+            {
+                return stream;
+            }
+        }
+        if (streamId == 0 || streamId > _lastStreamId || streamId % 2 == 0)
+        {
+            Close(StreamErrorCodes.ProtocolError, $"Stream {streamId} was never opened.", WebSocketCloseStatus.ProtocolError);
+        }
+        return null;
+    }
+
+    private void Next(in Frame frame)
+    {
+        if (Find(frame.StreamId) is not { } stream)
+        {
+            return;
+        }
+        if (stream.Endpoint.Interaction != StreamInteraction.Duplex)
+        {
+            stream.Fail(StreamErrorCodes.InvalidPayload, $"The route '{stream.Route}' ({stream.Endpoint.Interaction}) takes no input items.");
+            return;
+        }
+        if (!_rate.TryTake())
+        {
+            RxStreamsMetrics.Drops.Add(1);
+            stream.Fail(StreamErrorCodes.RateLimited, $"More than {_options.MaxMessagesPerSecond} messages per second were sent on this connection.");
+            return;
+        }
+        try
+        {
+            stream.Input.OnPayload(frame.Payload);
+        }
+        catch (Exception e)
+        {
+            var (code, message, offset) = Describe(e, stream);
+            stream.Fail(code, message, offset);
+        }
+    }
+
+    private void Open(in Frame frame)
+    {
+        var id = frame.StreamId;
+        ServerStream? live;
+        lock (_streams)
+        {
+            live = _streams.GetValueOrDefault(id);
+        }
+        if (live is not null)
+        {
+            // The client lost track of its ids: end that stream, say why; the connection stays up.
+            live.Fail(StreamErrorCodes.StreamIdInUse, $"Stream {id} was already open; it has been ended.");
+            return;
+        }
+        if (id % 2 == 0 || id <= _lastStreamId)
+        {
+            Close(StreamErrorCodes.ProtocolError,
+                id % 2 == 0 ? $"Client stream ids are odd; {id} is even." : $"Stream id {id} was used before on this connection; ids are never reused.",
+                WebSocketCloseStatus.ProtocolError);
+            return;
+        }
+        _lastStreamId = id;
+        var route = frame.Route ?? "";
+        if (StreamCount >= _options.MaxStreamsPerConnection)
+        {
+            Refuse(id, StreamErrorCodes.TooManyStreams, $"A connection may have {_options.MaxStreamsPerConnection} streams open at once.");
+            return;
+        }
+        if (frame.HasPayload && !_rate.TryTake())
+        {
+            RxStreamsMetrics.Drops.Add(1);
+            Refuse(id, StreamErrorCodes.RateLimited, $"More than {_options.MaxMessagesPerSecond} messages per second were sent on this connection.");
+            return;
+        }
+        if (route.Length == 0 || route.Length > _options.MaxRouteLength || route.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        {
+            Refuse(id, StreamErrorCodes.BadRouteValue, route.Length > _options.MaxRouteLength
+                ? $"The route is {route.Length} characters long; the limit is {_options.MaxRouteLength}."
+                : "The route is empty or contains control characters.");
+            return;
+        }
+        var values = default(RouteValues);
+        switch (_handler.Routes.Match(route, ref values, out var endpoint))
+        {
+            case RouteMatchStatus.NotFound:
+                Refuse(id, StreamErrorCodes.RouteNotFound, $"No stream route matches '{route}'.");
+                return;
+            case RouteMatchStatus.InvalidValue:
+                Refuse(id, StreamErrorCodes.BadRouteValue, $"A value in '{route}' does not have the type its route template requires.");
+                return;
+        }
+        var stream = new ServerStream(this, id, route, endpoint!, frame.Credits);
+        lock (_streams)
+        {
+            _streams.Add(id, stream);
+        }
+        var pendingAuthorization = _handler.Authorizer.AuthorizeAsync(User, endpoint!, _http);
+        if (pendingAuthorization.IsCompletedSuccessfully)
+        {
+            Start(stream, frame, values, pendingAuthorization.Result, frame.HasPayload ? frame.Payload : (ReadOnlySequence<byte>?)null);
+        }
+        else
+        {
+            // Policies that go async (a database, a remote check): the stream waits, its input is buffered meanwhile.
+            var request = frame.HasPayload ? new ReadOnlySequence<byte>(frame.Payload.ToArray()) : (ReadOnlySequence<byte>?)null;
+            var copy = frame with { Payload = request ?? default };
+            _ = StartAfterAuthorizationAsync(stream, copy, values, pendingAuthorization, request);
+        }
+    }
+
+    private async Task StartAfterAuthorizationAsync(ServerStream stream, Frame frame, RouteValues values, ValueTask<AuthorizationOutcome> authorization, ReadOnlySequence<byte>? request)
+    {
+        AuthorizationOutcome outcome;
+        try
+        {
+            outcome = await authorization.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            RxStreamsHostLog.AuthorizationFailed(Logger, stream.Route, e);
+            stream.Fail(StreamErrorCodes.Forbidden, "Authorization could not be evaluated.");
+            return;
+        }
+        Start(stream, frame, values, outcome, request);
+    }
+
+    private void Start(ServerStream stream, in Frame frame, RouteValues values, AuthorizationOutcome authorization, ReadOnlySequence<byte>? request)
+    {
+        if (authorization != AuthorizationOutcome.Allowed)
+        {
+            RxStreamsHostLog.Refused(Logger, ConnectionId, stream.Route, authorization.ToString());
+            stream.Fail(authorization == AuthorizationOutcome.Unauthenticated ? StreamErrorCodes.Unauthorized : StreamErrorCodes.Forbidden,
+                authorization == AuthorizationOutcome.Unauthenticated
+                    ? $"The route '{stream.Route}' needs an authenticated user."
+                    : $"The user may not open '{stream.Route}'.");
+            return;
+        }
+        var endpoint = stream.Endpoint;
+        try
+        {
+            if (request is { } payload && endpoint.Interaction == StreamInteraction.Subscription)
+            {
+                stream.Fail(StreamErrorCodes.InvalidPayload, $"The route '{stream.Route}' is a subscription: open it without a request payload.");
+                return;
+            }
+            var scope = _handler.ScopeFactory.CreateAsyncScope();
+            stream.Resources = scope;
+            var context = new StreamContext
+            {
+                User = User,
+                ConnectionId = ConnectionId,
+                SessionId = SessionId,
+                StreamId = stream.Id,
+                Route = stream.Route,
+                RouteValues = RouteValueDictionary(endpoint, stream.Route, values),
+                ResumeOffset = frame.Offset,
+                Services = scope.ServiceProvider,
+                Aborted = stream.Aborted,
+                Clock = _handler.Clock,
+                ConnectionItems = _items,
+            };
+            var isRequest = endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
+            var invocation = new StreamInvocation(context, values, isRequest ? request : null, stream.Input);
+            if (!isRequest && request is { } first)
+            {
+                stream.Input.OnPayload(first); // a duplex OPEN's payload is its first input item
+            }
+            var result = endpoint.Invoke(invocation);
+            stream.Start(result);
+        }
+        catch (Exception e)
+        {
+            var (code, message, offset) = Describe(e, stream);
+            stream.Fail(code, message, offset);
+        }
+    }
+
+    private void Refuse(uint id, string code, string message)
+    {
+        RxStreamsHostLog.Refused(Logger, ConnectionId, code, message);
+        EnqueueError(id, code, message, null);
+    }
+
+    private static IReadOnlyDictionary<string, string> RouteValueDictionary(StreamEndpoint endpoint, string route, RouteValues values)
+    {
+        if (values.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+        var dictionary = new Dictionary<string, string>(values.Count, StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < values.Count && i < endpoint.ParameterNames.Count; i++)
+        {
+            dictionary[endpoint.ParameterNames[i]] = values.GetString(route, i);
+        }
+        return dictionary;
+    }
+
+    /// <summary>What the client is told about an exception that ends a stream.</summary>
+    public (string Code, string Message, StreamOffset? Offset) Describe(Exception error, ServerStream stream)
+    {
+        switch (error)
+        {
+            case StreamException se:
+                if (se is StreamSerializationException)
+                {
+                    RxStreamsHostLog.InvalidPayload(Logger, ConnectionId, stream.Route, se.Message);
+                }
+                return (se.Code, se.Message, se.Offset);
+            case OperationCanceledException when stream.Aborted.IsCancellationRequested:
+                return (StreamErrorCodes.Cancelled, "The stream was cancelled.", null);
+            case TimeoutException:
+                return (StreamErrorCodes.Timeout, _options.EnableDetailedErrors ? error.Message : "The handler timed out.", null);
+            default:
+                RxStreamsHostLog.HandlerFailed(Logger, stream.Route, stream.Endpoint.DisplayName, error);
+                return (StreamErrorCodes.HandlerError, _options.EnableDetailedErrors
+                    ? $"{error.GetType().Name}: {error.Message}"
+                    : "The handler failed. (Enable RxStreamsOptions.EnableDetailedErrors to see why.)", null);
+        }
+    }
+
+    public void RemoveStream(ServerStream stream)
+    {
+        lock (_streams)
+        {
+            if (_streams.TryGetValue(stream.Id, out var current) && ReferenceEquals(current, stream))
+            {
+                _streams.Remove(stream.Id);
+                if (stream.Endpoint.IsResumable && stream.LastOffset is { } offset)
+                {
+                    _lastOffsets[stream.Route] = offset;
+                }
+            }
+        }
+    }
+
+    private void CancelAllStreams()
+    {
+        ServerStream[] streams;
+        lock (_streams)
+        {
+            streams = [.. _streams.Values];
+        }
+        foreach (var stream in streams)
+        {
+            stream.Cancel();
+        }
+    }
+
+    // ---- Keep-alive ----
+
+    private async Task KeepAliveAsync()
+    {
+        var clock = _handler.Clock;
+        using var timer = new PeriodicTimer(_options.KeepAliveInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_handler.Stopping).ConfigureAwait(false) && Volatile.Read(ref _closing) == 0)
+            {
+                if (clock.GetElapsedTime(Volatile.Read(ref _lastReceivedTimestamp)) > _options.ClientTimeout)
+                {
+                    RxStreamsHostLog.KeepAliveTimedOut(Logger, ConnectionId);
+                    Close(StreamErrorCodes.KeepaliveTimeout, $"Nothing was received for {_options.ClientTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
+                    return;
+                }
+                Outbound.Enqueue(0, static (output, _) => FrameWriter.WritePing(output));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>True once the connection is closing, whoever started it.</summary>
+    public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>Cuts the connection as a network failure would (tests of reconnection).</summary>
+    internal void AbortForTests() => _http.Abort();
+
+    /// <summary>The host is stopping: tell the client (it reconnects, to another node if there is one) and close.</summary>
+    public void Shutdown() => Close(StreamErrorCodes.ServerShuttingDown, "The server is shutting down; reconnect.", WebSocketCloseStatus.EndpointUnavailable);
+
+    // ---- Sessions ----
+
+    private async Task<bool> ResolveSessionAsync(string? requested)
+    {
+        var user = User.Identity?.Name ?? "";
+        var now = _handler.Clock.GetUtcNow();
+        try
+        {
+            if (!string.IsNullOrEmpty(requested) && requested.Length <= 64
+                && await _handler.Sessions.GetAsync(requested).ConfigureAwait(false) is { } existing
+                && existing.User == user)
+            {
+                _session = existing with { LastSeen = now };
+                SessionId = existing.Id;
+                await _handler.Sessions.SetAsync(_session, _options.SessionTimeout).ConfigureAwait(false);
+                return true;
+            }
+            SessionId = NewId(16);
+            _session = new StreamSession(SessionId, user, now, now, []);
+            await _handler.Sessions.SetAsync(_session, _options.SessionTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A session store that is down (Redis) must not stop connections: the client gets a fresh session.
+            RxStreamsHostLog.SessionStoreFailed(Logger, e);
+            if (SessionId.Length == 0)
+            {
+                SessionId = NewId(16);
+            }
+        }
+        return false;
+    }
+
+    private async Task SaveSessionAsync()
+    {
+        if (_session is null)
+        {
+            return;
+        }
+        try
+        {
+            SessionStream[] streams;
+            lock (_streams)
+            {
+                streams = [.. _lastOffsets.Select(kv => new SessionStream(kv.Key, kv.Value))];
+            }
+            await _handler.Sessions.SetAsync(_session with { LastSeen = _handler.Clock.GetUtcNow(), Streams = streams }, _options.SessionTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            RxStreamsHostLog.SessionStoreFailed(Logger, e);
+        }
+    }
+
+    private static string NewId(int bytes)
+    {
+        Span<byte> random = stackalloc byte[bytes];
+        RandomNumberGenerator.Fill(random);
+        return Convert.ToBase64String(random).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+}

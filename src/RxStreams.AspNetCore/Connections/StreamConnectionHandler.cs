@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RxStreams.Routing;
+using RxStreams.Sessions;
+
+namespace RxStreams.AspNetCore.Connections;
+
+/// <summary>
+/// Accepts RxStreams WebSocket connections: checks the origin before the upgrade, upgrades (adding the WebSocket
+/// middleware's behaviour if the application did not call <c>UseWebSockets()</c>), runs each connection, and closes
+/// them all cleanly when the application stops.
+/// </summary>
+internal sealed class StreamConnectionHandler
+{
+    private readonly ConcurrentDictionary<StreamConnection, byte> _connections = new();
+    private readonly WebSocketMiddleware _webSockets;
+
+    public StreamConnectionHandler(
+        IOptions<RxStreamsOptions> options,
+        StreamRouteTable routes,
+        StreamAuthorizer authorizer,
+        IStreamSessionStore sessions,
+        IServiceScopeFactory scopeFactory,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggerFactory,
+        TimeProvider clock)
+    {
+        Options = options.Value;
+        Routes = routes;
+        Authorizer = authorizer;
+        Sessions = sessions;
+        ScopeFactory = scopeFactory;
+        Clock = clock;
+        Logger = loggerFactory.CreateLogger("RxStreams.AspNetCore.Connections");
+        Stopping = lifetime.ApplicationStopping;
+        // Our own keep-alive (PING/PONG frames) replaces the WebSocket-level one.
+        _webSockets = new WebSocketMiddleware(AcceptAsync, Microsoft.Extensions.Options.Options.Create(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }), loggerFactory);
+        lifetime.ApplicationStopping.Register(ShutdownAll);
+    }
+
+    public RxStreamsOptions Options { get; }
+
+    public StreamRouteTable Routes { get; }
+
+    public StreamAuthorizer Authorizer { get; }
+
+    public IStreamSessionStore Sessions { get; }
+
+    public IServiceScopeFactory ScopeFactory { get; }
+
+    public TimeProvider Clock { get; }
+
+    public ILogger Logger { get; }
+
+    public CancellationToken Stopping { get; }
+
+    /// <summary>The connections open now.</summary>
+    public IReadOnlyCollection<StreamConnection> Connections => [.. _connections.Keys];
+
+    public Task HandleAsync(HttpContext context)
+    {
+        if (!IsOriginAllowed(context.Request))
+        {
+            RxStreamsHostLog.OriginRefused(Logger, context.Request.Headers.Origin.ToString());
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return context.Response.WriteAsync("This origin may not connect. Add it to RxStreamsOptions.AllowedOrigins.");
+        }
+        if (Stopping.IsCancellationRequested)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        }
+        // Without app.UseWebSockets() there is no WebSocket feature: provide it ourselves.
+        return context.Features.Get<IHttpWebSocketFeature>() is null ? _webSockets.Invoke(context) : AcceptAsync(context);
+    }
+
+    private async Task AcceptAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("This is an RxStreams endpoint: connect with a WebSocket (the RxStreams .NET or browser client).").ConfigureAwait(false);
+            return;
+        }
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero }).ConfigureAwait(false);
+        var connection = new StreamConnection(this, context, socket);
+        _connections.TryAdd(connection, 0);
+        try
+        {
+            if (Stopping.IsCancellationRequested)
+            {
+                connection.Shutdown();
+            }
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    private bool IsOriginAllowed(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (string.IsNullOrEmpty(origin))
+        {
+            return true; // not a browser
+        }
+        var allowed = Options.AllowedOrigins;
+        if (allowed.Count == 0)
+        {
+            // Same origin only: the Origin's authority must be the request's Host.
+            return Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+                && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        }
+        var trimmed = origin.TrimEnd('/');
+        return allowed.Any(a => a == "*" || string.Equals(a.TrimEnd('/'), trimmed, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private void ShutdownAll()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Shutdown();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Buffers;
+using RxStreams.Serialization;
+
+namespace RxStreams.Client;
+
+/// <summary>
+/// One request: request/response (a response, then COMPLETE) or fire-and-forget (COMPLETE only). Never resent after a
+/// reconnection once it went out: whether the server handled it is then unknown, and the caller gets <c>connection_lost</c>.
+/// </summary>
+internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable
+{
+    private readonly TaskCompletionSource<TResponse> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ReadOnlyMemory<byte> _request;
+    private readonly IStreamSerializer<TResponse>? _responseSerializer;
+    private bool _hasResponse;
+    private TResponse? _response;
+    private bool _sent;
+
+    public RequestStream(RxStreamsClient client, string route, ReadOnlyMemory<byte> request, IStreamSerializer<TResponse>? responseSerializer)
+        : base(client, route, new StreamOpenOptions { Credits = 1 })
+    {
+        _request = request;
+        _responseSerializer = responseSerializer;
+    }
+
+    public Task<TResponse> Result => _result.Task;
+
+    protected override ReadOnlyMemory<byte>? OpenPayload => _request;
+
+    protected override uint InitialCredits => 1;
+
+    protected override void OnAttachedLocked(ClientConnection connection) => _sent = true;
+
+    protected override void OnDisconnected()
+    {
+        if (_sent)
+        {
+            Client.DetachStream(this);
+            _result.TrySetException(new StreamException(StreamErrorCodes.ConnectionLost,
+                $"The connection dropped while '{Route}' was in flight; it may or may not have been handled."));
+        }
+    }
+
+    public override void OnNextFrame(StreamOffset? offset, in ReadOnlySequence<byte> payload)
+    {
+        if (_responseSerializer is null)
+        {
+            return;
+        }
+        try
+        {
+            _response = payload.IsSingleSegment
+                ? StreamSerializer.Deserialize(_responseSerializer, payload.FirstSpan)
+                : StreamSerializer.Deserialize(_responseSerializer, payload);
+            _hasResponse = true;
+        }
+        catch (StreamSerializationException e)
+        {
+            _result.TrySetException(e);
+        }
+    }
+
+    public override void OnCompleteFrame()
+    {
+        EndedOnWire();
+        Client.DetachStream(this);
+        if (_responseSerializer is not null && !_hasResponse)
+        {
+            _result.TrySetException(new StreamException(StreamErrorCodes.InvalidPayload, $"'{Route}' completed without a response: it is not a request/response route."));
+        }
+        else
+        {
+            _result.TrySetResult(_response!);
+        }
+    }
+
+    public override void OnErrorFrame(string code, string message, StreamOffset? offset)
+    {
+        EndedOnWire();
+        Client.DetachStream(this);
+        _result.TrySetException(new StreamException(code, message) { Offset = offset });
+    }
+
+    /// <summary>Timeout or cancellation: CANCEL on the wire, and the caller gets the exception.</summary>
+    public void Abort(Exception error) => Abandon(error);
+
+    public void Abandon(Exception error)
+    {
+        Client.DetachStream(this);
+        CancelOnWire();
+        _result.TrySetException(error);
+    }
+}

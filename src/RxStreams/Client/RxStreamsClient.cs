@@ -1,0 +1,632 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RxStreams.Diagnostics;
+using RxStreams.Protocol;
+using RxStreams.Serialization;
+
+namespace RxStreams.Client;
+
+/// <summary>
+/// The .NET client: many logical streams over one WebSocket to an RxStreams server. It reconnects by itself (with
+/// exponential backoff and jitter, trying each of its endpoints in turn), reopens every stream, and resumes durable
+/// streams after the last item it delivered, so the application sees no gap and no duplicate across reconnections.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var client = await RxStreamsClient.ConnectAsync(new Uri("ws://localhost:5000/rx"));
+/// var lobby = client.Open&lt;ChatMessage, ChatMessage&gt;("chat/lobby");
+/// using var _ = lobby.Subscribe(m => Console.WriteLine($"{m.From}: {m.Text}"));
+/// lobby.OnNext(new ChatMessage("", "hello", default));
+/// </code>
+/// </example>
+public sealed class RxStreamsClient : IAsyncDisposable
+{
+    private readonly Uri[] _endpoints;
+    private readonly RxStreamsClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly BehaviorSubject<ConnectionState> _state = new(ConnectionState.Connecting);
+    private readonly Subject<ClientEvent> _events = new();
+    private readonly object _gate = new();
+    private readonly HashSet<ClientStreamBase> _attached = [];
+    private readonly CancellationTokenSource _disposed = new();
+    private ClientConnection? _connection;
+    private Task _loop = Task.CompletedTask;
+    private string _sessionId = "";
+    private int _buffered;
+    private int _endpointIndex;
+    private int _serverMaxFrameSize = ProtocolConstants.DefaultMaxFrameSize;
+    private TimeSpan _serverKeepAlive = TimeSpan.FromSeconds(15);
+    private string? _closeReason;
+    private int _attempt;
+
+    private RxStreamsClient(IEnumerable<Uri> endpoints, RxStreamsClientOptions? options)
+    {
+        _endpoints = [.. endpoints];
+        if (_endpoints.Length == 0)
+        {
+            throw new ArgumentException("Give at least one endpoint, e.g. ws://localhost:5000/rx.", nameof(endpoints));
+        }
+        foreach (var uri in _endpoints)
+        {
+            if (!uri.IsAbsoluteUri || uri.Scheme is not ("ws" or "wss"))
+            {
+                throw new ArgumentException($"'{uri}' is not a WebSocket URL (ws:// or wss://).", nameof(endpoints));
+            }
+        }
+        _options = options ?? new RxStreamsClientOptions();
+        _options.Validate();
+        _logger = _options.LoggerFactory?.CreateLogger<RxStreamsClient>() ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Connects to an RxStreams endpoint, e.g. <c>ws://localhost:5000/rx</c>.</summary>
+    /// <exception cref="WebSocketException">The first connection failed (later drops are handled by reconnecting).</exception>
+    /// <exception cref="StreamException">The server refused the handshake (for example <c>unsupported_version</c>).</exception>
+    public static Task<RxStreamsClient> ConnectAsync(Uri endpoint, RxStreamsClientOptions? options = null, CancellationToken cancellationToken = default)
+        => ConnectAsync([endpoint ?? throw new ArgumentNullException(nameof(endpoint))], options, cancellationToken);
+
+    /// <summary>
+    /// Connects to the first endpoint that answers; when the connection drops the client reconnects to the next one,
+    /// so several server nodes give failover without a load balancer.
+    /// </summary>
+    public static async Task<RxStreamsClient> ConnectAsync(IEnumerable<Uri> endpoints, RxStreamsClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var client = new RxStreamsClient(endpoints, options);
+        try
+        {
+            var connection = await client.ConnectFirstAsync(cancellationToken).ConfigureAwait(false);
+            client._loop = client.RunAsync(connection);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The connection state now and its changes.</summary>
+    public IObservable<ConnectionState> State => _state.DistinctUntilChanged();
+
+    /// <summary>The connection state now.</summary>
+    public ConnectionState CurrentState => _state.Value;
+
+    /// <summary>Reports the client gives besides its state: streams not recovered, observers that threw.</summary>
+    public IObservable<ClientEvent> Events => _events.AsObservable();
+
+    /// <summary>The session id the server gave (kept across reconnections).</summary>
+    public string SessionId => Volatile.Read(ref _sessionId);
+
+    internal int MaxFrameSize => Math.Min(_options.MaxFrameSize, Volatile.Read(ref _serverMaxFrameSize));
+
+    /// <summary>
+    /// A duplex stream: what the server sends on <paramref name="route"/> is observable, what the application writes
+    /// with <see cref="IObserver{T}.OnNext"/> goes to the server. Opens with the first subscription.
+    /// </summary>
+    /// <typeparam name="TIn">What the application sends.</typeparam>
+    /// <typeparam name="TOut">What the server sends.</typeparam>
+    public IClientStream<TIn, TOut> Open<TIn, TOut>(string route, StreamOpenOptions? options = null)
+    {
+        ValidateRoute(route);
+        return new ClientStream<TIn, TOut>(this, route, options ?? new StreamOpenOptions(), StreamSerializer.Get<TIn>);
+    }
+
+    /// <summary>What the server sends on <paramref name="route"/> (a subscription; nothing goes the other way).</summary>
+    public IObservable<T> Subscribe<T>(string route, StreamOpenOptions? options = null)
+    {
+        ValidateRoute(route);
+        return new ClientStream<object, T>(this, route, options ?? new StreamOpenOptions(), null);
+    }
+
+    /// <summary>Sends a request and returns the response.</summary>
+    /// <exception cref="StreamException">The server answered with an error (its code and message), or the connection dropped in flight (<c>connection_lost</c>).</exception>
+    /// <exception cref="TimeoutException">No response within <paramref name="timeout"/> (default <see cref="RxStreamsClientOptions.InvokeTimeout"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the server is told).</exception>
+    public Task<TResponse> InvokeAsync<TRequest, TResponse>(string route, TRequest request, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
+    {
+        ValidateRoute(route);
+        var payload = StreamSerializer.SerializeToArray(StreamSerializer.Get<TRequest>(), request);
+        return RunRequestAsync(new RequestStream<TResponse>(this, route, payload, StreamSerializer.Get<TResponse>()), cancellationToken, timeout);
+    }
+
+    /// <summary>Sends a message to a fire-and-forget route and completes when the server handled it.</summary>
+    /// <exception cref="StreamException">The server answered with an error, or the connection dropped in flight (<c>connection_lost</c>).</exception>
+    /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/>.</exception>
+    public Task SendAsync<T>(string route, T message, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
+    {
+        ValidateRoute(route);
+        var payload = StreamSerializer.SerializeToArray(StreamSerializer.Get<T>(), message);
+        return RunRequestAsync(new RequestStream<object?>(this, route, payload, null), cancellationToken, timeout);
+    }
+
+    private async Task<TResponse> RunRequestAsync<TResponse>(RequestStream<TResponse> request, CancellationToken cancellationToken, TimeSpan? timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        AttachStream(request);
+        var limit = timeout ?? _options.InvokeTimeout;
+        try
+        {
+            return await request.Result.WaitAsync(limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var error = new TimeoutException($"'{request.Route}' did not answer within {limit.TotalSeconds:0.###} seconds.");
+            request.Abandon(error);
+            throw error;
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            request.Abandon(e);
+            throw;
+        }
+    }
+
+    private static void ValidateRoute(string route)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(route);
+        if (route.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        {
+            throw new ArgumentException("A route contains no control characters.", nameof(route));
+        }
+    }
+
+    // ---- Streams and connections ----
+
+    internal void AttachStream(ClientStreamBase stream)
+    {
+        ClientConnection? connection;
+        lock (_gate)
+        {
+            if (!_attached.Add(stream))
+            {
+                return;
+            }
+            connection = _connection;
+        }
+        connection?.Let(stream.Attach);
+    }
+
+    internal void DetachStream(ClientStreamBase stream)
+    {
+        lock (_gate)
+        {
+            _attached.Remove(stream);
+        }
+    }
+
+    /// <summary>Opens a stream again (after <c>not_recovered</c>), on the current connection if there is one.</summary>
+    internal void Reopen(ClientStreamBase stream)
+    {
+        ClientConnection? connection;
+        lock (_gate)
+        {
+            connection = _attached.Contains(stream) ? _connection : null;
+        }
+        connection?.Let(stream.Attach);
+    }
+
+    internal void ReserveBuffered()
+    {
+        if (Interlocked.Increment(ref _buffered) > _options.MaxBufferedMessages)
+        {
+            Interlocked.Decrement(ref _buffered);
+            throw new StreamException(StreamErrorCodes.BufferFull,
+                $"{_options.MaxBufferedMessages} messages are already waiting for the connection to come back (RxStreamsClientOptions.MaxBufferedMessages).");
+        }
+    }
+
+    internal void ReleaseBuffered(int count) => Interlocked.Add(ref _buffered, -count);
+
+    internal void Report(ClientEvent e)
+    {
+        ClientLog.Event(_logger, e.Kind, e.Route, e.Message);
+        try
+        {
+            _events.OnNext(e);
+        }
+        catch (Exception error)
+        {
+            ClientLog.ObserverThrew(_logger, error);
+        }
+    }
+
+    private async Task<ClientConnection> ConnectFirstAsync(CancellationToken cancellationToken)
+    {
+        Exception? last = null;
+        for (var i = 0; i < _endpoints.Length; i++)
+        {
+            try
+            {
+                return await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or TimeoutException or HttpRequestException)
+            {
+                last = e;
+            }
+        }
+        throw last!;
+    }
+
+    /// <summary>Connects to the next endpoint and completes the handshake.</summary>
+    private async Task<ClientConnection> ConnectOnceAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = _endpoints[_endpointIndex++ % _endpoints.Length];
+        var socket = new ClientWebSocket();
+        _options.ConfigureWebSocket?.Invoke(socket.Options);
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        socket.Options.CollectHttpResponseDetails = true;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
+            var connection = new ClientConnection(socket, _options.MaxFrameSize);
+            connection.Sender.Enqueue(SessionId, static (output, session) => FrameWriter.WriteHello(output, ProtocolConstants.Version, session));
+            _ = SendLoopAsync(connection);
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                var (message, _) = await ReceiveAsync(socket, buffer, _options.MaxFrameSize, timeout.Token).ConfigureAwait(false);
+                if (message is not { } welcome || !FrameReader.TryReadFrame(ref welcome, _options.MaxFrameSize, out var frame))
+                {
+                    throw new WebSocketException($"{endpoint} closed the connection during the handshake.");
+                }
+                if (frame.Type == FrameType.Error)
+                {
+                    throw new StreamException(frame.Code ?? StreamErrorCodes.ProtocolError, frame.Message ?? "The server refused the handshake.");
+                }
+                if (frame.Type != FrameType.Welcome || frame.Version != ProtocolConstants.Version)
+                {
+                    throw new WebSocketException($"{endpoint} answered HELLO with {frame.Type} (version {frame.Version}), not a version {ProtocolConstants.Version} WELCOME: is it an RxStreams endpoint?");
+                }
+                Volatile.Write(ref _sessionId, frame.SessionId ?? "");
+                Volatile.Write(ref _serverMaxFrameSize, (int)Math.Min(int.MaxValue, frame.MaxFrameSize));
+                _serverKeepAlive = TimeSpan.FromMilliseconds(Math.Max(100, frame.KeepAliveMilliseconds));
+                connection.Sender.MaxMessageSize = MaxFrameSize;
+                ClientLog.Connected(_logger, endpoint, SessionId, frame.Resumed);
+                return connection;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_disposed.IsCancellationRequested)
+        {
+            socket.Abort();
+            socket.Dispose();
+            throw new TimeoutException($"Connecting to {endpoint} took longer than {_options.ConnectTimeout.TotalSeconds:0.#} seconds.");
+        }
+        catch (ProtocolException e)
+        {
+            socket.Abort();
+            socket.Dispose();
+            throw new WebSocketException($"{endpoint} sent an invalid handshake: {e.Message}", e);
+        }
+        catch (WebSocketException e) when (socket.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+        {
+            socket.Abort();
+            socket.Dispose();
+            throw new UnauthorizedAccessException($"{endpoint} refused the connection with HTTP {(int)socket.HttpStatusCode}: the user may not connect (check the credentials set in ConfigureWebSocket).", e);
+        }
+        catch
+        {
+            socket.Abort();
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task SendLoopAsync(ClientConnection connection)
+    {
+        try
+        {
+            await connection.Sender.RunAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            // The receive loop sees the same failure and reconnects.
+            ClientLog.ConnectionDropped(_logger, e.Message);
+            connection.Socket.Abort();
+        }
+    }
+
+    /// <summary>Runs connections one after the other until disposed or given up.</summary>
+    private async Task RunAsync(ClientConnection connection)
+    {
+        while (true)
+        {
+            Activate(connection);
+            var connectedAt = Environment.TickCount64;
+            await ReceiveLoopAsync(connection).ConfigureAwait(false);
+            var serverClosedNormally = connection.Socket.CloseStatus == WebSocketCloseStatus.NormalClosure;
+            Deactivate(connection);
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+            if (_closeReason == StreamErrorCodes.UnsupportedVersion)
+            {
+                GiveUp(new StreamException(StreamErrorCodes.UnsupportedVersion, "The server speaks another protocol version."));
+                return;
+            }
+            if (serverClosedNormally && _closeReason is null)
+            {
+                // The server ended this client on purpose (close 1000 without an error): do not come back.
+                GiveUp(new StreamException(StreamErrorCodes.ConnectionLost, "The server closed the connection for good."));
+                return;
+            }
+            if (Environment.TickCount64 - connectedAt >= 30_000)
+            {
+                _attempt = 0; // a connection that held for a while resets the backoff
+            }
+            _state.OnNext(ConnectionState.Reconnecting);
+            var next = await ReconnectAsync().ConfigureAwait(false);
+            if (next is null)
+            {
+                return;
+            }
+            connection = next;
+        }
+    }
+
+    private void Activate(ClientConnection connection)
+    {
+        ClientStreamBase[] streams;
+        lock (_gate)
+        {
+            _connection = connection;
+            streams = [.. _attached];
+        }
+        _closeReason = null;
+        _state.OnNext(ConnectionState.Connected);
+        foreach (var stream in streams)
+        {
+            stream.Attach(connection);
+        }
+    }
+
+    private void Deactivate(ClientConnection connection)
+    {
+        lock (_gate)
+        {
+            _connection = null;
+        }
+        connection.Sender.Complete();
+        if (connection.Socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            connection.Socket.Abort();
+        }
+        connection.Socket.Dispose();
+        foreach (var stream in connection.Streams())
+        {
+            stream.Detach(connection);
+        }
+        ClientLog.Disconnected(_logger, _closeReason ?? "connection lost");
+    }
+
+    private async Task<ClientConnection?> ReconnectAsync()
+    {
+        for (var failures = 0; ; failures++)
+        {
+            if (_options.MaxReconnectAttempts is { } max && failures >= max)
+            {
+                GiveUp(new StreamException(StreamErrorCodes.ConnectionLost, $"Could not reconnect after {max} attempts."));
+                return null;
+            }
+            try
+            {
+                await Task.Delay(Backoff(_attempt++), _disposed.Token).ConfigureAwait(false);
+                return await ConnectOnceAsync(_disposed.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                GiveUp(e);
+                return null;
+            }
+            catch (StreamException e) when (e.Code == StreamErrorCodes.UnsupportedVersion)
+            {
+                GiveUp(e);
+                return null;
+            }
+            catch (Exception e) when (e is WebSocketException or TimeoutException or HttpRequestException or StreamException)
+            {
+                ClientLog.ReconnectFailed(_logger, failures + 1, e.Message);
+            }
+        }
+    }
+
+    /// <summary>A random delay in [d/2, d], d = min(max, initial × 2^k): clients dropped together do not return together.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var d = Math.Min(_options.MaxReconnectDelay.TotalMilliseconds, _options.ReconnectDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30)));
+        return TimeSpan.FromMilliseconds(d * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private void GiveUp(Exception error)
+    {
+        ClientStreamBase[] streams;
+        lock (_gate)
+        {
+            streams = [.. _attached];
+            _attached.Clear();
+        }
+        foreach (var stream in streams)
+        {
+            switch (stream)
+            {
+                case IAbortable abortable:
+                    abortable.Abort(error);
+                    break;
+            }
+        }
+        _state.OnNext(ConnectionState.Closed);
+    }
+
+    private async Task ReceiveLoopAsync(ClientConnection connection)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var lastReceived = Environment.TickCount64;
+        var timeout = _options.ServerTimeout ?? _serverKeepAlive * 2;
+        using var watchdog = new Timer(_ =>
+        {
+            if (Environment.TickCount64 - Volatile.Read(ref lastReceived) > timeout.TotalMilliseconds)
+            {
+                ClientLog.ServerTimedOut(_logger, timeout);
+                connection.Socket.Abort();
+            }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        try
+        {
+            while (true)
+            {
+                var (message, grown) = await ReceiveAsync(connection.Socket, buffer, MaxFrameSize, _disposed.Token).ConfigureAwait(false);
+                buffer = grown;
+                Volatile.Write(ref lastReceived, Environment.TickCount64);
+                if (message is not { } frames)
+                {
+                    return;
+                }
+                while (FrameReader.TryReadFrame(ref frames, MaxFrameSize, out var frame))
+                {
+                    Dispatch(connection, frame);
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or ProtocolException)
+        {
+            ClientLog.ConnectionDropped(_logger, e.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Dispatch(ClientConnection connection, in Frame frame)
+    {
+        switch (frame.Type)
+        {
+            case FrameType.Next:
+                if (connection.Find(frame.StreamId) is { } stream)
+                {
+                    try
+                    {
+                        stream.OnNextFrame(frame.Offset, frame.Payload);
+                    }
+                    catch (StreamSerializationException e)
+                    {
+                        // What the server sent is not a TOut: end this stream, tell the server, keep the rest.
+                        connection.Sender.Enqueue(frame.StreamId, static (output, id) => FrameWriter.WriteCancel(output, id));
+                        stream.OnErrorFrame(StreamErrorCodes.InvalidPayload, e.Message, null);
+                    }
+                }
+                break;
+            case FrameType.Complete:
+                connection.Find(frame.StreamId)?.OnCompleteFrame();
+                break;
+            case FrameType.Error when frame.StreamId == 0:
+                _closeReason = frame.Code;
+                ClientLog.ServerClosed(_logger, frame.Code ?? "", frame.Message ?? "");
+                break;
+            case FrameType.Error:
+                connection.Find(frame.StreamId)?.OnErrorFrame(frame.Code ?? StreamErrorCodes.ProtocolError, frame.Message ?? "", frame.Offset);
+                break;
+            case FrameType.Ping:
+                connection.Sender.Enqueue(0, static (output, _) => FrameWriter.WritePong(output));
+                break;
+            case FrameType.Open:
+                // This client hosts no stream servers.
+                connection.Sender.Enqueue(frame.StreamId, static (output, id) =>
+                    FrameWriter.WriteError(output, id, StreamErrorCodes.NoSuchServer, "This client hosts no stream servers."));
+                break;
+            default:
+                break; // PONG, and REQUEST/CANCEL (no flow control from server to client input)
+        }
+    }
+
+    private static async Task<(ReadOnlySequence<byte>? Message, byte[] Buffer)> ReceiveAsync(WebSocket socket, byte[] buffer, int max, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        while (true)
+        {
+            if (count == buffer.Length)
+            {
+                if (count > max)
+                {
+                    throw new ProtocolException(StreamErrorCodes.FrameTooLarge, $"The server sent a message larger than {max} bytes.");
+                }
+                var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                buffer.AsSpan(0, count).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+            var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (null, buffer);
+            }
+            count += result.Count;
+            if (result.EndOfMessage)
+            {
+                return (new ReadOnlySequence<byte>(buffer, 0, count), buffer);
+            }
+        }
+    }
+
+    /// <summary>Closes the connection and ends every stream (their subscribers complete).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+        ClientConnection? connection;
+        lock (_gate)
+        {
+            connection = _connection;
+        }
+        if (connection is not null && connection.Socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                connection.Sender.Complete();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+        await _disposed.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        GiveUp(new ObjectDisposedException(nameof(RxStreamsClient)));
+        _state.OnCompleted();
+        _events.OnCompleted();
+    }
+}
+
+/// <summary>A stream the client can end on its own (gave up, disposed).</summary>
+internal interface IAbortable
+{
+    void Abort(Exception error);
+}
+
+internal static class LetExtensions
+{
+    public static void Let<T>(this T value, Action<T> action) => action(value);
+}

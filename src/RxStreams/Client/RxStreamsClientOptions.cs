@@ -1,0 +1,55 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace RxStreams.Client;
+
+/// <summary>Options of an <see cref="RxStreamsClient"/>.</summary>
+public sealed class RxStreamsClientOptions
+{
+    /// <summary>
+    /// The first delay before reconnecting. Before attempt k the client waits a random time in [d/2, d] with
+    /// d = min(<see cref="MaxReconnectDelay"/>, this × 2^k); k starts again once a connection stayed up 30 seconds.
+    /// Default 500 ms.
+    /// </summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest delay between reconnection attempts. Default 30 seconds.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Give up (state <see cref="ConnectionState.Closed"/>) after this many failed attempts in a row; null never gives up. Default null.</summary>
+    public int? MaxReconnectAttempts { get; set; }
+
+    /// <summary>How long connecting and the handshake may take. Default 10 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The connection is considered dead when nothing arrives for this long (the server pings at the interval it
+    /// announces in WELCOME). Default: twice that interval, as the protocol says.
+    /// </summary>
+    public TimeSpan? ServerTimeout { get; set; }
+
+    /// <summary>How long <see cref="RxStreamsClient.InvokeAsync{TRequest, TResponse}"/> waits by default. Default 30 seconds.</summary>
+    public TimeSpan InvokeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many input messages may wait while disconnected, over all streams; beyond, sending fails with <c>buffer_full</c>. Default 1,000.</summary>
+    public int MaxBufferedMessages { get; set; } = 1000;
+
+    /// <summary>The largest message the client sends (the server's own limit, from the handshake, applies too). Default 64 KiB.</summary>
+    public int MaxFrameSize { get; set; } = Protocol.ProtocolConstants.DefaultMaxFrameSize;
+
+    /// <summary>Called on every new WebSocket before it connects: set headers, cookies, a bearer token, a proxy.</summary>
+    public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
+
+    /// <summary>Where the client logs (connections, reconnections, protocol errors); null for nowhere.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectDelay, TimeSpan.Zero, nameof(ReconnectDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, ReconnectDelay, nameof(MaxReconnectDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InvokeTimeout, TimeSpan.Zero, nameof(InvokeTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedMessages, 0, nameof(MaxBufferedMessages));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameSize, 1024, nameof(MaxFrameSize));
+    }
+}

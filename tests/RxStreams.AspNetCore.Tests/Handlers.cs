@@ -1,0 +1,91 @@
+using System.Reactive.Linq;
+using Microsoft.AspNetCore.Authorization;
+
+namespace RxStreams.AspNetCore.Tests;
+
+public sealed record Say(string Text);
+
+public sealed record Said(string From, string Text, int Stream);
+
+public sealed record AddRequest(int A, int B);
+
+public sealed record Tick(int N);
+
+/// <summary>Echo: each stream gets back only what it sent, tagged with the route value.</summary>
+[StreamRoute("echo/{n:int}")]
+public sealed partial class EchoHandler
+{
+    public IObservable<Said> Echo(int n, IObservable<Say> input, StreamContext context)
+        => input.Select(s => new Said(context.UserName, s.Text, n));
+}
+
+/// <summary>A chat room on a durable channel, resumable.</summary>
+[StreamRoute("room/{name}")]
+public sealed partial class RoomHandler(IStreamHub hub)
+{
+    public IObservable<StreamItem<Say>> Join(string name, IObservable<Say> input, StreamContext context)
+        => hub.Channel<Say>($"room:{name}").Connect(input, context.ResumeOffset ?? StreamOffset.Start);
+}
+
+/// <summary>Reads a durable channel the test publishes to, resuming after the client's last offset.</summary>
+[StreamRoute("feed/{name}")]
+public sealed partial class FeedHandler(IStreamHub hub)
+{
+    public IObservable<StreamItem<Tick>> Read(string name, StreamContext context)
+        => hub.Channel<Tick>($"feed:{name}", new StreamChannelOptions { MaxLength = 100_000 }).From(context.ResumeOffset ?? StreamOffset.Start);
+}
+
+/// <summary>Counts to n, as fast as it is allowed to.</summary>
+[StreamRoute("count/{n:int}")]
+public sealed partial class CountHandler
+{
+    public IObservable<Tick> Count(int n) => Observable.Range(0, n).Select(i => new Tick(i));
+}
+
+/// <summary>Never ends, as fast as it can: for slow consumers.</summary>
+[StreamRoute("flood")]
+public sealed partial class FloodHandler
+{
+    public IObservable<Say> Flood(StreamContext context)
+        => Observable.Create<Say>(o => Task.Run(() =>
+        {
+            var text = new string('x', 1000);
+            while (!context.Aborted.IsCancellationRequested)
+            {
+                o.OnNext(new Say(text));
+            }
+        }));
+}
+
+[StreamRoute("math")]
+public sealed partial class MathHandler
+{
+    [StreamRoute("add")]
+    public Task<int> Add(AddRequest request) => Task.FromResult(request.A + request.B);
+
+    [StreamRoute("divide")]
+    public Task<int> Divide(AddRequest request) => request.B == 0 ? throw new StreamException("division_by_zero", "Cannot divide by zero.") : Task.FromResult(request.A / request.B);
+
+    [StreamRoute("fail")]
+    public Task<int> Fail(AddRequest request) => throw new InvalidOperationException("the handler broke");
+
+    [StreamRoute("slow")]
+    public async Task<int> Slow(AddRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromMinutes(5), cancellationToken);
+        return 0;
+    }
+}
+
+[StreamRoute("notes")]
+public sealed partial class NotesHandler(IStreamHub hub)
+{
+    public Task Post(Say note) => hub.Channel<Say>("notes").PublishAsync(note).AsTask();
+}
+
+[Authorize(Roles = "admin")]
+[StreamRoute("admin")]
+public sealed partial class AdminHandler
+{
+    public IObservable<Tick> Secrets() => Observable.Return(new Tick(42));
+}

@@ -1,0 +1,347 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using RxStreams.Protocol;
+using RxStreams.Testing;
+
+namespace RxStreams.AspNetCore.Tests;
+
+/// <summary>A host with tight limits, an origin allow-list and a header-based test user.</summary>
+public sealed class LimitsFixture : IAsyncLifetime
+{
+    public KestrelHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await KestrelHost.StartAsync(
+        o =>
+        {
+            o.MaxPendingBytesPerConnection = 256 * 1024;
+            o.MaxStreamsPerConnection = 8;
+            o.MaxRouteLength = 64;
+            o.AllowedOrigins.Add("http://good.example");
+        },
+        configureApp: app => app.Use((context, next) =>
+        {
+            // Tests authenticate with headers: X-Test-User and X-Test-Roles.
+            if (context.Request.Headers["X-Test-User"].ToString() is { Length: > 0 } user)
+            {
+                var claims = new List<Claim> { new(ClaimTypes.Name, user) };
+                claims.AddRange(context.Request.Headers["X-Test-Roles"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => new Claim(ClaimTypes.Role, r)));
+                context.User = new ClaimsPrincipal(new ClaimsIdentity(claims, "Test"));
+            }
+            return next(context);
+        }));
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsFixture>
+{
+    private KestrelHost Host => fixture.Host;
+
+    private static byte[] Json(string json) => Encoding.UTF8.GetBytes(json);
+
+    [Fact]
+    public async Task Credits_bound_what_the_server_sends_until_the_client_asks_for_more()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        await client.OpenAsync(1, "count/100", credits: 10);
+        for (var i = 0; i < 10; i++)
+        {
+            var frame = await client.ReceiveUntilAsync(f => f.Type != FrameType.Ping);
+            Assert.Equal(FrameType.Next, frame.Type);
+            Assert.Equal($$"""{"n":{{i}}}""", frame.Payload);
+        }
+        // Nothing more comes: ask for a PONG as a fence; it arrives, and no NEXT before it.
+        await client.SendAsync(w => FrameWriter.WritePing(w));
+        var fence = await client.ReceiveAsync();
+        Assert.Equal(FrameType.Pong, fence.Type);
+
+        await client.RequestAsync(1, 5);
+        for (var i = 10; i < 15; i++)
+        {
+            Assert.Equal($$"""{"n":{{i}}}""", (await client.ReceiveAsync()).Payload);
+        }
+        await client.SendAsync(w => FrameWriter.WritePing(w));
+        Assert.Equal(FrameType.Pong, (await client.ReceiveAsync()).Type);
+
+        await client.RequestAsync(1, 1000);
+        var last = await client.ReceiveUntilAsync(f => f.Type == FrameType.Complete);
+        Assert.Equal(1u, last.StreamId);
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_keeps_the_servers_pending_bytes_bounded_and_gets_slow_consumer()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        var before = Host.Services.GetConnectionHandler().Connections.ToHashSet();
+        client.PauseReading();
+        await client.OpenAsync(1, "flood");
+        var connection = await WaitForConnection(before);
+        // The socket backs up, the queue reaches the limit, the server gives up on the connection.
+        await Wait.UntilAsync(() => connection.Outbound.PeakPendingBytes > 0 && connection.Outbound.PendingBytes == 0 && connection.IsClosing,
+            "the server ended the slow connection");
+        Assert.InRange(connection.Outbound.PeakPendingBytes, 1, 256 * 1024 + 2 * 1024);
+        client.ResumeReading();
+        var error = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal(0u, error.StreamId);
+        Assert.Equal("slow_consumer", error.Code);
+    }
+
+    [Fact]
+    public async Task A_stream_without_credits_is_ended_with_slow_consumer_and_the_connection_lives()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        await client.OpenAsync(1, "flood", credits: 1);
+        var first = await client.ReceiveAsync();
+        Assert.Equal(FrameType.Next, first.Type);
+        var error = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal((1u, "slow_consumer"), (error.StreamId, error.Code));
+        await AssertAlive(client, 3);
+    }
+
+    [Fact]
+    public async Task An_unknown_route_a_bad_route_value_and_a_too_long_route_end_only_their_stream()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        await client.OpenAsync(1, "no/such/route");
+        Assert.Equal("route_not_found", (await client.ReceiveAsync()).Code);
+        await client.OpenAsync(3, "count/abc");
+        Assert.Equal("bad_route_value", (await client.ReceiveAsync()).Code);
+        await client.OpenAsync(5, "count/" + new string('1', 100));
+        Assert.Equal("bad_route_value", (await client.ReceiveAsync()).Code);
+        await AssertAlive(client, 7);
+    }
+
+    [Fact]
+    public async Task An_invalid_payload_ends_its_stream_with_invalid_payload_and_the_connection_lives()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        await client.OpenAsync(1, "echo/1");
+        await client.NextAsync(1, "{\"text\": 12, ");
+        var error = await client.ReceiveAsync();
+        Assert.Equal((1u, "invalid_payload"), (error.StreamId, error.Code));
+        await client.OpenAsync(3, "math/add", payload: Json("[1,2]"));
+        Assert.Equal("invalid_payload", (await client.ReceiveAsync()).Code);
+        await client.OpenAsync(5, "math/add");
+        Assert.Equal("invalid_payload", (await client.ReceiveAsync()).Code);
+        await AssertAlive(client, 7);
+    }
+
+    [Fact]
+    public async Task An_unauthorized_open_is_refused_and_the_connection_lives()
+    {
+        await using (var anonymous = await RawClient.ConnectAsync(Host.Endpoint))
+        {
+            await anonymous.OpenAsync(1, "admin");
+            Assert.Equal("unauthorized", (await anonymous.ReceiveAsync()).Code);
+            await AssertAlive(anonymous, 3);
+        }
+        await using (var user = await RawClient.ConnectAsync(Host.Endpoint, headers: new Dictionary<string, string> { ["X-Test-User"] = "ann" }))
+        {
+            await user.OpenAsync(1, "admin");
+            Assert.Equal("forbidden", (await user.ReceiveAsync()).Code);
+        }
+        await using var admin = await RawClient.ConnectAsync(Host.Endpoint, headers: new Dictionary<string, string> { ["X-Test-User"] = "root", ["X-Test-Roles"] = "admin" });
+        await admin.OpenAsync(1, "admin");
+        Assert.Equal("""{"n":42}""", (await admin.ReceiveAsync()).Payload);
+    }
+
+    [Fact]
+    public async Task A_disallowed_origin_is_refused_before_the_upgrade()
+    {
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => RawClient.ConnectAsync(Host.Endpoint, origin: "http://evil.example"));
+        Assert.Contains("403", refused.Message);
+        await using var allowed = await RawClient.ConnectAsync(Host.Endpoint, origin: "http://good.example");
+        await using var noOrigin = await RawClient.ConnectAsync(Host.Endpoint);
+        await AssertAlive(allowed, 1);
+    }
+
+    [Fact]
+    public async Task A_second_open_on_a_live_stream_id_ends_that_stream_with_stream_id_in_use_and_the_connection_lives()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        await client.OpenAsync(1, "echo/1");
+        await client.OpenAsync(1, "echo/2");
+        var error = await client.ReceiveAsync();
+        Assert.Equal((1u, "stream_id_in_use"), (error.StreamId, error.Code));
+        await AssertAlive(client, 3);
+        // Reusing an id whose stream ended is a protocol error: ids are never reused.
+        await client.OpenAsync(1, "echo/1");
+        Assert.Equal((0u, "protocol_error"), ((await client.ReceiveUntilAsync(f => f.Type == FrameType.Error)).StreamId, "protocol_error"));
+        await Wait.ForAsync(client.Closed, "the server closed the connection");
+        Assert.Equal(WebSocketCloseStatus.ProtocolError, client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task An_oversized_message_closes_the_connection_with_frame_too_large()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        await client.OpenAsync(1, "echo/1");
+        var big = "{\"text\":\"" + new string('x', 70_000) + "\"}";
+        await client.NextAsync(1, big);
+        var error = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal((0u, "frame_too_large"), (error.StreamId, error.Code));
+        await Wait.ForAsync(client.Closed, "the server closed the connection");
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task Too_many_streams_are_refused_one_by_one()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        for (uint i = 0; i < 8; i++)
+        {
+            await client.OpenAsync(2 * i + 1, $"echo/{i}");
+        }
+        await client.OpenAsync(17, "echo/9");
+        var error = await client.ReceiveAsync();
+        Assert.Equal((17u, "too_many_streams"), (error.StreamId, error.Code));
+        await client.CancelAsync(1);
+        await client.OpenAsync(19, "echo/10");
+        await client.NextAsync(19, "{\"text\":\"ok\"}");
+        Assert.Equal(19u, (await client.ReceiveAsync()).StreamId);
+    }
+
+    [Fact]
+    public async Task A_version_the_server_does_not_speak_gets_unsupported_version()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint, hello: false);
+        await client.SendAsync(w => FrameWriter.WriteHello(w, 99, ""));
+        var error = await client.ReceiveAsync();
+        Assert.Equal((0u, "unsupported_version"), (error.StreamId, error.Code));
+        Assert.Contains("version 1", error.Message);
+    }
+
+    [Fact]
+    public async Task A_frame_before_hello_is_a_protocol_error()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint, hello: false);
+        await client.OpenAsync(1, "echo/1");
+        Assert.Equal("protocol_error", (await client.ReceiveAsync()).Code);
+        await Wait.ForAsync(client.Closed, "the server closed the connection");
+    }
+
+    [Fact]
+    public async Task Random_and_truncated_frames_never_escape_and_never_hurt_another_connection()
+    {
+        const int Messages = 100_000;
+        await using var healthy = await RawClient.ConnectAsync(Host.Endpoint);
+        await healthy.OpenAsync(1, "echo/0");
+        var valid = ValidMessages();
+        var random = new Random(1234);
+        var sent = 0;
+        var closedByServer = 0;
+        var workers = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref sent) <= Messages)
+            {
+                await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+                // Keep sending garbage on this connection until the server closes it.
+                while (client.Closed.IsCompleted == false)
+                {
+                    byte[] message;
+                    lock (random)
+                    {
+                        message = Mutate(valid[random.Next(valid.Length)], random);
+                    }
+                    try
+                    {
+                        await client.SendRawAsync(message);
+                    }
+                    catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
+                    {
+                        break;
+                    }
+                    if (Interlocked.Increment(ref sent) > Messages)
+                    {
+                        break;
+                    }
+                }
+                if (client.Closed.IsCompleted)
+                {
+                    Interlocked.Increment(ref closedByServer);
+                }
+            }
+        });
+        var chatter = Task.Run(async () =>
+        {
+            for (var i = 0; Volatile.Read(ref sent) < Messages; i++)
+            {
+                await healthy.NextAsync(1, $$"""{"text":"{{i}}"}""");
+                var echo = await healthy.ReceiveUntilAsync(f => f.Type == FrameType.Next);
+                Assert.Equal($$"""{"from":"anonymous","text":"{{i}}","stream":0}""", echo.Payload);
+            }
+        });
+        await Wait.ForAsync(Task.WhenAll(workers), "100,000 hostile messages", TimeSpan.FromMinutes(5));
+        await Wait.ForAsync(chatter, "the healthy connection's chat");
+        Assert.True(closedByServer > 0);
+        await AssertAlive(healthy, 3);
+    }
+
+    /// <summary>Valid messages of every kind, to mutate.</summary>
+    private static byte[][] ValidMessages()
+    {
+        var writers = new Action<System.Buffers.IBufferWriter<byte>>[]
+        {
+            w => FrameWriter.WriteOpen(w, 1, "echo/1", null, 10, default, false),
+            w => FrameWriter.WriteOpen(w, 3, "math/add", new StreamOffset(1700000000000, 2), 1, Json("{\"a\":1,\"b\":2}"), true),
+            w => FrameWriter.WriteNext(w, 1, null, Json("{\"text\":\"hi\"}")),
+            w => FrameWriter.WriteRequest(w, 1, 5),
+            w => FrameWriter.WriteCancel(w, 1),
+            w => FrameWriter.WriteComplete(w, 1),
+            w => FrameWriter.WriteError(w, 1, "cancelled", "bye"),
+            w => FrameWriter.WritePing(w),
+            w => FrameWriter.WriteHello(w, 1, "abc"),
+        };
+        return [.. writers.Select(write =>
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            write(buffer);
+            return buffer.WrittenSpan.ToArray();
+        })];
+    }
+
+    private static byte[] Mutate(byte[] message, Random random)
+    {
+        var bytes = message.ToList();
+        switch (random.Next(5))
+        {
+            case 0: // truncate
+                return [.. bytes.Take(random.Next(bytes.Count))];
+            case 1: // flip bits
+                for (var i = 0; i < 1 + random.Next(3); i++)
+                {
+                    var at = random.Next(bytes.Count);
+                    bytes[at] ^= (byte)(1 << random.Next(8));
+                }
+                return [.. bytes];
+            case 2: // insert junk
+                bytes.InsertRange(random.Next(bytes.Count), Enumerable.Range(0, 1 + random.Next(8)).Select(_ => (byte)random.Next(256)));
+                return [.. bytes];
+            case 3: // pure noise
+                return [.. Enumerable.Range(0, 1 + random.Next(64)).Select(_ => (byte)random.Next(256))];
+            default: // valid
+                return [.. bytes];
+        }
+    }
+
+    private async Task<Connections.StreamConnection> WaitForConnection(HashSet<Connections.StreamConnection> before)
+    {
+        Connections.StreamConnection? found = null;
+        await Wait.UntilAsync(() => (found = Host.Services.GetConnectionHandler().Connections.FirstOrDefault(c => !before.Contains(c))) is not null, "the connection is registered");
+        return found!;
+    }
+
+    /// <summary>The connection still works: an echo stream answers.</summary>
+    private static async Task AssertAlive(RawClient client, uint id)
+    {
+        await client.OpenAsync(id, "echo/99");
+        await client.NextAsync(id, "{\"text\":\"still here\"}");
+        var echo = await client.ReceiveUntilAsync(f => f.StreamId == id);
+        Assert.Equal(FrameType.Next, echo.Type);
+        Assert.Contains("still here", echo.Payload);
+    }
+}
