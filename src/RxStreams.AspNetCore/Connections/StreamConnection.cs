@@ -92,6 +92,7 @@ internal sealed class StreamConnection
                 keepAlive = KeepAliveAsync();
                 await ReadLoopAsync().ConfigureAwait(false);
             }
+
         }
         catch (WebSocketException e)
         {
@@ -239,12 +240,31 @@ internal sealed class StreamConnection
         {
             RxStreamsHostLog.HandshakeTimedOut(Logger, ConnectionId);
             Close(StreamErrorCodes.HandshakeTimeout, $"No HELLO within {_options.HandshakeTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
-            _ = receive.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            // The receive still pending ends with the client's close (or the abort timer).
+            if (await receive.ConfigureAwait(false) is not null)
+            {
+                await DrainUntilClientClosesAsync().ConfigureAwait(false);
+            }
             return false;
         }
-        var message = await receive.ConfigureAwait(false);
-        if (message is not { } buffer)
+        if (await receive.ConfigureAwait(false) is not { } buffer)
         {
+            return false;
+        }
+        if (await AcceptHelloAsync(buffer).ConfigureAwait(false))
+        {
+            return true;
+        }
+        await DrainUntilClientClosesAsync().ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>Checks HELLO, resolves the session and answers WELCOME; false (the connection closing) when anything is wrong.</summary>
+    private async Task<bool> AcceptHelloAsync(ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            Close(StreamErrorCodes.ProtocolError, "An empty message carries no frame.", WebSocketCloseStatus.ProtocolError);
             return false;
         }
         if (!TryReadFrame(ref buffer, out var hello))
@@ -263,15 +283,21 @@ internal sealed class StreamConnection
                 WebSocketCloseStatus.ProtocolError);
             return false;
         }
-        var resumed = await ResolveSessionAsync(hello.SessionId).ConfigureAwait(false);
-        Outbound.Enqueue((SessionId, resumed, (uint)_options.KeepAliveInterval.TotalMilliseconds, (uint)_options.MaxFrameSize),
-            static (output, s) => FrameWriter.WriteWelcome(output, ProtocolConstants.Version, s.SessionId, s.resumed, s.Item3, s.Item4));
-        RxStreamsHostLog.HandshakeDone(Logger, ConnectionId, SessionId, resumed);
         if (!buffer.IsEmpty)
         {
             Close(StreamErrorCodes.ProtocolError, "HELLO must be the only frame of its message; send nothing else before WELCOME.", WebSocketCloseStatus.ProtocolError);
             return false;
         }
+        // The session id is read from the buffer before the await: the receive buffer is reused afterwards.
+        var requested = hello.SessionId;
+        var resumed = await ResolveSessionAsync(requested).ConfigureAwait(false);
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return false;
+        }
+        Outbound.Enqueue((SessionId, resumed, (uint)_options.KeepAliveInterval.TotalMilliseconds, (uint)_options.MaxFrameSize),
+            static (output, s) => FrameWriter.WriteWelcome(output, ProtocolConstants.Version, s.SessionId, s.resumed, s.Item3, s.Item4));
+        RxStreamsHostLog.HandshakeDone(Logger, ConnectionId, SessionId, resumed);
         return true;
     }
 
@@ -279,17 +305,24 @@ internal sealed class StreamConnection
     {
         while (Volatile.Read(ref _closing) == 0)
         {
-            var message = await ReceiveMessageAsync().ConfigureAwait(false);
-            if (message is not { } buffer || !Dispatch(buffer))
+            if (await ReceiveMessageAsync().ConfigureAwait(false) is not { } message)
             {
-                return;
+                return; // the client closed
             }
+            Dispatch(message);
         }
-        // We are closing: wait for the client's close (or the abort timer).
-        while (_socket.State == WebSocketState.Open || _socket.State == WebSocketState.CloseSent)
+        await DrainUntilClientClosesAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// We are closing: read (and ignore) until the client answers our close, so the close handshake completes cleanly.
+    /// A client that never answers is cut off by the abort timer.
+    /// </summary>
+    private async Task DrainUntilClientClosesAsync()
+    {
+        while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
         {
-            var drain = await ReceiveMessageAsync().ConfigureAwait(false);
-            if (drain is null)
+            if (await ReceiveMessageAsync().ConfigureAwait(false) is null)
             {
                 return;
             }
