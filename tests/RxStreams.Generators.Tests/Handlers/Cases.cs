@@ -11,7 +11,7 @@ public sealed partial class Cases
     [StreamRoute("a/{x}/c")]
     public IObservable<string> AxC(string x) => Observable.Return("a/" + x + "/c");
 
-    [StreamRoute("{first}/{second:bool}")]
+    [StreamRoute("{first}/is/{second:bool}")]
     public IObservable<string> FirstSecond(string first, bool second) => Observable.Return(first + "=" + second);
 
     [StreamRoute("{only}")]
