@@ -126,7 +126,7 @@ public sealed class RouterTests
     public void Endpoints_describe_their_handlers()
     {
         var byName = Router.Endpoints.ToDictionary(e => e.DisplayName);
-        Assert.Equal(18, byName.Count);
+        Assert.Equal(19, byName.Count);
 
         var join = byName["ChatRoom.Join"];
         Assert.Equal("chat/{room}", join.Template);

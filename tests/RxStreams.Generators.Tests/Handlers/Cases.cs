@@ -17,6 +17,11 @@ public sealed partial class Cases
     [StreamRoute("{only}")]
     public IObservable<string> Only(string only) => Observable.Return(only);
 
+    /// <summary>A payload type from another assembly (RxStreams): its serializer is generated here.</summary>
+    [StreamRoute("presence/{room}")]
+    public IObservable<PresenceEvent> Presence(string room)
+        => Observable.Return(new PresenceEvent(PresenceEventKind.Joined, new PresenceMember("c1", room, null)));
+
     [StreamRoute("p/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}")]
     public IObservable<string> Eight(string a, string b, string c, string d, string e, string f, string g, string h)
         => Observable.Return(string.Join(",", a, b, c, d, e, f, g, h));
