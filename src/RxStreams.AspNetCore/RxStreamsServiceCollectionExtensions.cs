@@ -35,7 +35,7 @@ public static class RxStreamsServiceCollectionExtensions
             services.Configure(configure);
         }
         services.AddLogging();
-        services.AddAuthorizationCore();
+        services.AddAuthorization();
         services.TryAddSingleton<RxStreamsMarkerService>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StreamBackplane>(sp => new InMemoryBackplane(

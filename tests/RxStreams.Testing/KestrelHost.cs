@@ -3,13 +3,17 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RxStreams.AspNetCore;
 
 namespace RxStreams.Testing;
 
-/// <summary>A real Kestrel server on a free loopback port hosting RxStreams, for tests.</summary>
+/// <summary>
+/// A real Kestrel server on a free loopback port hosting RxStreams, for tests; or, with <c>inMemory</c>, the same
+/// application on ASP.NET Core's in-memory TestServer (for tests that open tens of thousands of connections).
+/// </summary>
 public sealed class KestrelHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -34,12 +38,20 @@ public sealed class KestrelHost : IAsyncDisposable
         Action<RxStreamsOptions>? options = null,
         Action<IRxStreamsBuilder>? configureServices = null,
         Action<WebApplication>? configureApp = null,
-        int port = 0)
+        int port = 0,
+        bool inMemory = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        if (inMemory)
+        {
+            builder.WebHost.UseTestServer();
+        }
+        else
+        {
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        }
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(10));
         var rx = builder.Services.AddRxStreams(o =>
         {
@@ -51,8 +63,25 @@ public sealed class KestrelHost : IAsyncDisposable
         configureApp?.Invoke(app);
         app.MapRxStreams("/rx");
         await app.StartAsync().ConfigureAwait(false);
+        if (inMemory)
+        {
+            return new KestrelHost(app, new Uri("http://localhost/"));
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new KestrelHost(app, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/"));
+    }
+
+    /// <summary>Opens a WebSocket to the RxStreams endpoint (through TCP, or in memory for an in-memory host).</summary>
+    public async Task<System.Net.WebSockets.WebSocket> ConnectWebSocketAsync(CancellationToken cancellationToken = default)
+    {
+        if (Services.GetService<IServer>() is TestServer server)
+        {
+            return await server.CreateWebSocketClient().ConnectAsync(Endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await socket.ConnectAsync(Endpoint, cancellationToken).ConfigureAwait(false);
+        return socket;
     }
 
     /// <summary>Stops the host gracefully (clients get <c>server_shutting_down</c>).</summary>

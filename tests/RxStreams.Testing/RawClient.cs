@@ -11,13 +11,15 @@ namespace RxStreams.Testing;
 /// </summary>
 public sealed class RawClient : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket = new();
+    private readonly WebSocket _socket;
     private readonly Channel<ReceivedFrame> _frames = Channel.CreateUnbounded<ReceivedFrame>();
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task _reader = Task.CompletedTask;
     private volatile bool _paused;
     private TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private RawClient(WebSocket socket) => _socket = socket;
 
     /// <summary>The close status the server sent, once it closed.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
@@ -28,17 +30,32 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>Connects; with <paramref name="hello"/> it also does the handshake.</summary>
     public static async Task<RawClient> ConnectAsync(Uri endpoint, bool hello = true, string? origin = null, string sessionId = "", IDictionary<string, string>? headers = null)
     {
-        var client = new RawClient();
-        client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
         if (origin is not null)
         {
-            client._socket.Options.SetRequestHeader("Origin", origin);
+            socket.Options.SetRequestHeader("Origin", origin);
         }
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
-            client._socket.Options.SetRequestHeader(name, value);
+            socket.Options.SetRequestHeader(name, value);
         }
-        await client._socket.ConnectAsync(endpoint, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await socket.ConnectAsync(endpoint, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return await StartAsync(socket, hello, sessionId).ConfigureAwait(false);
+    }
+
+    /// <summary>Wraps a connected WebSocket (e.g. from a TestServer); with <paramref name="hello"/> it also does the handshake.</summary>
+    public static async Task<RawClient> StartAsync(WebSocket socket, bool hello = true, string sessionId = "")
+    {
+        var client = new RawClient(socket);
         client._reader = client.ReadAsync();
         if (hello)
         {
@@ -139,7 +156,7 @@ public sealed class RawClient : IAsyncDisposable
             {
                 if (_paused)
                 {
-                    await _resume.Task.ConfigureAwait(false);
+                    await _resume.Task.WaitAsync(_stop.Token).ConfigureAwait(false);
                     _resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
                 var count = 0;

@@ -353,22 +353,26 @@ internal sealed class ServerStream : IStreamResultSink
                 return !s._terminated
                     && (s._unbounded || Volatile.Read(ref s._credits) > 0)
                     && Volatile.Read(ref s._heldBytes) == 0
-                    && s._connection.Outbound.PendingBytes < s._connection.MaxPendingBytes / 4;
+                    && s._connection.Outbound.PendingBytes <= s._connection.MaxPendingBytes / 4;
             }
         }
 
         public override async ValueTask WaitAsync(CancellationToken cancellationToken)
         {
             var s = stream;
+            var threshold = s._connection.MaxPendingBytes / 4;
             while (!HasDemand && !s._terminated)
             {
-                Task credits;
+                Task blocker;
                 lock (s._gate)
                 {
-                    credits = (s._creditWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                    var outOfCredits = (!s._unbounded && s._credits == 0) || s._heldBytes > 0;
+                    // Wait on what actually blocks: the client's credits, or the socket draining. Never spin.
+                    blocker = outOfCredits
+                        ? (s._creditWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task
+                        : s._connection.Outbound.WaitForDrainAsync(threshold);
                 }
-                var drained = s._connection.Outbound.WaitForDrainAsync(s._connection.MaxPendingBytes / 4);
-                await Task.WhenAny(credits, drained).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await blocker.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }

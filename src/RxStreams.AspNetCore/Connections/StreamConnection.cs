@@ -367,7 +367,7 @@ internal sealed class StreamConnection
             }
             if (result.MessageType == WebSocketMessageType.Text)
             {
-                Close(StreamErrorCodes.ProtocolError, "RxStreams frames travel in binary WebSocket messages, not text.", WebSocketCloseStatus.InvalidMessageType);
+                Close(StreamErrorCodes.ProtocolError, "RxStreams frames travel in binary WebSocket messages, not text.", WebSocketCloseStatus.ProtocolError);
                 return null;
             }
             if (result.EndOfMessage)
@@ -738,7 +738,11 @@ internal sealed class StreamConnection
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
     /// <summary>Cuts the connection as a network failure would (tests of reconnection).</summary>
-    internal void AbortForTests() => _http.Abort();
+    internal void AbortForTests()
+    {
+        _socket.Abort();
+        _http.Abort();
+    }
 
     /// <summary>The host is stopping: tell the client (it reconnects, to another node if there is one) and close.</summary>
     public void Shutdown() => Close(StreamErrorCodes.ServerShuttingDown, "The server is shutting down; reconnect.", WebSocketCloseStatus.EndpointUnavailable);
@@ -751,7 +755,7 @@ internal sealed class StreamConnection
         var now = _handler.Clock.GetUtcNow();
         try
         {
-            if (!string.IsNullOrEmpty(requested) && requested.Length <= 64
+            if (!string.IsNullOrEmpty(requested) && requested.Length <= 128
                 && await _handler.Sessions.GetAsync(requested).ConfigureAwait(false) is { } existing
                 && existing.User == user)
             {
