@@ -37,8 +37,14 @@ internal static class PipelineSteps
             }
         }
         referenced.Sort(StringComparer.Ordinal);
+        // The router and the serializers are nested in this class: none may have its name (CS0542).
+        var className = Names.Sanitize(compilation.AssemblyName ?? "Assembly");
+        if (className == "Router" || className.EndsWith("Serializer", StringComparison.Ordinal))
+        {
+            className += "_";
+        }
         return new AssemblyModel(
-            Names.Sanitize(compilation.AssemblyName ?? "Assembly"),
+            className,
             compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null,
             referenced.Distinct().ToEquatableArray());
     }
