@@ -13,6 +13,8 @@ public sealed class RegistrationTests
     [InlineData("My-App.Server_1", "My_x002D_App_Server__1")]
     [InlineData("1st", "_1st")]
     [InlineData("Router", "Router_")]
+    [InlineData("chat", "chat_")]
+    [InlineData("chat.server2", "chat_server2")]
     [InlineData("PingSerializer", "PingSerializer_")]
     public void The_registration_class_is_named_after_the_assembly_and_never_clashes_with_its_nested_types(string assembly, string className)
     {
