@@ -45,6 +45,9 @@ public class SerializationBenchmarks
         {
             throw new InvalidOperationException("The two serializers do not write the same JSON for ChatMessage.");
         }
+
+        // Whether System.Text.Json uses its generated fast path (direct writer calls) when serializing, or its metadata.
+        Console.WriteLine($"// STJ fast path: ChatMessage {BenchmarkJsonContext.Default.ChatMessage.SerializeHandler is not null}, OrderSnapshot {BenchmarkJsonContext.Default.OrderSnapshot.SerializeHandler is not null}");
     }
 
     [Benchmark(Baseline = true)]
