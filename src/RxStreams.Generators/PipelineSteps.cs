@@ -37,8 +37,16 @@ internal static class PipelineSteps
             }
         }
         referenced.Sort(StringComparer.Ordinal);
+        // The router and the serializers are nested in this class: none may have its name (CS0542). An all
+        // lower-case name ("chat") would be warned about as possibly reserved by the language (CS8981).
+        var className = Names.Sanitize(compilation.AssemblyName ?? "Assembly");
+        if (className == "Router" || className.EndsWith("Serializer", StringComparison.Ordinal)
+            || className.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9')))
+        {
+            className += "_";
+        }
         return new AssemblyModel(
-            Names.Sanitize(compilation.AssemblyName ?? "Assembly"),
+            className,
             compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null,
             referenced.Distinct().ToEquatableArray());
     }

@@ -78,7 +78,7 @@ public sealed class StreamGenerator : IIncrementalGenerator
         // Diagnostics: the only steps whose values hold locations.
         var routeConflicts = handlerClasses.Select(static (r, _) => r.Routes).Collect()
             .Select(PipelineSteps.FindDuplicateRoutes)
-            .WithTrackingName(TrackingNames.RouteDeclarations);
+            .WithTrackingName(TrackingNames.RouteConflicts);
         var diagnostics = handlerClasses.Select(static (r, _) => r.Diagnostics).Collect()
             .Combine(messageTypes.Select(static (r, _) => r.Diagnostics).Collect())
             .Combine(routeConflicts)

@@ -8,7 +8,7 @@ internal static class TrackingNames
     public const string MessageTypes = nameof(MessageTypes);
     public const string Assembly = nameof(Assembly);
     public const string Router = nameof(Router);
-    public const string RouteDeclarations = nameof(RouteDeclarations);
+    public const string RouteConflicts = nameof(RouteConflicts);
     public const string Serializers = nameof(Serializers);
     public const string SerializerFiles = nameof(SerializerFiles);
     public const string Registration = nameof(Registration);
@@ -17,6 +17,6 @@ internal static class TrackingNames
     /// <summary>Every step name above.</summary>
     public static readonly string[] All =
     [
-        HandlerClasses, HandlerModels, MessageTypes, Assembly, Router, RouteDeclarations, Serializers, SerializerFiles, Registration, Diagnostics,
+        HandlerClasses, HandlerModels, MessageTypes, Assembly, Router, RouteConflicts, Serializers, SerializerFiles, Registration, Diagnostics,
     ];
 }

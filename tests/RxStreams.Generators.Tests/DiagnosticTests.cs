@@ -451,6 +451,25 @@ public sealed class DiagnosticTests
                 private PrivateConstructor() { }
                 [StreamRoute("private")] private IObservable<int> Hidden() => throw null!;
             }
+
+            // A positional record: its compiler-generated members are not candidates, its copy constructor is not used.
+            [StreamRoute("records/{id:long}")]
+            public sealed partial record RecordHandler(IServiceProvider Services)
+            {
+                public IObservable<Keywords> Watch(long id) => throw null!;
+            }
+
+            // C# keywords as type member, parameter and route parameter names.
+            public sealed record Keywords(int @event, string @class)
+            {
+                public bool @checked { get; set; }
+            }
+
+            public sealed partial class KeywordHandlers
+            {
+                [StreamRoute("k/{class}/{event:int}")]
+                public Task<Keywords> @switch(string @class, int @event, Keywords @params) => throw null!;
+            }
             """);
 
     private static Diagnostic AssertDiagnostic(string id, DiagnosticSeverity severity, string markup, bool allowOthers = false)

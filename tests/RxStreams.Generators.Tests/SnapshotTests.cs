@@ -203,9 +203,16 @@ public sealed class SnapshotTests
     private static void Verify(string name, string source)
     {
         var result = GeneratorHarness.Run(source).ShouldCompileCleanly();
+        var expected = new List<string>();
         foreach (var (hintName, text) in result.Sources.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            Snapshot.Match(text, name + "." + hintName[..^".g.cs".Length]);
+            var snapshot = name + "." + hintName[..^".g.cs".Length];
+            Snapshot.Match(text, snapshot);
+            expected.Add(snapshot + ".verified.cs");
         }
+
+        // A baseline of a file the generator no longer emits is stale.
+        var baselines = Directory.GetFiles(Snapshot.Folder(), name + ".*.verified.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), baselines);
     }
 }

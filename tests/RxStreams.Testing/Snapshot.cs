@@ -60,6 +60,9 @@ public static class Snapshot
             $"If the change is intended, accept it: {AcceptVariable}=1 dotnet test …");
     }
 
+    /// <summary>The folder holding the snapshots of the calling test file.</summary>
+    public static string Folder([CallerFilePath] string sourceFile = "") => Path.Combine(SourceDirectory(sourceFile), "Snapshots");
+
     /// <summary>The text with <c>\n</c> line endings, no byte order mark and exactly one final line break.</summary>
     public static string Normalize(string text)
     {

@@ -3,28 +3,6 @@ using System.Text;
 
 namespace RxStreams.Generators.Model;
 
-/// <summary>The constraint of a route parameter, which decides its C# type.</summary>
-internal enum RouteConstraint
-{
-    /// <summary><c>{x}</c>: string.</summary>
-    None,
-
-    /// <summary><c>{x:int}</c>.</summary>
-    Int,
-
-    /// <summary><c>{x:long}</c>.</summary>
-    Long,
-
-    /// <summary><c>{x:guid}</c>.</summary>
-    Guid,
-
-    /// <summary><c>{x:bool}</c>.</summary>
-    Bool,
-}
-
-/// <summary>One segment of a template: a literal, or a parameter with its constraint.</summary>
-internal sealed record RouteSegment(string Value, bool IsParameter, RouteConstraint Constraint);
-
 /// <summary>A parsed, valid route template.</summary>
 internal sealed record RouteTemplate(string Text, EquatableArray<RouteSegment> Segments)
 {

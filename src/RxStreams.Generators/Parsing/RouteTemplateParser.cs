@@ -159,5 +159,5 @@ internal static class RouteTemplateParser
         return name.All(c => char.IsLetterOrDigit(c) || c == '_');
     }
 
-    private static string Printable(char c) => char.IsWhiteSpace(c) || char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString();
+    private static string Printable(char c) => c != ' ' && (char.IsWhiteSpace(c) || char.IsControl(c)) ? $"\\u{(int)c:X4}" : c.ToString();
 }

@@ -327,6 +327,11 @@ internal sealed class TypeAnalyzer
         {
             return null;
         }
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
+        if (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "Microsoft" || ns.StartsWith("Microsoft.", StringComparison.Ordinal))
+        {
+            return $"'{name}' is a framework type RxStreams does not serialize";
+        }
         if (type.IsStatic)
         {
             return $"'{name}' is static";
@@ -334,11 +339,6 @@ internal sealed class TypeAnalyzer
         if (type.IsAbstract)
         {
             return $"'{name}' is abstract, so it cannot be created when reading";
-        }
-        var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
-        if (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "Microsoft" || ns.StartsWith("Microsoft.", StringComparison.Ordinal))
-        {
-            return $"'{name}' is a framework type RxStreams does not serialize";
         }
         if (type.IsRefLikeType)
         {

@@ -5,9 +5,3 @@ public interface IGreeter
 {
     string Greet(string name);
 }
-
-/// <summary>The test implementation of <see cref="IGreeter"/>.</summary>
-public sealed class Greeter : IGreeter
-{
-    public string Greet(string name) => "hello " + name;
-}
