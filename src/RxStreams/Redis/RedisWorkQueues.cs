@@ -20,6 +20,7 @@ internal sealed class RedisWorkQueues
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly Dictionary<string, QueueConsumers> _queues = new(StringComparer.Ordinal);
+    private readonly HashSet<Task> _releasing = [];
     private bool _stopped;
 
     public RedisWorkQueues(RedisConnection connection, RedisSubscriptions subscriptions, RedisKeys keys, RedisBackplaneOptions options, ILogger logger)
@@ -107,7 +108,7 @@ internal sealed class RedisWorkQueues
         {
             sink.Dispose();
             Remove(queue, c);
-            c.Stop(release: true);
+            Track(c.Stop(release: true));
         });
     });
 
@@ -123,6 +124,26 @@ internal sealed class RedisWorkQueues
         {
             c.Wake(claim: released);
         }
+    }
+
+    /// <summary>Keeps a release in flight until it ends, so disposing the backplane can wait for it.</summary>
+    private void Track(Task releasing)
+    {
+        if (releasing.IsCompleted)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _releasing.Add(releasing);
+        }
+        _ = releasing.ContinueWith(t =>
+        {
+            lock (_gate)
+            {
+                _releasing.Remove(t);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void Remove(string queue, RedisConsumer consumer)
@@ -143,9 +164,11 @@ internal sealed class RedisWorkQueues
     public async Task StopAsync(bool release)
     {
         List<(string Queue, RedisConsumer Consumer)> all;
+        Task[] releasing;
         lock (_gate)
         {
             _stopped = true;
+            releasing = [.. _releasing];
             all = [.. _queues.SelectMany(q => q.Value.Consumers.Select(c => (q.Key, c)))];
             foreach (var q in _queues.Values)
             {
@@ -153,7 +176,7 @@ internal sealed class RedisWorkQueues
             }
             _queues.Clear();
         }
-        await Task.WhenAll(all.Select(x => x.Consumer.Stop(release))).ConfigureAwait(false);
+        await Task.WhenAll(all.Select(x => x.Consumer.Stop(release)).Concat(releasing)).ConfigureAwait(false);
         foreach (var (_, c) in all)
         {
             c.CompleteObservers(silently: !release);
