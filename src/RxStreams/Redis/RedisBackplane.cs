@@ -58,6 +58,9 @@ public sealed class RedisBackplane : StreamBackplane
     /// <summary>This node's id: part of its Redis client name (<c>{prefix}-{id}</c>) and of its presence owner tokens.</summary>
     internal string NodeId { get; }
 
+    /// <summary>True while the connection to Redis is up.</summary>
+    internal bool IsConnected => _connection.IsConnected;
+
     /// <summary>The live reader (tests count its reads).</summary>
     internal RedisLiveReader LiveReader => _live;
 

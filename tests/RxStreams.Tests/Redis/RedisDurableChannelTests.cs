@@ -1,10 +1,10 @@
-using Xunit.Abstractions;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using RxStreams.Backplanes;
 using RxStreams.Testing;
 using StackExchange.Redis;
+using Xunit.Abstractions;
 
 namespace RxStreams.Redis;
 

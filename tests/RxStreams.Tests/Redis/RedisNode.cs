@@ -1,6 +1,6 @@
-using Xunit.Abstractions;
 using Microsoft.Extensions.Logging;
 using RxStreams.Channels;
+using Xunit.Abstractions;
 
 namespace RxStreams.Redis;
 
