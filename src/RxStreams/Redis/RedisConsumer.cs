@@ -111,6 +111,7 @@ internal sealed class RedisConsumer
         var options = _owner.Options;
         var needGroup = true;
         var nextClaim = 0L;
+        var failures = 0;
         while (!token.IsCancellationRequested)
         {
             try
@@ -162,6 +163,7 @@ internal sealed class RedisConsumer
                     }
                     more = count == room;
                 }
+                failures = 0;
                 if (more)
                 {
                     continue;
@@ -181,13 +183,15 @@ internal sealed class RedisConsumer
             }
             catch (Exception e)
             {
-                if (e is not ObjectDisposedException)
+                if (e is not ObjectDisposedException && ++failures == 1)
                 {
                     RedisLog.ConsumerFailed(_owner.Logger, _queue, Group, Name, e);
                 }
                 try
                 {
-                    await Task.Delay(RetryDelay, token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromTicks(Math.Min(RetryDelay.Ticks << Math.Min(failures, 5), options.ClaimInterval.Ticks * 5)), token).ConfigureAwait(false);
+                    // Redis may be back: claim at once (items of consumers that died meanwhile may be waiting).
+                    _claimNow = true;
                 }
                 catch (OperationCanceledException)
                 {

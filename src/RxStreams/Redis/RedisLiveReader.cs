@@ -21,6 +21,7 @@ internal sealed class RedisLiveReader : IDisposable
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan FastPollPeriod = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan FastPollWindow = TimeSpan.FromSeconds(5);
 
@@ -193,19 +194,25 @@ internal sealed class RedisLiveReader : IDisposable
             }
             catch (Exception e) when (e is BackplaneUnavailableException or ObjectDisposedException)
             {
-                if (e is BackplaneUnavailableException)
-                {
-                    RedisLog.LiveReadFailed(_logger, live.Name, e);
-                }
+                int failures;
                 lock (_gate)
                 {
                     live.Reading = false;
+                    failures = ++live.Failures;
                 }
-                // Try again soon; a reconnection also triggers reads.
-                _ = RetryLaterAsync(live);
+                if (e is BackplaneUnavailableException && failures == 1)
+                {
+                    RedisLog.LiveReadFailed(_logger, live.Name, e);
+                }
+                // Try again, less and less often; a reconnection triggers reads at once anyway.
+                _ = RetryLaterAsync(live, TimeSpan.FromTicks(Math.Min(RetryDelay.Ticks << Math.Min(failures - 1, 5), MaxRetryDelay.Ticks)));
                 return;
             }
 
+            lock (_gate)
+            {
+                live.Failures = 0;
+            }
             foreach (var subscriber in subscribers)
             {
                 if (!subscriber.Detached && !page.Info.CanResumeAfter(subscriber.Last))
@@ -275,9 +282,9 @@ internal sealed class RedisLiveReader : IDisposable
         }
     }
 
-    private async Task RetryLaterAsync(LiveChannel live)
+    private async Task RetryLaterAsync(LiveChannel live, TimeSpan delay)
     {
-        await Task.Delay(RetryDelay).ConfigureAwait(false);
+        await Task.Delay(delay).ConfigureAwait(false);
         Kick(live);
     }
 
@@ -352,6 +359,7 @@ internal sealed class RedisLiveReader : IDisposable
         public bool Reading;
         public bool Dirty;
         public bool Closed;
+        public int Failures;
         public IDisposable? WakeUps;
     }
 

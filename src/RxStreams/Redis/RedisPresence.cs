@@ -24,7 +24,7 @@ internal sealed class RedisPresence : IDisposable
     private readonly Dictionary<string, Watch> _watched = new(StringComparer.Ordinal);
     private readonly Timer _timer;
     private long _nextToken;
-    private int _ticking;
+    private Task _tick = Task.CompletedTask;
     private bool _stopped;
 
     public RedisPresence(RedisConnection connection, RedisSubscriptions subscriptions, RedisKeys keys, RedisBackplaneOptions options, ILogger logger, string nodeId)
@@ -60,6 +60,23 @@ internal sealed class RedisPresence : IDisposable
 
     public async ValueTask<IReadOnlyList<PresenceMember>> GetAsync(string set, CancellationToken cancellationToken)
     {
+        Task? subscribing;
+        lock (_gate)
+        {
+            subscribing = _watched.TryGetValue(set, out var watch) ? watch.Subscribed.Task : null;
+        }
+        if (subscribing is { IsCompleted: false })
+        {
+            // A watcher of this node subscribed to the set's events and now reads a snapshot (the hub's Watch does):
+            // read it once the Redis subscription is confirmed, so no event falls between the two.
+            try
+            {
+                await subscribing.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
         var result = (RedisResult[])(await _connection.EvalAsync(
             RedisScripts.Members,
             [_keys.PresenceLeases(set), _keys.PresenceMembers(set)],
@@ -98,14 +115,14 @@ internal sealed class RedisPresence : IDisposable
                 {
                     watch = new Watch(new RedisFanout<PresenceEvent>(_logger, set));
                     var fanout = watch.Fanout;
+                    var target = watch;
                     watch.Listening = _subscriptions.Listen(_keys.PresenceEvents(set), message =>
                     {
                         if (RedisProtocol.TryReadPresenceEvent(message, out var presenceEvent))
                         {
                             fanout.Post(presenceEvent);
                         }
-                    });
-                    var target = watch;
+                    }, () => target.Subscribed.TrySetResult());
                     fanout.Emptied += () => Unwatch(set, target);
                     _watched[set] = watch;
                 }
@@ -132,34 +149,36 @@ internal sealed class RedisPresence : IDisposable
         watch.Listening?.Dispose();
     }
 
-    private async Task TickAsync()
+    private Task TickAsync()
     {
-        if (Interlocked.Exchange(ref _ticking, 1) != 0)
+        lock (_gate)
         {
-            return;
-        }
-        try
-        {
-            List<IGrouping<string, Handle>> owned;
-            List<string> watched;
-            lock (_gate)
+            if (!_tick.IsCompleted)
             {
-                if (_stopped)
-                {
-                    return;
-                }
-                owned = [.. _owned.Values.GroupBy(h => h.Set, StringComparer.Ordinal)];
-                watched = [.. _watched.Keys.Where(s => !_owned.Keys.Any(k => k.Set == s))];
+                return _tick;
             }
-            var work = new List<Task>(owned.Count + watched.Count);
-            work.AddRange(owned.Select(RenewAsync));
-            work.AddRange(watched.Select(SweepAsync));
-            await Task.WhenAll(work).ConfigureAwait(false);
+            return _tick = RenewAndSweepAsync();
         }
-        finally
+    }
+
+    private async Task RenewAndSweepAsync()
+    {
+        await Task.Yield();
+        List<IGrouping<string, Handle>> owned;
+        List<string> watched;
+        lock (_gate)
         {
-            Volatile.Write(ref _ticking, 0);
+            if (_stopped)
+            {
+                return;
+            }
+            owned = [.. _owned.Values.GroupBy(h => h.Set, StringComparer.Ordinal)];
+            watched = [.. _watched.Keys.Where(s => !_owned.Keys.Any(k => k.Set == s))];
         }
+        var work = new List<Task>(owned.Count + watched.Count);
+        work.AddRange(owned.Select(RenewAsync));
+        work.AddRange(watched.Select(SweepAsync));
+        await Task.WhenAll(work).ConfigureAwait(false);
     }
 
     private async Task RenewAsync(IGrouping<string, Handle> set)
@@ -175,7 +194,7 @@ internal sealed class RedisPresence : IDisposable
         {
             await _connection.EvalAsync(RedisScripts.Renew, [_keys.PresenceLeases(set.Key), _keys.PresenceMembers(set.Key)], [.. args], CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is BackplaneUnavailableException or ObjectDisposedException)
+        catch (Exception e)
         {
             RedisLog.PresenceRenewFailed(_logger, set.Key, e);
         }
@@ -187,7 +206,7 @@ internal sealed class RedisPresence : IDisposable
         {
             await _connection.EvalAsync(RedisScripts.Sweep, [_keys.PresenceLeases(set), _keys.PresenceMembers(set)], [_keys.PresenceEvents(set)], CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is BackplaneUnavailableException or ObjectDisposedException)
+        catch (Exception e)
         {
             RedisLog.PresenceSweepFailed(_logger, set, e);
         }
@@ -195,15 +214,20 @@ internal sealed class RedisPresence : IDisposable
 
     private async ValueTask LeaveAsync(Handle handle)
     {
+        Task tick;
         lock (_gate)
         {
             if (_owned.TryGetValue((handle.Set, handle.Member.Id), out var current) && current == handle)
             {
                 _owned.Remove((handle.Set, handle.Member.Id));
             }
+            tick = _tick;
         }
         try
         {
+            // A renewal in flight may still hold this member (and would put it back if it ran after the leave).
+            await tick.ConfigureAwait(false);
+
             await _connection.EvalAsync(
                 RedisScripts.Leave,
                 [_keys.PresenceLeases(handle.Set), _keys.PresenceMembers(handle.Set)],
@@ -253,6 +277,7 @@ internal sealed class RedisPresence : IDisposable
     private sealed class Watch(RedisFanout<PresenceEvent> fanout)
     {
         public RedisFanout<PresenceEvent> Fanout => fanout;
+        public readonly TaskCompletionSource Subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public IDisposable? Listening;
     }
 

@@ -77,9 +77,19 @@ internal sealed class RedisSubscriptions
                 return;
             }
         }
+        if (subscription.Removed)
+        {
+            return;
+        }
         try
         {
             await _connection.SubscribeAsync(subscription.Channel, subscription.Handler, CancellationToken.None).ConfigureAwait(false);
+            if (subscription.Removed)
+            {
+                // Removed while subscribing: the removal's UNSUBSCRIBE may have gone first.
+                await UnsubscribeAsync(subscription).ConfigureAwait(false);
+                return;
+            }
         }
         catch (Exception e) when (e is BackplaneUnavailableException or ObjectDisposedException)
         {

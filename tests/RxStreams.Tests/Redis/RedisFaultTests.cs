@@ -158,6 +158,57 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Consumers_and_presence_watchers_resume_by_themselves_after_a_Redis_restart()
+    {
+        await using var server = await RedisServer.StartAsync(appendOnly: true);
+        await using var a = Node(server, "f", o => o.PresenceLease = TimeSpan.FromSeconds(3));
+        await using var b = Node(server, "f", o => o.PresenceLease = TimeSpan.FromSeconds(3));
+        var done = new ConcurrentDictionary<long, bool>();
+        using var consumer = b.Hub.Queue<long>("jobs").Consume("g", "b").Subscribe(item => _ = AckAsync(item));
+        async Task AckAsync(WorkItem<long> item)
+        {
+            if (await item.AckAsync())
+            {
+                done[item.Value] = true;
+            }
+        }
+        var events = new Recorder<PresenceEvent>();
+        using var watch = b.Hub.Presence("room").Watch().Subscribe(events);
+        await using var alice = await a.Hub.Presence("room").JoinAsync(new PresenceMember("c1", "alice"));
+        for (var i = 0; i < 10; i++)
+        {
+            await a.Hub.Queue<long>("jobs").EnqueueAsync(i);
+        }
+        await Wait.UntilAsync(() => done.Count == 10, "the first ten items are processed");
+        await Wait.UntilAsync(() => events.Items.Any(e => e.Member?.Id == "c1" || e.Members?.Any(m => m.Id == "c1") == true), "node B sees alice");
+
+        await server.KillAsync();
+        await server.RestartAsync();
+
+        for (var i = 10; i < 20; i++)
+        {
+            var value = i;
+            await Wait.UntilAsync(async () =>
+            {
+                try
+                {
+                    await a.Hub.Queue<long>("jobs").EnqueueAsync(value);
+                    return true;
+                }
+                catch (BackplaneUnavailableException)
+                {
+                    return false;
+                }
+            }, $"item {i} is enqueued after the restart");
+        }
+        await Wait.UntilAsync(() => done.Count == 20, "the consumer processes the items enqueued after the restart");
+        await using var bob = await a.Hub.Presence("room").JoinAsync(new PresenceMember("c2", "bob"));
+        await Wait.UntilAsync(() => events.Items.Any(e => e.Kind == PresenceEventKind.Joined && e.Member?.Id == "c2"), "node B's watcher hears joins after the restart");
+        Assert.Contains(await b.Hub.Presence("room").GetMembersAsync(), m => m.Id == "c1");
+        Assert.Null(events.Error);
+    }
+
+    [Fact]
     public async Task Waiting_for_the_connection_rides_out_a_short_outage()
     {
         await using var server = await RedisServer.StartAsync(appendOnly: true);
