@@ -68,6 +68,8 @@ public sealed class RedisBackplane : StreamBackplane
     {
         _subscriptions.NotifyResubscribed();
         _live.OnReconnected();
+        _presence.OnReconnected();
+        _queues.OnReconnected();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -149,6 +149,9 @@ internal sealed class RedisPresence : IDisposable
         watch.Listening?.Dispose();
     }
 
+    /// <summary>After a reconnection: renew at once (Redis may have lost the members) and sweep.</summary>
+    public void OnReconnected() => _ = TickAsync();
+
     private Task TickAsync()
     {
         lock (_gate)

@@ -126,6 +126,20 @@ internal sealed class RedisWorkQueues
         }
     }
 
+    /// <summary>After a reconnection: every consumer claims and reads at once.</summary>
+    public void OnReconnected()
+    {
+        RedisConsumer[] local;
+        lock (_gate)
+        {
+            local = [.. _queues.Values.SelectMany(q => q.Consumers)];
+        }
+        foreach (var c in local)
+        {
+            c.Wake(claim: true);
+        }
+    }
+
     /// <summary>Keeps a release in flight until it ends, so disposing the backplane can wait for it.</summary>
     private void Track(Task releasing)
     {

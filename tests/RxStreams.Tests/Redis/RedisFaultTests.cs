@@ -209,6 +209,39 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_node_starts_while_Redis_is_down_and_works_once_it_is_up()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await server.KillAsync();
+        // The connection comes from the factory option, as an application sharing its own settings would do it.
+        await using var a = Node(server, "f", o =>
+        {
+            o.Configuration = null;
+            o.ConnectionFactory = async log => await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.ConnectionString, log);
+        });
+        await using var b = Node(server, "f");
+        var received = new Recorder<StreamItem<long>>();
+        using var subscription = b.Hub.Channel<long>("c").From(StreamOffset.Start).Subscribe(received);
+        await Assert.ThrowsAsync<BackplaneUnavailableException>(async () => await a.Hub.Channel<long>("c").PublishAsync(1));
+
+        await server.RestartAsync();
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                await a.Hub.Channel<long>("c").PublishAsync(2);
+                return true;
+            }
+            catch (BackplaneUnavailableException)
+            {
+                return false;
+            }
+        }, "publishing works once Redis is up");
+        await Wait.UntilAsync(() => received.Items.Any(x => x.Value == 2), "the subscriber that started while Redis was down receives it");
+        Assert.Null(received.Error);
+    }
+
+    [Fact]
     public async Task Waiting_for_the_connection_rides_out_a_short_outage()
     {
         await using var server = await RedisServer.StartAsync(appendOnly: true);
