@@ -168,7 +168,11 @@ internal sealed class RedisConsumer
                 {
                     continue;
                 }
-                var wait = TimeSpan.FromSeconds(Math.Max(0, (nextClaim - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+                // Until woken (new or released items, an acknowledgement), the next claim, or, while full, a look at
+                // whether pending items timed out.
+                var wait = room > 0
+                    ? TimeSpan.FromSeconds(Math.Max(0.001, (nextClaim - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency))
+                    : options.ClaimInterval;
                 await _signal.WaitAsync(wait, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -192,15 +192,16 @@ internal sealed class RedisLiveReader : IDisposable
                 Interlocked.Increment(ref _reads);
                 page = await _store.ReadAsync(live.Name, cursor, BatchSize, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is BackplaneUnavailableException or ObjectDisposedException)
+            catch (Exception e)
             {
+                // Unavailable (most likely), or anything unexpected: either way the channel must not stay stuck.
                 int failures;
                 lock (_gate)
                 {
                     live.Reading = false;
                     failures = ++live.Failures;
                 }
-                if (e is BackplaneUnavailableException && failures == 1)
+                if (e is not ObjectDisposedException && failures == 1)
                 {
                     RedisLog.LiveReadFailed(_logger, live.Name, e);
                 }
