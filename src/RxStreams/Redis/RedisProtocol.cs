@@ -45,7 +45,7 @@ internal static class RedisProtocol
         return message;
     }
 
-    public static bool TryReadEphemeral(byte[]? message, out BackplaneEntryParts entry)
+    public static bool TryReadEphemeral(byte[]? message, out RedisEphemeralMessage entry)
     {
         if (message is null || message.Length < EphemeralHeader || message[0] != EphemeralVersion)
         {
@@ -53,7 +53,7 @@ internal static class RedisProtocol
             return false;
         }
         var ms = BinaryPrimitives.ReadInt64BigEndian(message.AsSpan(1));
-        entry = new BackplaneEntryParts(DateTimeOffset.FromUnixTimeMilliseconds(ms), message.AsMemory(EphemeralHeader));
+        entry = new RedisEphemeralMessage(DateTimeOffset.FromUnixTimeMilliseconds(ms), message.AsMemory(EphemeralHeader));
         return true;
     }
 
@@ -179,6 +179,3 @@ internal static class RedisProtocol
         }
     }
 }
-
-/// <summary>The time and payload of an ephemeral message.</summary>
-internal readonly record struct BackplaneEntryParts(DateTimeOffset Timestamp, ReadOnlyMemory<byte> Payload);
