@@ -139,6 +139,11 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             evalSha[2 + keys.Length + i] = args[i];
         }
+        if (script.Ordered)
+        {
+            evalSha[0] = script.Text;
+            return RunAsync(script.Name, static (m, s) => m.GetDatabase().ExecuteAsync("EVAL", s), evalSha, cancellationToken);
+        }
         return RunAsync(script.Name, static async (m, s) =>
         {
             var db = m.GetDatabase();

@@ -13,7 +13,8 @@ public enum RedisDisconnectedBehavior
     /// <summary>
     /// Wait for the connection to come back, for at most <see cref="RedisBackplaneOptions.OperationTimeout"/>, then fail
     /// with <see cref="BackplaneUnavailableException"/>. Only commands that were never sent are retried, so nothing is
-    /// applied twice. Rides out a quick failover at the cost of callers waiting.
+    /// applied twice. Rides out a quick failover at the cost of callers waiting. Calls that waited are not ordered
+    /// against calls issued after them: a publisher that needs its items in order awaits each publish.
     /// </summary>
     WaitForConnection,
 }

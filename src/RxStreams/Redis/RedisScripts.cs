@@ -27,7 +27,7 @@ internal static class RedisScripts
     /// once it is exceeded by the slack (recording the last id trimmed: Redis 7.0 does not update max-deleted-entry-id
     /// on trimming), starts a new life (epoch) when the stream did not exist, wakes live readers. Returns the id.
     /// </summary>
-    public static readonly RedisScript Append = new("append", """
+    public static readonly RedisScript Append = new("append", ordered: true, text: """
         local maxlen = tonumber(ARGV[2])
         local fresh = redis.call('EXISTS', KEYS[1]) == 0
         if not fresh then
@@ -157,7 +157,7 @@ internal static class RedisScripts
         """);
 
     /// <summary>KEYS: queue. ARGV: payload, max length, wake-up channel. Fails with QUEUEFULL at the max length.</summary>
-    public static readonly RedisScript Enqueue = new("enqueue", """
+    public static readonly RedisScript Enqueue = new("enqueue", ordered: true, text: """
         if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[2]) then
           return redis.error_reply('QUEUEFULL the queue holds its maximum number of items')
         end
