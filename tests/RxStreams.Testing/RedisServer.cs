@@ -43,10 +43,29 @@ public sealed class RedisServer : IAsyncDisposable
         if (_process is { HasExited: false } p)
         {
             p.Kill(entireProcessTree: true);
+            // A paused (SIGSTOP) server dies of SIGKILL all the same.
             await p.WaitForExitAsync().ConfigureAwait(false);
         }
         _process?.Dispose();
         _process = null;
+    }
+
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a hung host or a network cut.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT); it then answers what it received meanwhile.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {process.Id}") { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start.");
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {process.Id} failed with exit code {kill.ExitCode}.");
+        }
     }
 
     /// <summary>Starts the server again on the same port (with the same data directory).</summary>

@@ -1,0 +1,4 @@
+namespace RxStreams.Redis;
+
+/// <summary>The time and payload of an ephemeral message.</summary>
+internal readonly record struct RedisEphemeralMessage(DateTimeOffset Timestamp, ReadOnlyMemory<byte> Payload);

@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace RxStreams.Redis;
+
+/// <summary>
+/// The format of every value the Redis backplane writes, in one place (the Lua scripts in <see cref="RedisScripts"/>
+/// follow it too). Payloads are the hub's bytes, stored as they are.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Durable channel and queue entries: one field, <see cref="PayloadField"/>, holding the payload. The entry id is the
+/// offset; its milliseconds are the timestamp.</item>
+/// <item>Ephemeral messages: a version byte (1), the publish time as 8 bytes big-endian Unix milliseconds, the payload.</item>
+/// <item>Presence: a member is the JSON <c>{"id":…,"user":…,"data":…}</c>; the members hash holds
+/// <c>owner-token|member-json</c>; events are <c>J|member-json</c> (joined), <c>U|…</c> (updated), <c>L|…</c> (left).</item>
+/// <item>Live wake-ups carry the appended entry id; queue wake-ups are <c>n</c> (items added) or <c>r</c> (items released).</item>
+/// </list>
+/// </remarks>
+internal static class RedisProtocol
+{
+    /// <summary>The one field of a stream entry.</summary>
+    public const string PayloadField = "p";
+
+    /// <summary>Queue wake-up: an item was added.</summary>
+    public const string QueueItemAdded = "n";
+
+    /// <summary>Queue wake-up: a consumer released its pending items; they can be claimed now.</summary>
+    public const string QueueItemsReleased = "r";
+
+    private const byte EphemeralVersion = 1;
+    private const int EphemeralHeader = 9;
+
+    // ---- Ephemeral ----
+
+    public static byte[] WriteEphemeral(ReadOnlySpan<byte> payload, DateTimeOffset now)
+    {
+        var message = new byte[EphemeralHeader + payload.Length];
+        message[0] = EphemeralVersion;
+        BinaryPrimitives.WriteInt64BigEndian(message.AsSpan(1), now.ToUnixTimeMilliseconds());
+        payload.CopyTo(message.AsSpan(EphemeralHeader));
+        return message;
+    }
+
+    public static bool TryReadEphemeral(byte[]? message, out RedisEphemeralMessage entry)
+    {
+        if (message is null || message.Length < EphemeralHeader || message[0] != EphemeralVersion)
+        {
+            entry = default;
+            return false;
+        }
+        var ms = BinaryPrimitives.ReadInt64BigEndian(message.AsSpan(1));
+        entry = new RedisEphemeralMessage(DateTimeOffset.FromUnixTimeMilliseconds(ms), message.AsMemory(EphemeralHeader));
+        return true;
+    }
+
+    // ---- Stream entries ----
+
+    /// <summary>The offset of an entry id as Redis returns it.</summary>
+    public static StreamOffset ParseOffset(RedisResult id) => StreamOffset.Parse((string)id!);
+
+    /// <summary>Optional offset: a nil result is null.</summary>
+    public static StreamOffset? ParseOptionalOffset(RedisResult id) => id.IsNull ? null : ParseOffset(id);
+
+    /// <summary>The timestamp of an entry: the milliseconds of its id.</summary>
+    public static DateTimeOffset TimestampOf(StreamOffset offset)
+        => DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(offset.Major, (ulong)DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
+
+    /// <summary>Reads one <c>[id, [field, value, …]]</c> entry; false when the entry was deleted (nil fields).</summary>
+    public static bool TryReadEntry(RedisResult entry, out StreamOffset id, out ReadOnlyMemory<byte> payload)
+    {
+        id = default;
+        payload = default;
+        if (entry.IsNull)
+        {
+            return false;
+        }
+        return TryReadEntry((RedisResult[])entry!, out id, out payload);
+    }
+
+    /// <summary>Reads an entry given as its parts: <c>id, [field, value, …]</c> (more parts may follow).</summary>
+    public static bool TryReadEntry(RedisResult[] parts, out StreamOffset id, out ReadOnlyMemory<byte> payload)
+    {
+        id = default;
+        payload = default;
+        if (parts.Length < 2 || parts[0].IsNull)
+        {
+            return false;
+        }
+        id = ParseOffset(parts[0]);
+        if (parts[1].IsNull)
+        {
+            return false;
+        }
+        var fields = (RedisResult[])parts[1]!;
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            if ((string?)fields[i] == PayloadField)
+            {
+                payload = (byte[]?)fields[i + 1] ?? [];
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- Presence ----
+
+    public static string WriteMember(PresenceMember member)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", member.Id);
+            writer.WriteString("user", member.User);
+            if (member.Data is { } data)
+            {
+                writer.WriteString("data", data);
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static PresenceMember ReadMember(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        string? id = null, user = null, data = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new FormatException("A presence member is not a JSON object.");
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+            switch (name)
+            {
+                case "id": id = value; break;
+                case "user": user = value; break;
+                case "data": data = value; break;
+            }
+        }
+        return new PresenceMember(id ?? throw new FormatException("A presence member has no id."), user ?? "", data);
+    }
+
+    public static bool TryReadPresenceEvent(byte[]? message, out PresenceEvent presenceEvent)
+    {
+        presenceEvent = null!;
+        if (message is null || message.Length < 3 || message[1] != (byte)'|')
+        {
+            return false;
+        }
+        PresenceEventKind kind;
+        switch (message[0])
+        {
+            case (byte)'J': kind = PresenceEventKind.Joined; break;
+            case (byte)'U': kind = PresenceEventKind.Updated; break;
+            case (byte)'L': kind = PresenceEventKind.Left; break;
+            default: return false;
+        }
+        try
+        {
+            presenceEvent = new PresenceEvent(kind, ReadMember(message.AsSpan(2)));
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return false;
+        }
+    }
+}
