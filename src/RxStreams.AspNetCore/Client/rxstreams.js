@@ -1,1 +1,897 @@
-// The browser client is built in src/RxStreams.AspNetCore/Client (see issue: browser client).
+// RxStreams browser client: one dependency-free ES module, served by app.MapRxStreams("/rx") at /rx/client.js.
+//
+//   import { connect } from "/rx/client.js";
+//   const rx = connect("/rx");
+//   const lobby = rx.open("chat/lobby", { cache: true });
+//   lobby.load().forEach(render);
+//   lobby.subscribe(render);
+//   lobby.next({ text: "hello" });
+//
+// Wire protocol: docs/protocol.md (version 1). API guide: docs/browser-client.md. Types: /rx/client.d.ts.
+// Nothing here touches WebSocket, localStorage, sessionStorage or location until connect() is called.
+
+const VERSION = 1;
+const UNBOUNDED = 4294967295;
+const DEFAULT_MAX_FRAME_SIZE = 65536;
+const PROTOCOL_ERROR = "protocol_error";
+const FRAME_TOO_LARGE = "frame_too_large";
+const TYPES = ["", "hello", "welcome", "open", "next", "complete", "error", "cancel", "request", "ping", "pong"];
+const EMPTY = new Uint8Array(0);
+
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** An error of the protocol, the server or the client, with its snake_case `code` (docs/protocol.md section 9). */
+export class RxStreamsError extends Error {
+  constructor(code, message, route) {
+    super(message || code);
+    this.name = "RxStreamsError";
+    this.code = code;
+    if (route !== undefined) this.route = route;
+  }
+}
+
+const fail = (message, code = PROTOCOL_ERROR) => {
+  throw new RxStreamsError(code, message);
+};
+
+// ---- Offsets: "major-minor" text in the API, two varints on the wire, each at most 2^53 - 1 here (section 13) ----
+
+const toOffset = (text) => {
+  const m = /^(\d{1,16})-(\d{1,16})$/.exec(text);
+  if (!m || +m[1] > Number.MAX_SAFE_INTEGER || +m[2] > Number.MAX_SAFE_INTEGER) {
+    throw new TypeError(`Invalid stream offset "${text}": expected "major-minor", each part at most 2^53 - 1.`);
+  }
+  return [+m[1], +m[2]];
+};
+
+/** True when offset a comes after offset b. */
+const isAfter = (a, b) => {
+  const [x, y] = toOffset(a);
+  const [u, v] = toOffset(b);
+  return x > u || (x === u && y > v);
+};
+
+// ---- Codec (sections 2 to 5) ----
+
+/**
+ * Decodes one WebSocket message: calls each(frame) for every frame in order (or returns them all when each is
+ * omitted). Throws RxStreamsError with code protocol_error or frame_too_large; frames before the bad one have
+ * been handed over already.
+ */
+function decode(bytes, maxFrameSize = DEFAULT_MAX_FRAME_SIZE, each) {
+  const frames = [];
+  each ||= (frame) => frames.push(frame);
+  let at = 0;
+  let end = bytes.length;
+  let start = 0;
+  let name = "message";
+  const bad = (what, code) => fail(`Malformed ${name} at byte ${at - start}: ${what}.`, code);
+  if (end > maxFrameSize) bad(`it is ${end} bytes long, more than the maximum frame size (${maxFrameSize})`, FRAME_TOO_LARGE);
+  if (!end) bad("it holds no frame");
+
+  // size 5: a u32; size 8: a u64 that must stay within 2^53 - 1 (the 8th byte holds bits 49 to 55, so at most 0x0F).
+  const varint = (what, size = 5) => {
+    let value = 0;
+    for (let i = 0; ; i++) {
+      if (at >= end) bad(`the ${what} is cut short`);
+      const b = bytes[at++];
+      if (i === size - 1 && b > 15) bad(`the ${what} is ${size === 5 ? "above 2^32 - 1" : "above 2^53 - 1"}`);
+      value += (b & 127) * 2 ** (7 * i);
+      if (b < 128) {
+        if (i && !b) bad(`the ${what} has an overlong encoding`);
+        return value;
+      }
+    }
+  };
+  const streamId = (zeroAllowed) => {
+    const id = varint("stream id");
+    if (!id && !zeroAllowed) bad("the stream id is 0");
+    return id;
+  };
+  const flags = (known) => {
+    if (at >= end) bad("the flags are missing");
+    const value = bytes[at++];
+    if (value & ~known) bad(`unknown flag bits 0x${(value & ~known).toString(16)}`);
+    return value;
+  };
+  const text = (what) => {
+    const length = varint(`${what} length`);
+    if (length > end - at) bad(`the ${what} runs past the end of the frame`);
+    try {
+      return strictUtf8.decode(bytes.subarray(at, (at += length)));
+    } catch {
+      return bad(`the ${what} is not valid UTF-8`);
+    }
+  };
+  const offset = () => varint("offset", 8) + "-" + varint("offset", 8);
+  const rest = () => lenientUtf8.decode(bytes.subarray(at, (at = end)));
+
+  while (at < bytes.length) {
+    start = at;
+    end = bytes.length;
+    name = "frame";
+    const length = varint("length prefix");
+    if (at - start + length > maxFrameSize) bad(`a frame of ${length} bytes exceeds the maximum frame size (${maxFrameSize})`, FRAME_TOO_LARGE);
+    if (!length) bad("the frame length is 0");
+    if (at + length > end) bad("the frame runs past the end of the message");
+    end = at + length;
+    const type = TYPES[bytes[at++]];
+    if (!type) bad(`unknown frame type 0x${bytes[at - 1].toString(16)}`);
+    name = type.toUpperCase() + " frame";
+    const frame = { type };
+    switch (type) {
+      case "hello":
+        frame.version = varint("version");
+        frame.sessionId = text("session id");
+        break;
+      case "welcome":
+        frame.version = varint("version");
+        frame.sessionId = text("session id");
+        frame.resumed = flags(1) === 1;
+        frame.keepAliveMilliseconds = varint("keepalive");
+        frame.maxFrameSize = varint("maximum frame size");
+        break;
+      case "open": {
+        frame.streamId = streamId();
+        const f = flags(3);
+        frame.route = text("route");
+        if (f & 1) frame.offset = offset();
+        frame.credits = varint("credits");
+        if (f & 2) frame.payload = rest();
+        break;
+      }
+      case "next":
+        frame.streamId = streamId();
+        if (flags(1)) frame.offset = offset();
+        frame.payload = rest();
+        break;
+      case "error": {
+        frame.streamId = streamId(true);
+        const f = flags(1);
+        frame.code = text("code");
+        if (!/^[a-z][a-z0-9_]*$/.test(frame.code)) bad("the code is not lower-case snake_case");
+        frame.message = text("message");
+        if (f) frame.offset = offset();
+        break;
+      }
+      case "request":
+        frame.streamId = streamId();
+        if (!(frame.n = varint("n"))) bad("n is 0");
+        break;
+      case "complete":
+      case "cancel":
+        frame.streamId = streamId();
+    }
+    if (at < end) bad(`${end - at} bytes are left after the last field`);
+    each(frame);
+  }
+  return frames;
+}
+
+const pushVarint = (to, value) => {
+  for (; value > 127; value = Math.floor(value / 128)) to.push((value % 128) | 128);
+  to.push(value);
+};
+
+/** Encodes one frame (the objects decode yields), length prefix included. Payloads are strings or UTF-8 bytes. */
+function encodeFrame(frame) {
+  const head = [TYPES.indexOf(frame.type)];
+  const uint = (value) => pushVarint(head, value);
+  const text = (value) => {
+    const bytes = utf8.encode(value);
+    uint(bytes.length);
+    for (const b of bytes) head.push(b);
+  };
+  const hasOffset = frame.offset != null;
+  const offset = () => {
+    if (hasOffset) toOffset(frame.offset).forEach(uint);
+  };
+  let payload = frame.payload;
+  switch (frame.type) {
+    case "hello":
+      uint(frame.version);
+      text(frame.sessionId);
+      break;
+    case "welcome":
+      uint(frame.version);
+      text(frame.sessionId);
+      head.push(frame.resumed ? 1 : 0);
+      uint(frame.keepAliveMilliseconds);
+      uint(frame.maxFrameSize);
+      break;
+    case "open":
+      uint(frame.streamId);
+      head.push(hasOffset | ((payload != null) << 1));
+      text(frame.route);
+      offset();
+      uint(frame.credits);
+      break;
+    case "next":
+      uint(frame.streamId);
+      head.push(+hasOffset);
+      offset();
+      break;
+    case "error":
+      uint(frame.streamId);
+      head.push(+hasOffset);
+      text(frame.code);
+      text(frame.message);
+      offset();
+      break;
+    case "request":
+      uint(frame.streamId);
+      uint(frame.n);
+      break;
+    case "complete":
+    case "cancel":
+      uint(frame.streamId);
+  }
+  const body = frame.type === "open" || frame.type === "next" ? (typeof payload === "string" ? utf8.encode(payload) : payload || EMPTY) : EMPTY;
+  const prefix = [];
+  pushVarint(prefix, head.length + body.length);
+  return concat([prefix, head, body]);
+}
+
+function concat(chunks) {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** The codec, for tests and tools; not part of the supported API. */
+export const _protocol = {
+  decode,
+  encodeFrame,
+  encode: (frames) => concat(frames.map(encodeFrame)),
+  toOffset,
+  isAfter,
+  VERSION,
+  UNBOUNDED,
+};
+
+// ---- The client ----
+
+const storageOr = (value, get) => {
+  if (value !== undefined) return value;
+  try {
+    return get();
+  } catch {
+    return null; // no storage here (node, sandboxed iframes, disabled cookies)
+  }
+};
+
+/**
+ * Connects to an RxStreams endpoint. `url` is relative to the page ("/rx": http becomes ws, https wss), a full
+ * ws:// or wss:// URL, or a function returning one (called before every attempt, e.g. to put a fresh token in it).
+ */
+export function connect(url, options = {}) {
+  const o = {
+    reconnectDelay: 500,
+    maxReconnectDelay: 30000,
+    maxReconnectAttempts: Infinity,
+    connectTimeout: 10000,
+    invokeTimeout: 30000,
+    credits: 256,
+    maxBuffered: 1000,
+    maxCachedItems: 200,
+    maxCacheBytes: 262144,
+    ...options,
+  };
+  const Socket = o.WebSocket || globalThis.WebSocket;
+  if (!Socket) throw new TypeError("RxStreams: no WebSocket here; pass options.WebSocket.");
+  const target = () => {
+    const u = new URL(typeof url === "function" ? url() : url, globalThis.location?.href);
+    u.protocol = u.protocol.replace("http", "ws");
+    return u.href;
+  };
+  const first = new URL(target());
+  const scope = first.host + first.pathname; // the endpoint, without its query (which may hold a token)
+  const prefix = `rxstreams:${scope}:`; // of the cache's storage keys
+  const storage = storageOr(o.storage, () => localStorage);
+  const sessionStore = storageOr(o.sessionStorage, () => sessionStorage);
+  const log = (level, ...args) => o.logger?.[level]?.("[rxstreams]", ...args);
+
+  let state = "connecting";
+  let ws = null; // the current socket
+  let ready = false; // WELCOME received on ws
+  let session = "";
+  let maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  let keepAlive = 0;
+  let attempt = 0; // k of the backoff (section 8.2)
+  let failures = 0; // attempts in a row without a WELCOME
+  let connectedAt = 0;
+  let timer = 0; // the reconnection delay, then the connect timeout
+  let deadTimer = 0;
+  let nextId = 1;
+  let lastOdd = 0;
+  let lastEven = 0;
+  let wire = new Map(); // stream id -> what handles its frames, on this connection
+  let outbox = []; // encoded frames of the next batch
+  let buffered = 0; // input items waiting for a connection, over all streams
+  const streams = new Map(); // route -> stream
+  const active = new Set(); // streams open now, reopened on every connection
+  const requests = new Set(); // invoke/send not settled yet
+  const listeners = { state: new Set(), notRecovered: new Set(), error: new Set() };
+
+  // The session id lives in memory; sessionStorage holds it only while the page is being reloaded, so a
+  // duplicated tab (which copies sessionStorage) does not share it.
+  const sessionKey = "rxstreams.session:" + scope;
+  try {
+    session = sessionStore?.getItem(sessionKey) || "";
+    sessionStore?.removeItem(sessionKey);
+  } catch {}
+  const onPageHide = () => {
+    try {
+      if (session) sessionStore?.setItem(sessionKey, session);
+    } catch {}
+    for (const stream of streams.values()) stream._save();
+  };
+  const onOnline = () => {
+    if (state === "reconnecting" && !ws) {
+      clearTimeout(timer);
+      dial();
+    }
+  };
+  globalThis.addEventListener?.("pagehide", onPageHide);
+  globalThis.addEventListener?.("online", onOnline);
+
+  const emit = (name, value) => {
+    for (const fn of listeners[name]) {
+      try {
+        fn(value);
+      } catch (e) {
+        if (name !== "error") report(e);
+        else log("error", e);
+      }
+    }
+  };
+  /** An error the application should see: "error" listeners, or an uncaught error when there is none. */
+  const report = (error) => {
+    log("warn", error);
+    if (listeners.error.size) emit("error", error);
+    else
+      setTimeout(() => {
+        throw error;
+      });
+  };
+  const setState = (next) => {
+    if (next === state) return;
+    state = next;
+    try {
+      o.onStateChange?.(next);
+    } catch (e) {
+      report(e);
+    }
+    emit("state", next);
+  };
+
+  // ---- Sending: frames queue up within a task and go out batched, each message within the maximum ----
+
+  const send = (frame) => {
+    if (!ready) return;
+    if (!outbox.length) queueMicrotask(flush);
+    outbox.push(encodeFrame(frame));
+  };
+  const flush = () => {
+    let batch = [];
+    let size = 0;
+    const frames = outbox;
+    outbox = [];
+    if (!ready) return;
+    for (const frame of frames) {
+      if (frame.length > maxFrameSize) {
+        report(new RxStreamsError(FRAME_TOO_LARGE, `A frame of ${frame.length} bytes was dropped: the server takes at most ${maxFrameSize}.`));
+        continue;
+      }
+      if (size + frame.length > maxFrameSize) {
+        ws.send(concat(batch));
+        batch = [];
+        size = 0;
+      }
+      batch.push(frame);
+      size += frame.length;
+    }
+    if (size) ws.send(concat(batch));
+  };
+  const newId = () => {
+    const id = nextId;
+    nextId += 2;
+    return (lastOdd = id);
+  };
+
+  // ---- The connection: handshake, keepalive, loss and reconnection (sections 6 and 8.2) ----
+
+  const dial = () => {
+    timer = 0;
+    let socket;
+    try {
+      socket = new Socket(target());
+    } catch (e) {
+      report(e);
+      return retry();
+    }
+    ws = socket;
+    socket.binaryType = "arraybuffer";
+    timer = setTimeout(() => lose(socket, "no WELCOME within the connect timeout"), o.connectTimeout);
+    socket.onopen = () => socket.send(encodeFrame({ type: "hello", version: VERSION, sessionId: session }));
+    socket.onmessage = (event) => receive(socket, event.data);
+    socket.onclose = (event) =>
+      event.code === 1000
+        ? shutdown(new RxStreamsError("closed", "The server closed the connection (1000)."))
+        : lose(socket, `closed (${event.code}${event.reason ? " " + event.reason : ""})`);
+  };
+
+  /** Forgets the socket: no event of it is handled any more. */
+  const hangUp = () => {
+    clearTimeout(timer);
+    clearTimeout(deadTimer);
+    timer = 0;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = null;
+      try {
+        ws.close(1000);
+      } catch {}
+    }
+    ws = null;
+    ready = false;
+    keepAlive = 0;
+    outbox = [];
+    const entries = wire;
+    wire = new Map();
+    return entries;
+  };
+
+  /** The connection is lost: streams wait for the next one, requests in flight fail, and the client reconnects. */
+  const lose = (socket, why) => {
+    if (socket !== ws) return;
+    log("warn", "connection lost:", why);
+    for (const entry of hangUp().values()) entry.lost();
+    retry();
+  };
+  const retry = () => {
+    if (connectedAt && Date.now() - connectedAt >= 30000) attempt = 0;
+    connectedAt = 0;
+    if (++failures > o.maxReconnectAttempts) {
+      return shutdown(new RxStreamsError("connection_lost", `Gave up after ${o.maxReconnectAttempts} reconnection attempts.`));
+    }
+    const d = Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++);
+    const delay = d / 2 + (Math.random() * d) / 2;
+    setState("reconnecting");
+    log("info", `reconnecting in ${Math.round(delay)} ms`);
+    timer = setTimeout(dial, delay);
+  };
+
+  /** A rule of the protocol was broken: say so (ERROR 0), drop the connection and reconnect (section 5). */
+  const violation = (socket, error) => {
+    const code = error.code === FRAME_TOO_LARGE ? FRAME_TOO_LARGE : PROTOCOL_ERROR;
+    log("error", "protocol error:", error.message);
+    try {
+      socket.send(encodeFrame({ type: "error", streamId: 0, code, message: String(error.message).slice(0, 500) }));
+    } catch {}
+    lose(socket, code);
+  };
+
+  const receive = (socket, data) => {
+    if (socket !== ws) return;
+    clearTimeout(deadTimer);
+    try {
+      if (!(data instanceof ArrayBuffer)) fail("A text message was received; frames travel in binary messages.");
+      decode(new Uint8Array(data), maxFrameSize, (frame) => socket === ws && handle(frame));
+    } catch (e) {
+      if (socket === ws) violation(socket, e);
+    }
+    // Any message is a sign of life; nothing for twice the keepalive means a dead peer (section 6.4).
+    if (socket === ws && keepAlive) {
+      deadTimer = setTimeout(() => lose(socket, `nothing received for ${2 * keepAlive} ms`), 2 * keepAlive);
+    }
+  };
+
+  const handle = (frame) => {
+    const { type, streamId: id } = frame;
+    if (type === "error" && !id) {
+      // The server ends the connection and says why.
+      if (frame.code === "unsupported_version") {
+        return shutdown(new RxStreamsError(frame.code, frame.message));
+      }
+      return lose(ws, `${frame.code}: ${frame.message}`);
+    }
+    if (!ready) {
+      if (type !== "welcome") fail(`Expected WELCOME, got ${type.toUpperCase()}.`);
+      if (frame.version !== VERSION) fail(`WELCOME has version ${frame.version}; HELLO asked for ${VERSION}.`);
+      if (frame.maxFrameSize < 1024) fail(`WELCOME's maximum frame size (${frame.maxFrameSize}) is below 1024.`);
+      return welcome(frame);
+    }
+    switch (type) {
+      case "ping":
+        return send({ type: "pong" });
+      case "pong":
+        return;
+      case "open":
+        // A server-opened stream (section 7.7): this client hosts no stream servers, so it refuses it.
+        if (id % 2 || id <= lastEven) fail(`The server opened stream ${id}: its ids are even and never reused.`);
+        lastEven = id;
+        return send({ type: "error", streamId: id, code: "route_not_found", message: "This client hosts no stream servers." });
+      case "next":
+      case "complete":
+      case "error":
+      case "cancel":
+      case "request": {
+        // Roles (7.2): on the client's streams (odd) the server is the responder, on its own (even) the opener.
+        if (id % 2 ? type === "cancel" || type === "request" : type === "error") {
+          fail(`The server may not send ${type.toUpperCase()} on stream ${id}.`);
+        }
+        const entry = wire.get(id);
+        if (!entry) {
+          // Late (its stream ended while the frame travelled): ignored. Never opened: a protocol error (7.6).
+          if (id > (id % 2 ? lastOdd : lastEven)) fail(`Stream ${id} was never opened.`);
+          return;
+        }
+        if (type !== "next") wire.delete(id);
+        return entry[type](frame);
+      }
+      default:
+        fail(`The server sent ${type.toUpperCase()} after the handshake.`);
+    }
+  };
+
+  const welcome = (frame) => {
+    clearTimeout(timer);
+    timer = 0;
+    ready = true;
+    session = frame.sessionId;
+    maxFrameSize = frame.maxFrameSize;
+    keepAlive = frame.keepAliveMilliseconds;
+    failures = 0;
+    connectedAt = Date.now();
+    nextId = 1;
+    lastOdd = lastEven = 0;
+    log("info", `connected (session ${session}${frame.resumed ? ", resumed" : ""})`);
+    setState("connected");
+    for (const stream of active) stream._attach();
+    for (const request of requests) request.attach();
+  };
+
+  /** The end: no reconnection. Streams complete (close) or fail (error), requests fail. */
+  const shutdown = (error) => {
+    if (state === "closed") return;
+    if (ready && ws.readyState === 1) flush(); // what the application sent just before close() goes out first
+    hangUp();
+    globalThis.removeEventListener?.("pagehide", onPageHide);
+    globalThis.removeEventListener?.("online", onOnline);
+    setState("closed");
+    const reason = error || closedError();
+    for (const request of requests) request.lost(reason);
+    for (const stream of [...active]) stream._end(error, true);
+    if (error) report(error);
+  };
+  const closedError = () => new RxStreamsError("closed", "The client is closed.");
+  const checkOpen = () => {
+    if (state === "closed") throw closedError();
+  };
+
+  const parse = (payload, route) => {
+    try {
+      return { value: payload ? JSON.parse(payload) : undefined };
+    } catch (e) {
+      report(new RxStreamsError("invalid_payload", `An item of "${route}" is not JSON (${e.message}); it was skipped.`, route));
+    }
+  };
+
+  const payloadOf = (value, route) => {
+    const bytes = utf8.encode(JSON.stringify(value ?? null));
+    if (bytes.length + 3 * route.length + 32 > maxFrameSize) {
+      throw new RxStreamsError(FRAME_TOO_LARGE, `A message of ${bytes.length} bytes does not fit in a frame (at most ${maxFrameSize} bytes).`, route);
+    }
+    return bytes;
+  };
+
+  // ---- Streams: rx.open(route) ----
+
+  const open = (route, streamOptions = {}) => {
+    checkOpen();
+    let stream = streams.get(route);
+    if (!stream) streams.set(route, (stream = createStream(route, streamOptions)));
+    return stream;
+  };
+
+  const createStream = (route, { cache, credits = o.credits, after }) => {
+    const window = credits >= UNBOUNDED ? UNBOUNDED : Math.max(1, Math.floor(credits));
+    const half = Math.max(1, Math.floor(window / 2));
+    const key = cache && storage ? prefix + route : null; // where the cache persists (it is kept in memory anyway)
+    const maxItems = o.maxCachedItems;
+    const observers = new Set();
+    let items = []; // the cached values, oldest first
+    let last = after ?? null; // the last offset delivered
+    let entry = null; // its live wire entry, while connected
+    let unsent = []; // input payloads waiting for a connection
+    let inputDone = false;
+    let held = false; // opened by next() with no subscriber
+    let saveTimer = 0;
+    if (last !== null) toOffset(last);
+
+    if (key) {
+      try {
+        const saved = JSON.parse(storage.getItem(key));
+        if (saved && Array.isArray(saved.i) && (saved.o === null || toOffset(saved.o))) {
+          items = saved.i.slice(-maxItems);
+          last = saved.o ?? last;
+        }
+      } catch {} // nothing usable: start afresh
+    }
+
+    const save = () => {
+      saveTimer = 0;
+      for (let list = items; ; list = list.slice(Math.ceil(list.length / 2))) {
+        const text = JSON.stringify({ o: last, i: list });
+        try {
+          if (text.length <= o.maxCacheBytes) {
+            storage.setItem(key, text);
+            items = list;
+            return;
+          }
+        } catch {} // full: keep fewer items
+        if (!list.length) {
+          try {
+            storage.removeItem(key);
+          } catch {}
+          return;
+        }
+      }
+    };
+    const saveSoon = () => {
+      if (key && !saveTimer) saveTimer = setTimeout(save, 100);
+    };
+    const saveNow = () => {
+      if (saveTimer) {
+        clearTimeout(saveTimer);
+        save();
+      }
+    };
+
+    const deliver = (value, offset) => {
+      if (cache) {
+        items.push(value);
+        if (items.length > maxItems) items.splice(0, items.length - maxItems);
+        saveSoon();
+      }
+      // To those subscribed now (as an RxJS subject does): one added meanwhile waits for the next item.
+      for (const observer of [...observers]) if (observers.has(observer)) observer.next(value, offset);
+    };
+
+    // Credits: OPEN grants the window; every half window delivered is granted again with REQUEST. Items are
+    // delivered (consumed) as they arrive, so by the client's count the server never runs out: the window bounds
+    // what is in flight, and a page too busy to read stops granting.
+    const attach = () => {
+      const id = newId();
+      let consumed = 0;
+      const me = {
+        id,
+        next(frame) {
+          const offset = frame.offset;
+          if (!offset || last === null || isAfter(offset, last)) {
+            if (offset) last = offset;
+            const item = parse(frame.payload, route);
+            if (item) deliver(item.value, offset);
+          } // else: delivered before the reconnection (8.2 step 6)
+          if (entry === me && window !== UNBOUNDED && ++consumed >= half) {
+            send({ type: "request", streamId: id, n: consumed });
+            consumed = 0;
+          }
+        },
+        complete() {
+          entry = null;
+          end(null);
+        },
+        error(frame) {
+          entry = null;
+          if (frame.code !== "not_recovered") {
+            return end(new RxStreamsError(frame.code, frame.message, route));
+          }
+          // Section 8.3: the items after `last` are gone; say so, then start again from what the channel holds.
+          const info = { route, lastOffset: last, firstOffset: frame.offset ?? null, message: frame.message };
+          if (!(frame.offset && last && isAfter(frame.offset, last))) items = []; // another history: the cache is stale
+          last = "0-0";
+          saveSoon();
+          log("warn", `not recovered: ${route} from ${info.lastOffset}, first available ${info.firstOffset}`);
+          emit("notRecovered", info);
+          if (active.has(stream) && ready && !entry) attach();
+        },
+        lost() {
+          entry = null;
+        },
+      };
+      entry = me;
+      wire.set(id, me);
+      send({ type: "open", streamId: id, route, offset: last, credits: window });
+      for (const payload of unsent) send({ type: "next", streamId: id, payload });
+      buffered -= unsent.length;
+      unsent = [];
+      if (inputDone) send({ type: "complete", streamId: id });
+    };
+
+    const activate = () => {
+      if (active.has(stream)) return;
+      active.add(stream);
+      if (ready) attach();
+    };
+    const deactivate = () => {
+      active.delete(stream);
+      if (entry) {
+        wire.delete(entry.id);
+        send({ type: "cancel", streamId: entry.id });
+        entry = null;
+      }
+      reset();
+    };
+    const reset = () => {
+      buffered -= unsent.length;
+      unsent = [];
+      inputDone = held = false;
+    };
+    /** The stream ended (server COMPLETE or ERROR, or the client shut down). */
+    const end = (error, quiet) => {
+      active.delete(stream);
+      reset();
+      let handled = false;
+      const list = [...observers];
+      observers.clear();
+      for (const observer of list) {
+        if (!error) observer.complete();
+        else if (observer.error) {
+          observer.error(error);
+          handled = true;
+        }
+      }
+      if (error && !handled && !quiet) report(error);
+    };
+
+    const stream = {
+      route,
+      get lastOffset() {
+        return last;
+      },
+      get active() {
+        return active.has(stream);
+      },
+      load: () => items.slice(),
+      subscribe(observer) {
+        checkOpen();
+        const guard = (fn) => (...args) => {
+          try {
+            fn(...args);
+          } catch (e) {
+            report(e);
+          }
+        };
+        const target = typeof observer === "function" ? { next: observer } : observer || {};
+        const subscription = {
+          next: guard((value, offset) => target.next?.(value, offset)),
+          error: target.error && guard((error) => target.error(error)),
+          complete: guard(() => target.complete?.()),
+        };
+        observers.add(subscription);
+        activate();
+        const unsubscribe = () => {
+          if (observers.delete(subscription) && !observers.size && !held) deactivate();
+        };
+        unsubscribe.unsubscribe = unsubscribe;
+        return unsubscribe;
+      },
+      next(value) {
+        checkOpen();
+        if (inputDone) throw new RxStreamsError("input_completed", `The input of "${route}" is complete.`, route);
+        const payload = payloadOf(value, route);
+        if (!active.has(stream)) {
+          held = true;
+          activate();
+        }
+        if (entry) return send({ type: "next", streamId: entry.id, payload });
+        if (buffered >= o.maxBuffered) {
+          throw new RxStreamsError("buffer_full", `${buffered} messages are already waiting for the connection.`, route);
+        }
+        unsent.push(payload);
+        buffered++;
+      },
+      complete() {
+        if (inputDone || !active.has(stream)) return;
+        inputDone = true;
+        if (entry) send({ type: "complete", streamId: entry.id });
+        if (held && !observers.size) deactivate();
+      },
+      [Symbol.observable || "@@observable"]() {
+        return stream;
+      },
+      _attach: attach,
+      _end: end,
+      _save: saveNow,
+      _clear() {
+        items = [];
+      },
+    };
+    return stream;
+  };
+
+  // ---- Requests: rx.invoke and rx.send (request/response and fire-and-forget) ----
+
+  const request = (route, value, { timeout = o.invokeTimeout, signal } = {}, withResult) =>
+    new Promise((resolve, reject) => {
+      checkOpen();
+      const payload = payloadOf(value, route);
+      if (signal?.aborted) throw abortError(signal, route);
+      let id = 0;
+      let result;
+      let got = false;
+      const settle = (error) => {
+        if (wire.get(id) === r) {
+          wire.delete(id);
+          send({ type: "cancel", streamId: id });
+        }
+        clearTimeout(deadline);
+        signal?.removeEventListener("abort", onAbort);
+        requests.delete(r);
+        error ? reject(error) : resolve(withResult ? result : undefined);
+      };
+      const r = {
+        attach() {
+          wire.set((id = newId()), r);
+          send({ type: "open", streamId: id, route, credits: 1, payload });
+        },
+        next(frame) {
+          if (got) fail(`A second NEXT on request stream ${id}.`);
+          got = true;
+          result = parse(frame.payload, route)?.value;
+        },
+        complete: () => settle(),
+        error: (frame) => settle(new RxStreamsError(frame.code, frame.message, route)),
+        lost: (error) => settle(error || new RxStreamsError("connection_lost", `The connection dropped while "${route}" was in flight; it may or may not have run.`, route)),
+      };
+      const onAbort = () => settle(abortError(signal, route));
+      const deadline = timeout > 0 && timeout < Infinity && setTimeout(() => settle(new RxStreamsError("timeout", `"${route}" did not answer within ${timeout} ms.`, route)), timeout);
+      signal?.addEventListener("abort", onAbort);
+      requests.add(r);
+      if (ready) r.attach();
+    });
+  const abortError = (signal, route) => {
+    const error = new RxStreamsError("aborted", `"${route}" was aborted.`, route);
+    error.name = "AbortError";
+    error.cause = signal.reason;
+    return error;
+  };
+
+  const rx = {
+    get state() {
+      return state;
+    },
+    get sessionId() {
+      return session;
+    },
+    on(name, fn) {
+      const set = listeners[name];
+      if (!set) throw new TypeError(`Unknown event "${name}": use "state", "notRecovered" or "error".`);
+      set.add(fn);
+      return () => set.delete(fn);
+    },
+    open,
+    subscribe: (route, observer, streamOptions) => open(route, streamOptions).subscribe(observer),
+    invoke: (route, value, callOptions) => request(route, value, callOptions, true),
+    send: (route, value, callOptions) => request(route, value, callOptions, false),
+    clearCache() {
+      try {
+        for (let i = storage?.length; i--; ) {
+          const key = storage.key(i);
+          if (key?.startsWith(prefix)) storage.removeItem(key);
+        }
+      } catch {}
+      for (const stream of streams.values()) stream._clear();
+    },
+    close: () => shutdown(null),
+  };
+  dial();
+  return rx;
+}

@@ -1,0 +1,80 @@
+// Compile-only check of rxstreams.d.ts (types.test.mjs runs tsc --noEmit on this folder): the whole API as an
+// application uses it, and a few mistakes the declarations must refuse (@ts-expect-error).
+import { connect, RxStreamsError, type Client, type Stream, type ConnectionState, type NotRecoveredEvent } from "../../../src/RxStreams.AspNetCore/Client/rxstreams.js";
+
+interface ChatMessage {
+  from: string;
+  text: string;
+  sentAt: string;
+}
+
+declare function render(message: ChatMessage): void;
+
+export async function usage(): Promise<void> {
+  const rx: Client = connect("/rx", {
+    reconnectDelay: 500,
+    maxReconnectDelay: 30_000,
+    maxReconnectAttempts: Infinity,
+    connectTimeout: 10_000,
+    invokeTimeout: 5_000,
+    credits: 256,
+    maxBuffered: 100,
+    storage: localStorage,
+    sessionStorage: null,
+    maxCachedItems: 200,
+    maxCacheBytes: 100_000,
+    onStateChange: (state: ConnectionState) => console.log(state),
+    logger: console,
+  });
+  connect(() => `/rx?access_token=${encodeURIComponent("t")}`);
+  connect(new URL("wss://chat.example.com/rx"), { WebSocket });
+
+  const state: "connecting" | "connected" | "reconnecting" | "closed" = rx.state;
+  const session: string = rx.sessionId;
+  const offState: () => void = rx.on("state", (s) => console.log(s.toUpperCase(), state, session));
+  rx.on("notRecovered", (e: NotRecoveredEvent) => console.log(e.route, e.lastOffset, e.firstOffset, e.message));
+  rx.on("error", (e) => console.error(e.message));
+  offState();
+
+  const lobby: Stream<ChatMessage, { text: string }> = rx.open<ChatMessage, { text: string }>("chat/lobby", { cache: true });
+  lobby.load().forEach(render);
+  const unsubscribe = lobby.subscribe((m, offset) => {
+    render(m);
+    console.log(offset?.split("-"));
+  });
+  lobby.subscribe({ next: render, error: (e) => console.log(e.code, e.route), complete: () => {} });
+  lobby.next({ text: "hello" });
+  lobby.complete();
+  const last: string | null = lobby.lastOffset;
+  const active: boolean = lobby.active;
+  console.log(lobby.route, last, active);
+  unsubscribe();
+  unsubscribe.unsubscribe();
+
+  rx.subscribe<number>("feed/prices", (price) => price.toFixed(2), { credits: Infinity, after: "1700000000000-3" });
+
+  const sum = await rx.invoke<{ sum: number }>("math/add", { a: 1, b: 2 }, { timeout: 1000, signal: AbortSignal.timeout(2000) });
+  console.log(sum.sum.toFixed());
+  const done: void = await rx.send("log/event", { kind: "click" });
+  console.log(done);
+
+  try {
+    await rx.invoke("x");
+  } catch (e) {
+    if (e instanceof RxStreamsError) console.log(e.code, e.message, e.route, e.name);
+  }
+  rx.clearCache();
+  rx.close();
+
+  // Mistakes the declarations refuse.
+  // @ts-expect-error: an unknown event
+  rx.on("message", () => {});
+  // @ts-expect-error: a wrong input type
+  lobby.next({ txt: "hello" });
+  // @ts-expect-error: an unknown option
+  connect("/rx", { reconnectDelays: 5 });
+  // @ts-expect-error: state is read-only
+  rx.state = "closed";
+  // @ts-expect-error: items are typed
+  lobby.subscribe((m) => m.nope);
+}
