@@ -42,6 +42,7 @@ public sealed class RedisBackplane : StreamBackplane
         _ephemeral = new RedisEphemeralChannels(_connection, _subscriptions, keys, _logger);
         _presence = new RedisPresence(_connection, _subscriptions, keys, options, _logger, NodeId);
         _queues = new RedisWorkQueues(_connection, _subscriptions, keys, options, _logger);
+        Sessions = new RedisSessionStore(_connection, keys);
         _connection.Restored += OnRestored;
         _connection.Start();
     }
@@ -57,6 +58,9 @@ public sealed class RedisBackplane : StreamBackplane
 
     /// <summary>This node's id: part of its Redis client name (<c>{prefix}-{id}</c>) and of its presence owner tokens.</summary>
     internal string NodeId { get; }
+
+    /// <summary>Client sessions in this Redis, on the backplane's connection (hosts use it when scaled out).</summary>
+    public RxStreams.Sessions.IStreamSessionStore Sessions { get; }
 
     /// <summary>True while the connection to Redis is up.</summary>
     internal bool IsConnected => _connection.IsConnected;

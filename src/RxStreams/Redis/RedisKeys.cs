@@ -52,4 +52,9 @@ internal sealed class RedisKeys
 
     /// <summary>Pub/sub: wake-ups for a queue's consumers (<see cref="RedisProtocol.QueueItemAdded"/>, <see cref="RedisProtocol.QueueItemsReleased"/>).</summary>
     public string QueueWakeUp(string queue) => Name(queue, "queue:wake");
+
+    // ---- Sessions ----
+
+    /// <summary>A string holding a client session (JSON), expiring with it. The session id is its hash tag.</summary>
+    public RedisKey Session(string sessionId) => Name("session:" + sessionId, "session");
 }

@@ -107,6 +107,94 @@ internal static class RedisProtocol
         return false;
     }
 
+    // ---- Sessions ----
+
+    /// <summary>A session as JSON: <c>{"id","user","created","seen","streams":[{"route","offset"?}]}</c>, times in Unix ms.</summary>
+    public static byte[] WriteSession(Sessions.StreamSession session)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", session.Id);
+            writer.WriteString("user", session.User);
+            writer.WriteNumber("created", session.CreatedAt.ToUnixTimeMilliseconds());
+            writer.WriteNumber("seen", session.LastSeen.ToUnixTimeMilliseconds());
+            writer.WriteStartArray("streams");
+            foreach (var stream in session.Streams)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("route", stream.Route);
+                if (stream.Offset is { } offset)
+                {
+                    writer.WriteString("offset", offset.ToString());
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static Sessions.StreamSession ReadSession(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        string? id = null, user = null;
+        long created = 0, seen = 0;
+        var streams = new List<Sessions.SessionStream>();
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new FormatException("A session is not a JSON object.");
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            switch (name)
+            {
+                case "id": id = reader.GetString(); break;
+                case "user": user = reader.GetString(); break;
+                case "created": created = reader.GetInt64(); break;
+                case "seen": seen = reader.GetInt64(); break;
+                case "streams" when reader.TokenType == JsonTokenType.StartArray:
+                    while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        string? route = null;
+                        StreamOffset? offset = null;
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            var field = reader.GetString();
+                            reader.Read();
+                            if (field == "route")
+                            {
+                                route = reader.GetString();
+                            }
+                            else if (field == "offset" && StreamOffset.TryParse(reader.GetString(), out var o))
+                            {
+                                offset = o;
+                            }
+                            else
+                            {
+                                reader.Skip();
+                            }
+                        }
+                        if (route is not null)
+                        {
+                            streams.Add(new Sessions.SessionStream(route, offset));
+                        }
+                    }
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        return new Sessions.StreamSession(
+            id ?? throw new FormatException("A session has no id."), user ?? "",
+            DateTimeOffset.FromUnixTimeMilliseconds(created), DateTimeOffset.FromUnixTimeMilliseconds(seen), streams);
+    }
+
     // ---- Presence ----
 
     public static string WriteMember(PresenceMember member)
