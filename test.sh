@@ -42,6 +42,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   install_packages "${missing[@]}" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "error: Node.js 20+ and npm are needed for the browser client's tests (node --test)." >&2
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET SDK (dotnet) is not on PATH; see global.json for the version." >&2
   echo "0 passed, 1 failed, 0 skipped"
@@ -70,6 +76,14 @@ run_project() {
     --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=false
 }
 
+run_node() {
+  say "testing the browser client (node --test)"
+  ( cd tests/RxStreams.BrowserClient \
+    && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+    && node --test --test-reporter=tap --test-reporter-destination="$results/browser-client.tap" ) \
+    || { echo "error: the browser client's tests failed (see $results/browser-client.tap)." >&2; return 1; }
+}
+
 status=0
 # The unit-level projects are light: run them side by side. The end-to-end project (Kestrel, Redis,
 # Chromium) wants both cores to itself, so it runs alone afterwards.
@@ -77,6 +91,7 @@ pids=()
 for project in tests/RxStreams.Tests/RxStreams.Tests.csproj tests/RxStreams.Generators.Tests/RxStreams.Generators.Tests.csproj; do
   run_project "$project" & pids+=($!)
 done
+run_node & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 run_project tests/RxStreams.AspNetCore.Tests/RxStreams.AspNetCore.Tests.csproj || status=1
 run_project tests/RxStreams.EndToEnd.Tests/RxStreams.EndToEnd.Tests.csproj || status=1
@@ -92,6 +107,17 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   skipped=$((skipped + $(get notExecuted)))
 done
+# The browser client's tests report in TAP.
+tap="$results/browser-client.tap"
+if [ -f "$tap" ]; then
+  tapget() { grep -E "^# $1 [0-9]+" "$tap" | tail -n 1 | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(tapget pass)))
+  failed=$((failed + $(tapget fail) + $(tapget cancelled)))
+  skipped=$((skipped + $(tapget skipped) + $(tapget todo)))
+else
+  echo "error: the browser client's tests produced no results." >&2
+  failed=$((failed + 1))
+fi
 expected=$(ls tests/*.Tests/*.csproj | wc -l)
 if [ "$files" -lt "$expected" ]; then
   echo "error: only $files of $expected test projects produced results (a test host crashed?)." >&2

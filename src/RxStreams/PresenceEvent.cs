@@ -23,4 +23,5 @@ public enum PresenceEventKind
 /// <param name="Kind">What happened.</param>
 /// <param name="Member">The member that joined, changed or left; null for a snapshot.</param>
 /// <param name="Members">For a snapshot, every member; otherwise null.</param>
+[StreamMessage]
 public sealed record PresenceEvent(PresenceEventKind Kind, PresenceMember? Member, IReadOnlyList<PresenceMember>? Members = null);

@@ -1,0 +1,37 @@
+using System.Reactive.Linq;
+using RxStreams;
+
+namespace RxStreams.TestServer;
+
+/// <summary>A durable feed: read from the start, or after the client's last offset when it resumes.</summary>
+[StreamRoute("feed/{name}")]
+public sealed partial class FeedHandler(IStreamHub hub)
+{
+    public IObservable<StreamItem<Tick>> Read(string name, StreamContext context)
+        => hub.Channel<Tick>("feed:" + name, new StreamChannelOptions { MaxLength = 100_000 }).From(context.ResumeOffset ?? StreamOffset.Start);
+}
+
+/// <summary>A room: what a client sends is published, what anyone publishes comes back.</summary>
+[StreamRoute("room/{name}")]
+public sealed partial class RoomHandler(IStreamHub hub, NodeInfo node)
+{
+    public IObservable<StreamItem<Tick>> Join(string name, IObservable<Tick> input, StreamContext context)
+        => hub.Channel<Tick>("room:" + name).Connect(input.Select(t => t with { Node = node.Name }), context.ResumeOffset ?? StreamOffset.Start);
+}
+
+/// <summary>Presence: the member is there for as long as the stream is open.</summary>
+[StreamRoute("presence/{set}/{member}")]
+public sealed partial class PresenceHandler(IStreamHub hub, NodeInfo node)
+{
+    public IObservable<PresenceEvent> Join(string set, string member)
+        => hub.Presence(set).Join(new PresenceMember(member, member, node.Name));
+}
+
+/// <summary>Answers while the node lives (does not touch the backplane).</summary>
+[StreamRoute("node")]
+public sealed partial class NodeHandler(NodeInfo node)
+{
+    public Task<string> Name(Tick ignored) => Task.FromResult(node.Name);
+}
+
+public sealed record NodeInfo(string Name);

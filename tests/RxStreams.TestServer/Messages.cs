@@ -1,0 +1,13 @@
+using RxStreams;
+
+namespace RxStreams.TestServer;
+
+[StreamMessage]
+public sealed record Tick(int N, string Node = "");
+
+[StreamMessage]
+public sealed record Job(int N);
+
+/// <summary>What a node's worker reports once it acknowledged a job.</summary>
+[StreamMessage]
+public sealed record Done(int N, string Node, int DeliveryCount);
