@@ -25,6 +25,12 @@ internal static class PipelineSteps
             foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                // RxStreams registers its own message types from its own module initializer, which the runtime runs
+                // before any RxStreams code: nobody needs to call it.
+                if (SymbolEqualityComparer.Default.Equals(assembly, attribute.ContainingAssembly))
+                {
+                    continue;
+                }
                 foreach (var data in assembly.GetAttributes())
                 {
                     if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute)
