@@ -45,7 +45,7 @@ public static class RxStreamsServiceCollectionExtensions
         services.TryAddSingleton<StreamHub>(sp => new StreamHub(sp.GetRequiredService<StreamBackplane>(), sp.GetRequiredService<StreamHubOptions>(), sp.GetService<ILogger<StreamHub>>()));
         services.TryAddSingleton<IStreamHub>(sp => sp.GetRequiredService<StreamHub>());
         services.TryAddSingleton<IStreamSessionStore, InMemorySessionStore>();
-        services.TryAddSingleton(_ => new StreamRouteTable(StreamRoutes.Routers));
+        services.TryAddSingleton(_ => new StreamRouteTable([Servers.ServerRouter.Instance, .. StreamRoutes.Routers]));
         services.TryAddSingleton<StreamAuthorizer>();
         services.TryAddSingleton<StreamConnectionHandler>();
         return new RxStreamsBuilder(services);

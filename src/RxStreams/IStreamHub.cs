@@ -36,4 +36,10 @@ public interface IStreamHub
     /// <typeparam name="T">The item type.</typeparam>
     /// <param name="name">The queue name.</param>
     IWorkQueue<T> Queue<T>(string name);
+
+    /// <summary>
+    /// Client-hosted stream servers: which exist (created and destroyed, across nodes), and a way for server code to
+    /// connect to one or ask it for an answer.
+    /// </summary>
+    Servers.IStreamServers Servers { get; }
 }

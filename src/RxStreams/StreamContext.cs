@@ -56,6 +56,9 @@ public sealed class StreamContext
     /// </summary>
     public IDictionary<string, object?> ConnectionItems { get; init; } = new System.Collections.Concurrent.ConcurrentDictionary<string, object?>();
 
+    /// <summary>The connection, when it can host client-hosted stream servers (set by the host).</summary>
+    internal Servers.IServerHostConnection? HostConnection { get; init; }
+
     private sealed class EmptyServiceProvider : IServiceProvider
     {
         public static readonly EmptyServiceProvider Instance = new();

@@ -10,6 +10,7 @@ using RxStreams.Protocol;
 using RxStreams.Transport;
 using RxStreams.Routing;
 using RxStreams.Serialization;
+using RxStreams.Servers;
 using RxStreams.Sessions;
 
 namespace RxStreams.AspNetCore.Connections;
@@ -19,7 +20,7 @@ namespace RxStreams.AspNetCore.Connections;
 /// <see cref="FrameQueue"/>), keep-alive, and a clean close whoever starts it. Nothing a client sends can throw out
 /// of here or touch another connection: bad frames close this connection with a code, bad payloads end one stream.
 /// </summary>
-internal sealed class StreamConnection
+internal sealed class StreamConnection : IServerHostConnection
 {
     private readonly StreamConnectionHandler _handler;
     private readonly HttpContext _http;
@@ -27,6 +28,8 @@ internal sealed class StreamConnection
     private readonly RxStreamsOptions _options;
     private readonly Dictionary<uint, ServerStream> _streams = [];
     private readonly Dictionary<string, StreamOffset> _lastOffsets = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, ServerOpenedStream> _serverStreams = [];
+    private uint _lastServerStreamId;
     private readonly TokenBucket _rate;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _items = new();
     private byte[] _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
@@ -417,6 +420,13 @@ internal sealed class StreamConnection
                 case FrameType.Open:
                     Open(frame);
                     break;
+                case FrameType.Next or FrameType.Complete or FrameType.Error when frame.StreamId != 0 && frame.StreamId % 2 == 0:
+                    // The client answers on a stream the server opened to it (a server it hosts).
+                    Answer(frame);
+                    break;
+                case FrameType.Request or FrameType.Cancel when frame.StreamId % 2 == 0:
+                    Close(StreamErrorCodes.ProtocolError, $"Only the opener of stream {frame.StreamId} (the server) sends {frame.Type}.", WebSocketCloseStatus.ProtocolError);
+                    break;
                 case FrameType.Next:
                     Next(frame);
                     break;
@@ -622,6 +632,7 @@ internal sealed class StreamConnection
                 Aborted = stream.Aborted,
                 Clock = _handler.Clock,
                 ConnectionItems = _items,
+                HostConnection = this,
             };
             var isRequest = endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
             var invocation = new StreamInvocation(context, values, isRequest ? request : null, stream.Input);
@@ -700,13 +711,105 @@ internal sealed class StreamConnection
     private void CancelAllStreams()
     {
         ServerStream[] streams;
+        ServerOpenedStream[] opened;
         lock (_streams)
         {
             streams = [.. _streams.Values];
+            opened = [.. _serverStreams.Values];
+            _serverStreams.Clear();
         }
         foreach (var stream in streams)
         {
             stream.Cancel();
+        }
+        foreach (var stream in opened)
+        {
+            stream.Callbacks.OnError(StreamErrorCodes.ServerGone, "The client hosting the server disconnected.");
+        }
+    }
+
+    // ---- Streams the server opens to the client (servers it hosts) ----
+
+    public IServerStreamHandle OpenServerStream(string route, IServerStreamCallbacks callbacks)
+    {
+        ServerOpenedStream stream;
+        lock (_streams)
+        {
+            if (IsClosing)
+            {
+                callbacks.OnError(StreamErrorCodes.ServerGone, "The client hosting the server disconnected.");
+                return ServerOpenedStream.Closed;
+            }
+            _lastServerStreamId += 2;
+            stream = new ServerOpenedStream(this, _lastServerStreamId, callbacks);
+            _serverStreams.Add(stream.Id, stream);
+        }
+        Outbound.Enqueue((stream.Id, route), static (output, s) =>
+            FrameWriter.WriteOpen(output, s.Id, s.route, null, ProtocolConstants.UnboundedCredits, default, false));
+        return stream;
+    }
+
+    private void Answer(in Frame frame)
+    {
+        ServerOpenedStream? stream;
+        bool neverOpened;
+        lock (_streams)
+        {
+            neverOpened = !_serverStreams.TryGetValue(frame.StreamId, out stream) && frame.StreamId > _lastServerStreamId;
+            if (stream is not null && frame.Type != FrameType.Next)
+            {
+                _serverStreams.Remove(frame.StreamId);
+            }
+        }
+        if (neverOpened)
+        {
+            Close(StreamErrorCodes.ProtocolError, $"Stream {frame.StreamId} was never opened by the server.", WebSocketCloseStatus.ProtocolError);
+        }
+        if (stream is null)
+        {
+            return; // late (the caller went away meanwhile), or never opened
+        }
+        switch (frame.Type)
+        {
+            case FrameType.Next:
+                stream.Callbacks.OnNext(frame.Payload.ToArray());
+                break;
+            case FrameType.Complete:
+                stream.Callbacks.OnCompleted();
+                break;
+            default:
+                stream.Callbacks.OnError(frame.Code ?? StreamErrorCodes.HandlerError, frame.Message ?? "");
+                break;
+        }
+    }
+
+    private bool ForgetServerStream(uint id)
+    {
+        lock (_streams)
+        {
+            return _serverStreams.Remove(id);
+        }
+    }
+
+    /// <summary>A stream the server opened to this client, as the proxy of a caller's stream.</summary>
+    private sealed class ServerOpenedStream(StreamConnection? connection, uint id, IServerStreamCallbacks callbacks) : IServerStreamHandle
+    {
+        public static readonly ServerOpenedStream Closed = new(null, 0, null!);
+
+        public uint Id => id;
+
+        public IServerStreamCallbacks Callbacks => callbacks;
+
+        public void Next(ReadOnlySpan<byte> payload) => connection?.EnqueueNext(id, null, payload);
+
+        public void Complete() => connection?.EnqueueComplete(id);
+
+        public void Cancel()
+        {
+            if (connection is not null && connection.ForgetServerStream(id))
+            {
+                connection.Outbound.Enqueue(id, static (output, i) => FrameWriter.WriteCancel(output, i));
+            }
         }
     }
 

@@ -55,6 +55,13 @@ public abstract class StreamBackplane : IAsyncDisposable
     /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
     public abstract ValueTask<IAsyncDisposable> JoinPresenceAsync(string set, PresenceMember member, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="JoinPresenceAsync"/>, but only if no other live entry holds the member's id: the way to own a
+    /// name across nodes (client-hosted stream servers use it). Returns null when the id is taken.
+    /// </summary>
+    /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
+    public abstract ValueTask<IAsyncDisposable?> TryJoinPresenceExclusiveAsync(string set, PresenceMember member, CancellationToken cancellationToken);
+
     /// <summary>The members of a presence set now.</summary>
     /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
     public abstract ValueTask<IReadOnlyList<PresenceMember>> GetPresenceAsync(string set, CancellationToken cancellationToken);

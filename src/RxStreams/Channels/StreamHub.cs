@@ -33,7 +33,13 @@ public sealed class StreamHub : IStreamHub
         Options = options ?? new StreamHubOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.HistoryPageSize, 1, nameof(StreamHubOptions.HistoryPageSize));
         Logger = logger ?? NullLogger<StreamHub>.Instance;
+        Servers = new Servers.StreamServerRegistry(this);
     }
+
+    /// <inheritdoc cref="IStreamHub.Servers" />
+    internal Servers.StreamServerRegistry Servers { get; }
+
+    Servers.IStreamServers IStreamHub.Servers => Servers;
 
     /// <summary>The backplane the hub uses.</summary>
     public StreamBackplane Backplane { get; }

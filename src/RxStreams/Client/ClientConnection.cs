@@ -7,6 +7,8 @@ namespace RxStreams.Client;
 internal sealed class ClientConnection(ClientWebSocket socket, int maxMessageSize)
 {
     private readonly Dictionary<uint, ClientStreamBase> _streams = [];
+    private readonly Dictionary<uint, HostedCall> _calls = [];
+    private uint _lastCallId;
     private uint _nextId = 1;
 
     public ClientWebSocket Socket => socket;
@@ -38,6 +40,47 @@ internal sealed class ClientConnection(ClientWebSocket socket, int maxMessageSiz
         lock (_streams)
         {
             return _streams.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>Registers a call the server opened (even id); false for an id not above the last one (a protocol error).</summary>
+    public bool TryAddCall(uint id, HostedCall call)
+    {
+        lock (_streams)
+        {
+            if (id <= _lastCallId)
+            {
+                return false;
+            }
+            _lastCallId = id;
+            _calls[id] = call;
+            return true;
+        }
+    }
+
+    /// <summary>The live call with this id; <paramref name="late"/> tells an ended call from one never opened.</summary>
+    public HostedCall? FindCall(uint id, out bool late)
+    {
+        lock (_streams)
+        {
+            late = id <= _lastCallId;
+            return _calls.GetValueOrDefault(id);
+        }
+    }
+
+    public void ForgetCall(uint id)
+    {
+        lock (_streams)
+        {
+            _calls.Remove(id);
+        }
+    }
+
+    public HostedCall[] Calls()
+    {
+        lock (_streams)
+        {
+            return [.. _calls.Values];
         }
     }
 

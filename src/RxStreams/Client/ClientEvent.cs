@@ -11,6 +11,12 @@ public enum ClientEventKind
 
     /// <summary>An observer of a stream threw; it was detached from the stream.</summary>
     ObserverFailed,
+
+    /// <summary>
+    /// A stream server this client hosted stopped being served (after a reconnection the name had been taken by
+    /// another client, for example). The route is the server's name.
+    /// </summary>
+    ListenerLost,
 }
 
 /// <summary>Something an <see cref="RxStreamsClient"/> reports on <see cref="RxStreamsClient.Events"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using RxStreams.Protocol;
 using RxStreams.Serialization;
 
 namespace RxStreams.Client;
@@ -29,7 +30,13 @@ internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable
 
     protected override uint InitialCredits => 1;
 
-    protected override void OnAttachedLocked(ClientConnection connection) => _sent = true;
+    protected override void OnAttachedLocked(ClientConnection connection)
+    {
+        // A request is one input item and the end of the input: on a duplex route (a client-hosted server's
+        // $connect/…) the handler's input completes; other routes ignore it.
+        connection.Sender.Enqueue(WireId, static (output, id) => FrameWriter.WriteComplete(output, id));
+        _sent = true;
+    }
 
     protected override void OnDisconnected()
     {

@@ -32,6 +32,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private readonly Subject<ClientEvent> _events = new();
     private readonly object _gate = new();
     private readonly HashSet<ClientStreamBase> _attached = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IHostedServer> _servers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposed = new();
     private ClientConnection? _connection;
     private Task _loop = Task.CompletedTask;
@@ -141,6 +142,86 @@ public sealed class RxStreamsClient : IAsyncDisposable
         ValidateRoute(route);
         var payload = StreamSerializer.SerializeToArray(StreamSerializer.Get<T>(), message);
         return RunRequestAsync(new RequestStream<object?>(this, route, payload, null), cancellationToken, timeout);
+    }
+
+    /// <summary>
+    /// Makes this client the stream server of <paramref name="name"/>: other clients (on any node) connect to it with
+    /// <see cref="Connect{TIn, TOut}"/> (or <c>rx.connect(name)</c> in a browser), and server code with
+    /// <c>IStreamHub.Servers</c>. Each caller is one call of <paramref name="onConnection"/>: it gets the caller's input
+    /// and returns the answers. Disposing the result stops serving; the callers get <c>server_gone</c>.
+    /// </summary>
+    /// <exception cref="StreamException"><c>name_taken</c> when another client serves the name.</exception>
+    public async Task<IAsyncDisposable> ListenAsync<TIn, TOut>(string name, Func<IObservable<TIn>, IObservable<TOut>> onConnection, CancellationToken cancellationToken = default)
+    {
+        ValidateServerName(name);
+        ArgumentNullException.ThrowIfNull(onConnection);
+        var server = new HostedServer<TIn, TOut>(onConnection);
+        if (!_servers.TryAdd(name, server))
+        {
+            throw new StreamException(StreamErrorCodes.NameTaken, $"This client already serves '{name}'.");
+        }
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = new ClientStream<object, System.Text.Json.JsonElement>(this, "$listen/" + name, new StreamOpenOptions(), null);
+        var subscription = listening.Subscribe(
+            _ => ready.TrySetResult(),
+            error =>
+            {
+                _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
+                if (!ready.TrySetException(error))
+                {
+                    Report(new ClientEvent(ClientEventKind.ListenerLost, name, $"Serving '{name}' ended: {error.Message}"));
+                }
+            },
+            () => _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server)));
+        try
+        {
+            await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            subscription.Dispose();
+            _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
+            throw;
+        }
+        return new Listener(() =>
+        {
+            subscription.Dispose();
+            _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
+        });
+    }
+
+    /// <summary>
+    /// A duplex stream to the client-hosted server <paramref name="name"/>, wherever it is. It fails with
+    /// <c>no_such_server</c> when nobody serves the name, <c>server_gone</c> when its host goes away. For one request
+    /// and its answer, use <c>InvokeAsync("$connect/" + name, request)</c>.
+    /// </summary>
+    public IClientStream<TIn, TOut> Connect<TIn, TOut>(string name, StreamOpenOptions? options = null)
+    {
+        ValidateServerName(name);
+        return Open<TIn, TOut>("$connect/" + name, options);
+    }
+
+    private static void ValidateServerName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.Length > 128 || name.Contains('/'))
+        {
+            throw new ArgumentException("A server name has at most 128 characters and no '/'.", nameof(name));
+        }
+    }
+
+    private sealed class Listener(Action stop) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                stop();
+            }
+            return ValueTask.CompletedTask;
+        }
     }
 
     private async Task<TResponse> RunRequestAsync<TResponse>(RequestStream<TResponse> request, CancellationToken cancellationToken, TimeSpan? timeout)
@@ -406,6 +487,10 @@ public sealed class RxStreamsClient : IAsyncDisposable
         {
             stream.Detach(connection);
         }
+        foreach (var call in connection.Calls())
+        {
+            call.Cancel();
+        }
         ClientLog.Disconnected(_logger, _closeReason ?? "connection lost");
     }
 
@@ -515,6 +600,12 @@ public sealed class RxStreamsClient : IAsyncDisposable
     {
         switch (frame.Type)
         {
+            case FrameType.Open when frame.StreamId % 2 == 0:
+                Accept(connection, frame);
+                break;
+            case FrameType.Next or FrameType.Complete or FrameType.Cancel or FrameType.Request when frame.StreamId % 2 == 0:
+                OnCallFrame(connection, frame);
+                break;
             case FrameType.Next:
                 if (connection.Find(frame.StreamId) is { } stream)
                 {
@@ -544,12 +635,55 @@ public sealed class RxStreamsClient : IAsyncDisposable
                 connection.Sender.Enqueue(0, static (output, _) => FrameWriter.WritePong(output));
                 break;
             case FrameType.Open:
-                // This client hosts no stream servers.
-                connection.Sender.Enqueue(frame.StreamId, static (output, id) =>
-                    FrameWriter.WriteError(output, id, StreamErrorCodes.NoSuchServer, "This client hosts no stream servers."));
-                break;
+                throw new ProtocolException(StreamErrorCodes.ProtocolError, $"The server opened stream {frame.StreamId}, an odd (client) id.");
             default:
                 break; // PONG, and REQUEST/CANCEL (no flow control from server to client input)
+        }
+    }
+
+    /// <summary>The server opened a stream to this client: a caller of a server it hosts.</summary>
+    private void Accept(ClientConnection connection, in Frame frame)
+    {
+        var id = frame.StreamId;
+        if (frame.Route is not { } name || !_servers.TryGetValue(name, out var server))
+        {
+            connection.Sender.Enqueue((id, frame.Route ?? ""), static (output, s) =>
+                FrameWriter.WriteError(output, s.id, StreamErrorCodes.NoSuchServer, $"This client does not serve '{s.Item2}'."));
+            return;
+        }
+        var call = server.Accept(connection, id);
+        if (!connection.TryAddCall(id, call))
+        {
+            throw new ProtocolException(StreamErrorCodes.ProtocolError, $"The server reused stream id {id}.");
+        }
+        if (frame.HasPayload)
+        {
+            call.OnInput(frame.Payload);
+        }
+    }
+
+    private static void OnCallFrame(ClientConnection connection, in Frame frame)
+    {
+        var call = connection.FindCall(frame.StreamId, out var late);
+        if (call is null)
+        {
+            if (!late)
+            {
+                throw new ProtocolException(StreamErrorCodes.ProtocolError, $"Stream {frame.StreamId} was never opened.");
+            }
+            return;
+        }
+        switch (frame.Type)
+        {
+            case FrameType.Next:
+                call.OnInput(frame.Payload);
+                break;
+            case FrameType.Complete:
+                call.Input.OnCompleted();
+                break;
+            case FrameType.Cancel:
+                call.Cancel();
+                break;
         }
     }
 

@@ -140,6 +140,15 @@ public sealed class RedisBackplane : StreamBackplane
     }
 
     /// <inheritdoc />
+    public override ValueTask<IAsyncDisposable?> TryJoinPresenceExclusiveAsync(string set, PresenceMember member, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(set);
+        ArgumentNullException.ThrowIfNull(member);
+        ThrowIfDisposed();
+        return _presence.JoinAsync(set, member, exclusive: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public override ValueTask<IReadOnlyList<PresenceMember>> GetPresenceAsync(string set, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(set);

@@ -42,14 +42,22 @@ internal sealed class RedisPresence : IDisposable
     private long LeaseMs => (long)_options.PresenceLease.TotalMilliseconds;
 
     public async ValueTask<IAsyncDisposable> JoinAsync(string set, PresenceMember member, CancellationToken cancellationToken)
+        => (await JoinAsync(set, member, exclusive: false, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>Joins; with <paramref name="exclusive"/>, only if no live entry holds the id (null when taken).</summary>
+    public async ValueTask<IAsyncDisposable?> JoinAsync(string set, PresenceMember member, bool exclusive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
         var handle = new Handle(this, set, member, $"{_nodeId}:{Interlocked.Increment(ref _nextToken)}", RedisProtocol.WriteMember(member));
-        await _connection.EvalAsync(
-            RedisScripts.Join,
+        var joined = await _connection.EvalAsync(
+            exclusive ? RedisScripts.JoinExclusive : RedisScripts.Join,
             [_keys.PresenceLeases(set), _keys.PresenceMembers(set)],
             [member.Id, handle.Token, handle.Json, LeaseMs, _keys.PresenceEvents(set)],
             cancellationToken).ConfigureAwait(false);
+        if ((long)joined == 0)
+        {
+            return null;
+        }
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_stopped, this);

@@ -104,6 +104,22 @@ internal static class RedisScripts
         return 1
         """);
 
+    /// <summary>
+    /// KEYS: leases, members. ARGV: id, owner token, member json, lease ms, events channel. Joins only if no live entry
+    /// holds the id (expired ones are swept first). Returns 1 when joined, 0 when taken.
+    /// </summary>
+    public static readonly RedisScript JoinExclusive = new("presence-join-exclusive", PresenceFunctions + """
+        local now = now_ms()
+        sweep(KEYS[1], KEYS[2], ARGV[5], now)
+        if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
+          return 0
+        end
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
+        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
+        redis.call('PUBLISH', ARGV[5], 'J|' .. ARGV[3])
+        return 1
+        """);
+
     /// <summary>KEYS: leases, members. ARGV: id, owner token, events channel. Leaves only if still the owner's entry.</summary>
     public static readonly RedisScript Leave = new("presence-leave", PresenceFunctions + """
         local v = redis.call('HGET', KEYS[2], ARGV[1])

@@ -91,27 +91,28 @@ public sealed class StreamInput
     public IObservable<T> As<T>(IStreamSerializer<T> serializer)
     {
         ArgumentNullException.ThrowIfNull(serializer);
-        return Observable.Create<T>(observer =>
+        return Observable.Create<T>(observer => Attach(new Adapter<T>(serializer, observer)));
+    }
+
+    private IDisposable Attach(IPayloadObserver adapter)
+    {
+        bool replay;
+        lock (_gate)
         {
-            var adapter = new Adapter<T>(serializer, observer);
-            bool replay;
+            _observers = _observers.Add(adapter);
+            replay = _early is not null && !_replaying;
+            _replaying |= replay;
+        }
+        if (replay)
+        {
+            Replay();
+        }
+        return Disposable.Create(() =>
+        {
             lock (_gate)
             {
-                _observers = _observers.Add(adapter);
-                replay = _early is not null && !_replaying;
-                _replaying |= replay;
+                _observers = _observers.Remove(adapter);
             }
-            if (replay)
-            {
-                Replay();
-            }
-            return Disposable.Create(() =>
-            {
-                lock (_gate)
-                {
-                    _observers = _observers.Remove(adapter);
-                }
-            });
         });
     }
 
@@ -159,11 +160,31 @@ public sealed class StreamInput
         }
     }
 
+    /// <summary>The input as raw payloads (copies), for proxies that forward them untouched.</summary>
+    internal IObservable<byte[]> AsPayloads() => Observable.Create<byte[]>(observer => Attach(new RawAdapter(observer)));
+
     private interface IPayloadObserver
     {
         void OnPayload(in ReadOnlySequence<byte> payload);
 
         void OnEnd(Exception? error);
+    }
+
+    private sealed class RawAdapter(IObserver<byte[]> observer) : IPayloadObserver
+    {
+        public void OnPayload(in ReadOnlySequence<byte> payload) => observer.OnNext(payload.ToArray());
+
+        public void OnEnd(Exception? error)
+        {
+            if (error is null)
+            {
+                observer.OnCompleted();
+            }
+            else
+            {
+                observer.OnError(error);
+            }
+        }
     }
 
     private sealed class Adapter<T>(IStreamSerializer<T> serializer, IObserver<T> observer) : IPayloadObserver

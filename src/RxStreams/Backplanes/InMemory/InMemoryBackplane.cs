@@ -66,7 +66,11 @@ public sealed class InMemoryBackplane : StreamBackplane
 
     /// <inheritdoc />
     public override ValueTask<IAsyncDisposable> JoinPresenceAsync(string set, PresenceMember member, CancellationToken cancellationToken)
-        => ValueTask.FromResult(PresenceSet(set).Join(member));
+        => ValueTask.FromResult(PresenceSet(set).Join(member)!);
+
+    /// <inheritdoc />
+    public override ValueTask<IAsyncDisposable?> TryJoinPresenceExclusiveAsync(string set, PresenceMember member, CancellationToken cancellationToken)
+        => ValueTask.FromResult(PresenceSet(set).Join(member, exclusive: true));
 
     /// <inheritdoc />
     public override ValueTask<IReadOnlyList<PresenceMember>> GetPresenceAsync(string set, CancellationToken cancellationToken)

@@ -15,12 +15,16 @@ internal sealed class InMemoryPresenceSet
 
     public InMemoryPresenceSet(string name, ILogger logger) => _deliveries = new DeliveryQueue<PresenceEvent>(_gate, logger, name);
 
-    public IAsyncDisposable Join(PresenceMember member)
+    public IAsyncDisposable? Join(PresenceMember member, bool exclusive = false)
     {
         var handle = new Handle(this, member.Id);
         bool drain;
         lock (_gate)
         {
+            if (exclusive && _members.ContainsKey(member.Id))
+            {
+                return null;
+            }
             var kind = _members.TryGetValue(member.Id, out var old) ? (old.Member == member ? (PresenceEventKind?)null : PresenceEventKind.Updated) : PresenceEventKind.Joined;
             _members[member.Id] = new Entry(member, handle);
             drain = kind is { } k && _deliveries.EnqueueLocked(new PresenceEvent(k, member), _subscribers.AsArray());

@@ -1,0 +1,34 @@
+namespace RxStreams.Servers;
+
+/// <summary>A client connection that can host stream servers: the host opens streams to it (even ids).</summary>
+internal interface IServerHostConnection
+{
+    /// <summary>The connection's id (for logs).</summary>
+    string ConnectionId { get; }
+
+    /// <summary>Opens a stream to the client on <paramref name="route"/> (the server's name); what it answers goes to <paramref name="callbacks"/>.</summary>
+    IServerStreamHandle OpenServerStream(string route, IServerStreamCallbacks callbacks);
+}
+
+/// <summary>What the hosting client answers on a stream the host opened to it.</summary>
+internal interface IServerStreamCallbacks
+{
+    void OnNext(ReadOnlyMemory<byte> payload);
+
+    void OnCompleted();
+
+    void OnError(string code, string message);
+}
+
+/// <summary>A stream the host opened to a hosting client.</summary>
+internal interface IServerStreamHandle
+{
+    /// <summary>Sends an input item to the client's server.</summary>
+    void Next(ReadOnlySpan<byte> payload);
+
+    /// <summary>The input is finished.</summary>
+    void Complete();
+
+    /// <summary>Stops the stream (the caller went away).</summary>
+    void Cancel();
+}

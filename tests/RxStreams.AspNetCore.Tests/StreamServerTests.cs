@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
+using RxStreams.Client;
+using RxStreams.Servers;
+using RxStreams.Testing;
+
+namespace RxStreams.AspNetCore.Tests;
+
+/// <summary>Client-hosted stream servers on one node: listen, connect, RPC, and every way it can go wrong.</summary>
+public sealed class StreamServerTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private KestrelHost Host => server.Host;
+
+    private static string NewName() => "srv-" + Guid.NewGuid().ToString("N")[..8];
+
+    private static IObservable<Said> Shout(IObservable<Say> input) => input.Select(s => new Said("host", s.Text.ToUpperInvariant(), 0));
+
+    [Fact]
+    public async Task A_client_serves_a_name_and_another_connects_to_it_through_the_server()
+    {
+        var name = NewName();
+        await using var host = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await using var caller = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await using var listener = await host.ListenAsync<Say, Said>(name, Shout);
+
+        var answers = new ConcurrentQueue<string>();
+        var stream = caller.Connect<Say, Said>(name);
+        using var _ = stream.Subscribe(s => answers.Enqueue(s.Text));
+        stream.OnNext(new Say("hello"));
+        stream.OnNext(new Say("again"));
+        await Wait.UntilAsync(() => answers.Count == 2, "both answers came back");
+        Assert.Equal(["HELLO", "AGAIN"], answers);
+    }
+
+    [Fact]
+    public async Task A_second_listener_on_a_taken_name_gets_name_taken_and_the_name_is_free_once_released()
+    {
+        var name = NewName();
+        await using var first = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await using var second = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        var listener = await first.ListenAsync<Say, Said>(name, Shout);
+        var taken = await Assert.ThrowsAsync<StreamException>(() => second.ListenAsync<Say, Said>(name, Shout));
+        Assert.Equal(StreamErrorCodes.NameTaken, taken.Code);
+
+        await listener.DisposeAsync();
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                await using var again = await second.ListenAsync<Say, Said>(name, Shout);
+                return true;
+            }
+            catch (StreamException e) when (e.Code == StreamErrorCodes.NameTaken)
+            {
+                return false;
+            }
+        }, "the name is free again");
+    }
+
+    [Fact]
+    public async Task Connecting_to_a_name_nobody_serves_gets_no_such_server()
+    {
+        await using var caller = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        var error = await Assert.ThrowsAsync<StreamException>(() => caller.Connect<Say, Said>(NewName()).FirstAsync().ToTask());
+        Assert.Equal(StreamErrorCodes.NoSuchServer, error.Code);
+        var rpc = await Assert.ThrowsAsync<StreamException>(() => caller.InvokeAsync<Say, Said>("$connect/" + NewName(), new Say("x")));
+        Assert.Equal(StreamErrorCodes.NoSuchServer, rpc.Code);
+    }
+
+    [Fact]
+    public async Task When_the_host_disconnects_mid_stream_its_callers_get_server_gone()
+    {
+        var name = NewName();
+        var host = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await using var caller = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await host.ListenAsync<Say, Said>(name, Shout);
+        var answers = new ConcurrentQueue<string>();
+        var ended = new TaskCompletionSource<Exception>();
+        var stream = caller.Connect<Say, Said>(name);
+        using var _ = stream.Subscribe(s => answers.Enqueue(s.Text), ended.SetResult);
+        stream.OnNext(new Say("one"));
+        await Wait.UntilAsync(() => answers.Count == 1, "the first answer");
+
+        await host.DisposeAsync();
+        var error = Assert.IsType<StreamException>(await Wait.ForAsync(ended.Task, "the caller's stream ended"));
+        Assert.Equal(StreamErrorCodes.ServerGone, error.Code);
+        await using var successor = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await using var __ = await successor.ListenAsync<Say, Said>(name, Shout);
+    }
+
+    [Fact]
+    public async Task Fifty_callers_at_once_each_get_only_their_own_answers()
+    {
+        var name = NewName();
+        await using var host = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await using var listener = await host.ListenAsync<Say, Said>(name, input => input.Select(s => new Said("host", s.Text + "!", 0)));
+        var callers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => RxStreamsClient.ConnectAsync(Host.Endpoint)));
+        try
+        {
+            var answers = callers.Select(_ => new ConcurrentQueue<string>()).ToArray();
+            var streams = callers.Select(c => c.Connect<Say, Said>(name)).ToArray();
+            var subscriptions = streams.Select((s, i) => s.Subscribe(a => answers[i].Enqueue(a.Text))).ToList();
+            for (var round = 0; round < 5; round++)
+            {
+                for (var i = 0; i < streams.Length; i++)
+                {
+                    streams[i].OnNext(new Say($"{i}.{round}"));
+                }
+            }
+            await Wait.UntilAsync(() => answers.All(a => a.Count == 5), "every caller got its five answers");
+            for (var i = 0; i < answers.Length; i++)
+            {
+                Assert.Equal(Enumerable.Range(0, 5).Select(r => $"{i}.{r}!"), answers[i]);
+            }
+            subscriptions.ForEach(s => s.Dispose());
+        }
+        finally
+        {
+            foreach (var c in callers)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Requests_to_a_hosted_server_answer_time_out_cancel_and_carry_remote_errors()
+    {
+        var name = NewName();
+        var hostCancelled = new TaskCompletionSource();
+        await using var host = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await using var listener = await host.ListenAsync<Say, Said>(name, input => input.Take(1).SelectMany(s => s.Text switch
+        {
+            "fail" => Observable.Throw<Said>(new StreamException("no_way", "The host refuses.")),
+            "hang" => Observable.Never<Said>().Finally(() => hostCancelled.TrySetResult()),
+            _ => Observable.Return(new Said("host", s.Text + "?", 0)),
+        }));
+        await using var caller = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        var route = "$connect/" + name;
+
+        Assert.Equal("ping?", (await caller.InvokeAsync<Say, Said>(route, new Say("ping"))).Text);
+        var error = await Assert.ThrowsAsync<StreamException>(() => caller.InvokeAsync<Say, Said>(route, new Say("fail")));
+        Assert.Equal(("no_way", "The host refuses."), (error.Code, error.Message));
+        await Assert.ThrowsAsync<TimeoutException>(() => caller.InvokeAsync<Say, Said>(route, new Say("hang"), timeout: TimeSpan.FromMilliseconds(300)));
+        await Wait.ForAsync(hostCancelled.Task, "the host saw the timed-out call cancelled");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => caller.InvokeAsync<Say, Said>(route, new Say("hang"), cts.Token));
+    }
+
+    [Fact]
+    public async Task Server_code_can_ask_a_client_hosted_server_and_watch_servers_come_and_go()
+    {
+        var name = NewName();
+        var hub = (IStreamHub)Host.Services.GetService(typeof(IStreamHub))!;
+        var events = new ConcurrentQueue<StreamServerEvent>();
+        using var watch = hub.Servers.Watch().Subscribe(events.Enqueue);
+        await Wait.UntilAsync(() => events.Any(e => e.Kind == StreamServerEventKind.Snapshot), "the snapshot");
+
+        await using var host = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        var listener = await host.ListenAsync<Say, Said>(name, Shout);
+        await Wait.UntilAsync(() => events.Any(e => e.Kind == StreamServerEventKind.Created && e.Name == name), "the server was created");
+        Assert.Contains(name, await hub.Servers.ListAsync());
+
+        var answer = await hub.Servers.InvokeAsync<Say, Said>(name, new Say("from the server"));
+        Assert.Equal("FROM THE SERVER", answer.Text);
+        var stream = await hub.Servers.Connect<Say, Said>(name, new[] { new Say("a"), new Say("b") }.ToObservable().Concat(Observable.Never<Say>()))
+            .Take(2).Select(s => s.Text).ToList().ToTask();
+        Assert.Equal(["A", "B"], stream);
+
+        await listener.DisposeAsync();
+        await Wait.UntilAsync(() => events.Any(e => e.Kind == StreamServerEventKind.Destroyed && e.Name == name), "the server was destroyed");
+        var gone = await Assert.ThrowsAsync<StreamException>(() => hub.Servers.InvokeAsync<Say, Said>(name, new Say("x")));
+        Assert.Equal(StreamErrorCodes.NoSuchServer, gone.Code);
+    }
+}
