@@ -150,14 +150,7 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
         }
         _feed.Detach(this);
         _cancellation.Cancel();
-        if (error is null)
-        {
-            _downstream.OnCompleted();
-        }
-        else
-        {
-            _downstream.OnError(error);
-        }
+        _downstream.Terminate(error);
     }
 
     // ---- From the shared live feed (one call at a time, in order) ----

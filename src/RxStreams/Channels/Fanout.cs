@@ -72,14 +72,7 @@ internal sealed class Fanout<TItem>
         {
             try
             {
-                if (error is null)
-                {
-                    observer.OnCompleted();
-                }
-                else
-                {
-                    observer.OnError(error);
-                }
+                observer.Terminate(error);
             }
             catch (Exception e)
             {

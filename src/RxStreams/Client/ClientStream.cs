@@ -244,14 +244,7 @@ internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<
         {
             try
             {
-                if (error is null)
-                {
-                    observer.OnCompleted();
-                }
-                else
-                {
-                    observer.OnError(error);
-                }
+                observer.Terminate(error);
             }
             catch (Exception e)
             {

@@ -174,17 +174,7 @@ public sealed class StreamInput
     {
         public void OnPayload(in ReadOnlySequence<byte> payload) => observer.OnNext(payload.ToArray());
 
-        public void OnEnd(Exception? error)
-        {
-            if (error is null)
-            {
-                observer.OnCompleted();
-            }
-            else
-            {
-                observer.OnError(error);
-            }
-        }
+        public void OnEnd(Exception? error) => observer.Terminate(error);
     }
 
     private sealed class Adapter<T>(IStreamSerializer<T> serializer, IObserver<T> observer) : IPayloadObserver
@@ -194,16 +184,6 @@ public sealed class StreamInput
                 ? StreamSerializer.Deserialize(serializer, payload.FirstSpan)
                 : StreamSerializer.Deserialize(serializer, payload));
 
-        public void OnEnd(Exception? error)
-        {
-            if (error is null)
-            {
-                observer.OnCompleted();
-            }
-            else
-            {
-                observer.OnError(error);
-            }
-        }
+        public void OnEnd(Exception? error) => observer.Terminate(error);
     }
 }
