@@ -1,14 +1,15 @@
 using System.Reactive.Linq;
 using Chat.Model;
-using Chat.Rx;
 using Microsoft.AspNetCore.Authorization;
 using RxStreams;
 
 namespace Chat.Handlers;
 
 /// <summary>
-/// <c>typing/{room}</c>: the client writes <c>true</c> on keystrokes; the server lets one through every two seconds
-/// per user onto an ephemeral channel (no history: a late "is typing" is worthless), and sends back the others'.
+/// <c>typing/{room}</c>: the client writes <c>true</c> on keystrokes and <c>false</c> when it sends or clears its
+/// message. The server samples each user's input once a second (the latest state of each second, so a burst of
+/// keystrokes is one event and "stopped" is never overtaken by a stale "typing") onto an ephemeral channel (no
+/// history: a late "is typing" is worthless), and sends back the others'.
 /// </summary>
 [Authorize]
 [StreamRoute("typing/{room}")]
@@ -18,11 +19,11 @@ public sealed partial class TypingIndicator(IStreamHub hub, RoomDirectory rooms)
     {
         rooms.Require(room);
         var me = ChatUser.Of(context);
-        var keystrokes = input
-            .ThrottleFirst(TimeSpan.FromSeconds(2), context.Clock)
-            .Select(_ => new Typing(me.Id, me.Name));
+        var typing = input
+            .Sample(TimeSpan.FromSeconds(1))
+            .Select(active => new Typing(me.Id, me.Name, active));
         return hub.Ephemeral<Typing>(Channels.Typing(room))
-            .Connect(keystrokes)
+            .Connect(typing)
             .Where(typing => typing.UserId != me.Id);
     }
 }

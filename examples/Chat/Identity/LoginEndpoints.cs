@@ -12,7 +12,7 @@ namespace Chat.Identity;
 /// </summary>
 public static class LoginEndpoints
 {
-    /// <summary>Maps <c>POST /api/login</c>, <c>GET /api/me</c> and <c>POST /api/logout</c>.</summary>
+    /// <summary>Maps <c>POST /api/login</c>, <c>GET /api/me</c> (204 when signed out) and <c>POST /api/logout</c>.</summary>
     public static void MapLogin(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
@@ -29,7 +29,7 @@ public static class LoginEndpoints
             return Results.Ok(new Me(id, name));
         });
 
-        api.MapGet("/me", (HttpContext http) => ChatUser.Of(http.User) is { } me ? Results.Ok(new Me(me.Id, me.Name)) : Results.Unauthorized());
+        api.MapGet("/me", (HttpContext http) => ChatUser.Of(http.User) is { } me ? Results.Ok(new Me(me.Id, me.Name)) : Results.NoContent());
 
         api.MapPost("/logout", async (HttpContext http) =>
         {

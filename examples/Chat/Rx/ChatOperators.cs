@@ -37,19 +37,6 @@ public static class ChatOperators
             .Where(bucket => bucket.Allowed)
             .Select(bucket => bucket.Item);
 
-    /// <summary>Lets an item through, then ignores the others for <paramref name="period"/>: "is typing" at most once per period.</summary>
-    public static IObservable<T> ThrottleFirst<T>(this IObservable<T> source, TimeSpan period, TimeProvider clock)
-        => source
-            .Scan(new Gate<T>(default!, LastOpened: null, Open: false), (gate, item) =>
-            {
-                var now = clock.GetTimestamp();
-                return gate.LastOpened is not { } last || clock.GetElapsedTime(last, now) >= period
-                    ? new Gate<T>(item, now, Open: true)
-                    : gate with { Item = item, Open = false };
-            })
-            .Where(gate => gate.Open)
-            .Select(gate => gate.Item);
-
     /// <summary>Calls <paramref name="action"/> with the first item only (for a one-time side effect such as announcing a conversation).</summary>
     public static IObservable<T> DoFirst<T>(this IObservable<T> source, Action<T> action)
         => source.Select((item, index) =>
@@ -69,6 +56,4 @@ public static class ChatOperators
         => source.Scan(0, (count, _) => count + 1).StartWith(0).Throttle(quiet).DistinctUntilChanged();
 
     private sealed record Bucket<T>(double Tokens, long Time, T Item, bool Allowed);
-
-    private sealed record Gate<T>(T Item, long? LastOpened, bool Open);
 }
