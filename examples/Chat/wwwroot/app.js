@@ -453,14 +453,18 @@ function setUnread(conversation, count) {
   renderRoomLists();
 }
 
+// Only what was on screen counts as read: the conversation shown, in a visible page. The marker goes out a moment
+// later (one for a burst of messages), even if the user has moved on meanwhile: they did see those messages.
 function markReadSoon(conversation) {
+  if (conversation !== active || document.hidden) return;
+  conversation.seen = conversation.stream?.lastOffset; // what is on screen now, not what arrives after
   clearTimeout(conversation.readTimer);
   conversation.readTimer = setTimeout(() => markRead(conversation), 250);
 }
 
 function markRead(conversation) {
-  const offset = conversation.stream?.lastOffset;
-  if (conversation !== active || document.hidden || !offset || offset === conversation.readSent || !rx) return;
+  const offset = conversation.seen;
+  if (!offset || offset === conversation.readSent || !rx) return;
   conversation.readSent = offset;
   const target = conversation.kind === "room" ? { room: conversation.name } : { peer: conversation.name };
   rx.send("read", { ...target, offset }).catch(() => (conversation.readSent = null));
