@@ -13,7 +13,8 @@ if (ChatApp.RedisConfiguration(app.Configuration) is { } redis)
     }
     catch (RedisConnectionException e)
     {
-        Console.Error.WriteLine($"Cannot reach Redis at '{redis}': {e.Message.Split('\n')[0]}");
+        var reason = e.Message.Split('\n')[0];
+        Console.Error.WriteLine($"Cannot reach Redis at '{redis}' ({reason[(reason.LastIndexOf(". ", StringComparison.Ordinal) + 2)..].TrimEnd('.')}).");
         Console.Error.WriteLine("Start it (redis-server --port 6379) or run without --redis to use the in-memory backplane.");
         return 1;
     }
