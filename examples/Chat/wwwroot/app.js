@@ -562,7 +562,11 @@ const togglePicker = (open = picker.hidden) => {
   $("emoji-button").setAttribute("aria-expanded", String(open));
 };
 $("emoji-button").addEventListener("click", () => togglePicker());
-document.addEventListener("keydown", (event) => event.key === "Escape" && togglePicker(false));
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  togglePicker(false);
+  closeSidebar();
+});
 document.addEventListener("click", (event) => {
   if (!picker.hidden && !event.target.closest(".emoji")) togglePicker(false);
 });
@@ -626,6 +630,9 @@ $("menu").addEventListener("click", () => {
   const open = !document.body.classList.contains("menu-open");
   document.body.classList.toggle("menu-open", open);
   $("menu").setAttribute("aria-expanded", String(open));
+});
+document.querySelector(".main").addEventListener("click", (event) => {
+  if (document.body.classList.contains("menu-open") && !event.target.closest("#menu")) closeSidebar();
 });
 function closeSidebar() {
   document.body.classList.remove("menu-open");
