@@ -8,13 +8,14 @@ namespace Chat.Handlers;
 
 /// <summary>
 /// Unread counts, kept by the server from offsets: <c>read</c> records the last offset a user has seen in a room or
-/// a conversation (on the user's durable "reads" channel, so every tab and device agrees, and reloads keep it);
-/// <c>unread/{room}</c> and <c>unread/dm/{peer}</c> count the others' messages after it, live.
+/// a conversation (on a durable channel that keeps only the latest, so every tab and device agrees, and reloads keep
+/// it); <c>unread/{room}</c> and <c>unread/dm/{peer}</c> count the others' messages after it, live.
 /// </summary>
 [Authorize]
 public sealed partial class Unread(IStreamHub hub, RoomDirectory rooms)
 {
     private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(60);
+    private static readonly TimeSpan s_updates = TimeSpan.FromMilliseconds(200);
 
     [StreamRoute("unread/{room}")]
     public IObservable<int> Room(string room, StreamContext context)
@@ -44,15 +45,15 @@ public sealed partial class Unread(IStreamHub hub, RoomDirectory rooms)
         {
             throw new StreamException("invalid_read", "The offset is not a stream offset.");
         }
-        await hub.Channel<ReadPosition>(Channels.Reads(me.Id), Channels.History).PublishAsync(new ReadPosition(channel, offset.ToString()), context.Aborted);
+        await hub.Channel<ReadPosition>(Channels.Read(me.Id, channel), Channels.LatestOnly).PublishAsync(new ReadPosition(offset.ToString()), context.Aborted);
     }
 
-    // The latest read position (the reads channel replayed, then live; Throttle keeps only the last of a burst), and
-    // for each, the others' messages after it counted (Switch drops the count of the previous position).
+    // The latest read position (its channel replayed, then live; Throttle keeps only the last of a burst: the client
+    // sends a few a second at most), and for each, the others' messages after it counted (Switch drops the count of
+    // the previous position).
     private IObservable<int> Count(string channel, ChatUser me)
-        => hub.Channel<ReadPosition>(Channels.Reads(me.Id), Channels.History)
+        => hub.Channel<ReadPosition>(Channels.Read(me.Id, channel), Channels.LatestOnly)
             .From(StreamOffset.Start)
-            .Where(read => read.Value.Channel == channel)
             .Select(read => StreamOffset.Parse(read.Value.Offset))
             .StartWith(StreamOffset.Start)
             .Throttle(s_quiet)
@@ -60,7 +61,7 @@ public sealed partial class Unread(IStreamHub hub, RoomDirectory rooms)
                 .From(lastRead)
                 .Catch((StreamNotRecoveredException _) => hub.Channel<ChatMessage>(channel, Channels.History).From(StreamOffset.Start))
                 .Where(message => message.Value.UserId != me.Id)
-                .RunningCount(s_quiet))
+                .RunningCount(s_updates))
             .Switch()
             .DistinctUntilChanged();
 }

@@ -8,6 +8,9 @@ public static class Channels
     /// <summary>How many messages a room or a conversation keeps for newcomers and reconnecting clients.</summary>
     public static readonly StreamChannelOptions History = new() { MaxLength = 500 };
 
+    /// <summary>For channels where only the last item matters.</summary>
+    public static readonly StreamChannelOptions LatestOnly = new() { MaxLength = 1 };
+
     /// <summary>The directory of rooms (durable: replayed from the start).</summary>
     public const string Rooms = "rooms";
 
@@ -23,8 +26,8 @@ public static class Channels
     /// <summary>A user's inbox: the conversations others started with them (durable).</summary>
     public static string Inbox(string userId) => $"inbox:{userId}";
 
-    /// <summary>A user's last-read offsets (durable).</summary>
-    public static string Reads(string userId) => $"reads:{userId}";
+    /// <summary>A user's last-read offset in a channel (durable, keeps only the latest: <see cref="LatestOnly"/>).</summary>
+    public static string Read(string userId, string channel) => $"read:{userId}:{channel}";
 
     /// <summary>Notices to one user (ephemeral).</summary>
     public static string Notices(string userId) => $"notices:{userId}";

@@ -2,6 +2,6 @@ using RxStreams;
 
 namespace Chat.Model;
 
-/// <summary>A user's last-read offset in a channel, kept on the user's durable "reads" channel.</summary>
+/// <summary>The last offset a user has seen in a channel, kept on a channel of its own (<see cref="Channels.Read"/>).</summary>
 [StreamMessage]
-public sealed record ReadPosition(string Channel, string Offset);
+public sealed record ReadPosition(string Offset);

@@ -49,11 +49,12 @@ public static class ChatOperators
         });
 
     /// <summary>
-    /// A running count of the items of <paramref name="source"/>, starting at 0 and sampled so that a replayed
-    /// history makes one update rather than one per item.
+    /// A running count of the items of <paramref name="source"/>, starting at 0, at most one update per
+    /// <paramref name="period"/>: a replayed history makes one update rather than one per item. (Sample, not
+    /// Throttle: a debounce would never emit while a busy room keeps talking. Its timer ticks while subscribed.)
     /// </summary>
-    public static IObservable<int> RunningCount<T>(this IObservable<T> source, TimeSpan quiet)
-        => source.Scan(0, (count, _) => count + 1).StartWith(0).Throttle(quiet).DistinctUntilChanged();
+    public static IObservable<int> RunningCount<T>(this IObservable<T> source, TimeSpan period)
+        => source.Scan(0, (count, _) => count + 1).StartWith(0).Sample(period).DistinctUntilChanged();
 
     private sealed record Bucket<T>(double Tokens, long Time, T Item, bool Allowed);
 }
