@@ -139,6 +139,32 @@ public sealed class ChatTests(ChatFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_message_policy_expands_emoji_masks_blocked_words_and_rate_limits_with_a_notice()
+    {
+        var alice = await UserAsync("Alice");
+        var bob = await UserAsync("Bob");
+        await alice.SendAsync("  that darn bug :bug: is fixed :+1: :not_an_emoji:  ");
+        await Expect(bob.Message("that d*** bug 🐛 is fixed 👍 :not_an_emoji:")).ToHaveCountAsync(1);
+
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Emoji", Exact = true }).ClickAsync();
+        await alice.Page.GetByRole(AriaRole.Group, new() { Name = "Emoji picker" }).GetByRole(AriaRole.Button, new() { Name = "🚀" }).ClickAsync();
+        await Expect(alice.MessageBox).ToHaveValueAsync("🚀");
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Expect(bob.Message("🚀")).ToHaveCountAsync(1);
+
+        // Ten messages at once: the token bucket lets a burst through, refuses the rest, and says so to the sender only.
+        await alice.Page.EvaluateAsync(@"() => {
+            const box = document.getElementById('message');
+            for (let i = 0; i < 10; i++) { box.value = 'burst ' + i; document.getElementById('composer').requestSubmit(); }
+        }");
+        await Expect(alice.Page.Locator(".toast").Filter(new() { HasText = "Slow down" }).First).ToBeVisibleAsync();
+        await Expect(bob.Message("burst 0")).ToHaveCountAsync(1);
+        var accepted = await bob.Log.Locator(".text", new() { HasText = "burst " }).CountAsync();
+        Assert.InRange(accepted, 1, 6);
+        await Expect(bob.Page.Locator(".toast").Filter(new() { HasText = "Slow down" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_reload_shows_the_cached_history_at_once_then_what_was_said_meanwhile()
     {
         var alice = await UserAsync("Alice");
