@@ -18,6 +18,8 @@ public sealed class ScaleOutTests(ChatFixture fixture)
         await using var alice = await ChatPage.SignInAsync(fixture.Browser, aliceDoor.Url, "Alice");
         await using var bob = await ChatPage.SignInAsync(fixture.Browser, bobDoor.Url, "Bob");
 
+        var aliceSockets = 0;
+        alice.Page.WebSocket += (_, _) => Interlocked.Increment(ref aliceSockets);
         await Expect(alice.Person("Bob")).ToBeVisibleAsync();
         await Expect(bob.Person("Alice")).ToBeVisibleAsync();
         await alice.SendAsync("hello from instance 1");
@@ -33,6 +35,7 @@ public sealed class ScaleOutTests(ChatFixture fixture)
         await Expect(alice.Message("did you miss this?")).ToHaveCountAsync(1);
         await Expect(alice.Message("or this?")).ToHaveCountAsync(1);
         await Expect(alice.Banner).ToBeHiddenAsync();
+        Assert.True(Volatile.Read(ref aliceSockets) >= 1, "Alice's page opened no new WebSocket: it never moved.");
         await alice.SendAsync("still here, on instance 2");
         await Expect(bob.Message("still here, on instance 2")).ToHaveCountAsync(1);
 
