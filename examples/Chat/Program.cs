@@ -1,5 +1,30 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.UseDefaultFiles();
-app.UseStaticFiles();
-app.Run();
+using Chat;
+using StackExchange.Redis;
+
+// dotnet run --project examples/Chat                        in memory, http://localhost:5000
+// dotnet run --project examples/Chat -- --redis localhost:6379 --urls http://127.0.0.1:5001     one node of many
+var app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+if (ChatApp.RedisConfiguration(app.Configuration) is { } redis)
+{
+    try
+    {
+        using var probe = await ConnectionMultiplexer.ConnectAsync(redis + ",abortConnect=true,connectTimeout=3000");
+    }
+    catch (RedisConnectionException e)
+    {
+        var reason = e.Message.Split('\n')[0];
+        Console.Error.WriteLine($"Cannot reach Redis at '{redis}' ({reason[(reason.LastIndexOf(". ", StringComparison.Ordinal) + 2)..].TrimEnd('.')}).");
+        Console.Error.WriteLine("Start it (redis-server --port 6379) or run without --redis to use the in-memory backplane.");
+        return 1;
+    }
+}
+
+await app.StartAsync();
+var backplane = ChatApp.RedisConfiguration(app.Configuration) is { } r ? $"Redis at {r}" : "in memory (add --redis host:port to scale out)";
+foreach (var address in ChatApp.Addresses(app))
+{
+    Console.WriteLine($"RxStreams chat is running: open {address.Replace("[::]", "localhost", StringComparison.Ordinal)} (backplane: {backplane}). Ctrl+C stops it.");
+}
+await app.WaitForShutdownAsync();
+return 0;

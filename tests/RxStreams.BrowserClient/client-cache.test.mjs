@@ -213,6 +213,29 @@ test("pagehide writes a pending cache save at once", async (t) => {
   assert.deepEqual(JSON.parse(storage.getItem("rxstreams:server.test/rx:feed")), { o: at(1), i: ["a"] });
 });
 
+test("close() writes a pending cache save at once, so a pending write cannot land on a newer client's", async (t) => {
+  const storage = new MemoryStorage();
+  const { rx, net } = start(t, { storage });
+  const socket = await net.connected();
+  rx.open("feed", { cache: true }).subscribe(() => {});
+  await socket.expect("open");
+  socket.deliver(item(1, "a", at(1)));
+  assert.equal(storage.length, 0);
+  rx.close();
+  assert.deepEqual(JSON.parse(storage.getItem("rxstreams:server.test/rx:feed")), { o: at(1), i: ["a"] });
+  // A client connected right after (the chat example reconnects this way after a new sign-in) moves on...
+  const next = start(t, { storage });
+  const feed = next.rx.open("feed", { cache: true });
+  assert.equal(feed.lastOffset, at(1), "it starts from the latest state");
+  feed.subscribe(() => {});
+  const again = await next.net.connected();
+  await again.expect("open", { offset: at(1) });
+  again.deliver(item(1, "b", at(2)));
+  await sleep(SAVE_DELAY);
+  // ...and nothing of the closed client overwrites what it wrote.
+  assert.deepEqual(JSON.parse(storage.getItem("rxstreams:server.test/rx:feed")), { o: at(2), i: ["a", "b"] });
+});
+
 test("the 'online' event reconnects at once instead of waiting for the backoff", async (t) => {
   const events = new EventTarget();
   globalThis.addEventListener = events.addEventListener.bind(events);

@@ -562,6 +562,7 @@ export function connect(url, options = {}) {
     if (state === "closed") return;
     if (ready && ws.readyState === 1) flush(); // what the application sent just before close() goes out first
     hangUp();
+    for (const stream of streams.values()) stream._save(); // now: a pending write must not land after a new client's
     globalThis.removeEventListener?.("pagehide", onPageHide);
     globalThis.removeEventListener?.("online", onOnline);
     setState("closed");

@@ -854,7 +854,8 @@ internal sealed class StreamConnection : IServerHostConnection
 
     private async Task<bool> ResolveSessionAsync(string? requested)
     {
-        var user = User.Identity?.Name ?? "";
+        // The stable id when the app has one (a rename keeps the session), else the name.
+        var user = User.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? User.Identity?.Name ?? "";
         var now = _handler.Clock.GetUtcNow();
         try
         {

@@ -1,0 +1,72 @@
+using Chat.Hosting;
+using Chat.Identity;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using RxStreams.AspNetCore;
+
+namespace Chat;
+
+/// <summary>
+/// The chat application: cookie login, RxStreams (in memory, or Redis with <c>--redis host:port</c>), the handlers
+/// in Handlers/ and the static page in wwwroot/. Program.cs runs it; the end-to-end tests start it in-process.
+/// </summary>
+public static class ChatApp
+{
+    /// <summary>Builds the application. <paramref name="options"/> carries the command line (<c>--urls</c>, <c>--redis</c>).</summary>
+    public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(options);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatJsonContext.Default));
+
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "rxchat";
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.ExpireTimeSpan = TimeSpan.FromDays(30);
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddDataProtection().SetApplicationName("RxStreams.Chat");
+
+        var rx = builder.Services.AddRxStreams();
+        if (RedisConfiguration(builder.Configuration) is { } redis)
+        {
+            rx.AddRedis(redis);
+            var keys = new Lazy<StackExchange.Redis.ConnectionMultiplexer>(() => StackExchange.Redis.ConnectionMultiplexer.Connect(redis));
+            builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new RedisXmlRepository(keys, "rx:chat:data-protection-keys"));
+        }
+
+        builder.Services.AddSingleton(sp => new MessagePolicy(
+            sp.GetRequiredService<IConfiguration>().GetSection("Chat:BlockedWords").GetChildren().Select(c => c.Value ?? "")));
+        builder.Services.AddSingleton<RoomDirectory>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomDirectory>());
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapLogin();
+        app.MapRxStreams("/rx");
+        return app;
+    }
+
+    /// <summary>The Redis configuration (<c>--redis host:port</c>, or <c>Redis</c> in configuration), if any.</summary>
+    public static string? RedisConfiguration(IConfiguration configuration)
+        => configuration["redis"] is { Length: > 0 } redis ? redis : null;
+
+    /// <summary>The addresses the server listens on, once started.</summary>
+    public static IReadOnlyCollection<string> Addresses(WebApplication app)
+        => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+}

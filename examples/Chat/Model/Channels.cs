@@ -1,0 +1,34 @@
+using RxStreams;
+
+namespace Chat.Model;
+
+/// <summary>The names of the chat's channels, in one place.</summary>
+public static class Channels
+{
+    /// <summary>How many messages a room or a conversation keeps for newcomers and reconnecting clients.</summary>
+    public static readonly StreamChannelOptions History = new() { MaxLength = 500 };
+
+    /// <summary>For channels where only the last item matters.</summary>
+    public static readonly StreamChannelOptions LatestOnly = new() { MaxLength = 1 };
+
+    /// <summary>The directory of rooms (durable: replayed from the start).</summary>
+    public const string Rooms = "rooms";
+
+    /// <summary>A room's messages (durable).</summary>
+    public static string Room(string room) => $"chat:{room}";
+
+    /// <summary>A room's typing indicators (ephemeral).</summary>
+    public static string Typing(string room) => $"typing:{room}";
+
+    /// <summary>The direct conversation of two users (durable). Sorted ids: both participants get the same channel.</summary>
+    public static string Direct(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"dm:{a}:{b}" : $"dm:{b}:{a}";
+
+    /// <summary>A user's inbox: the conversations others started with them (durable).</summary>
+    public static string Inbox(string userId) => $"inbox:{userId}";
+
+    /// <summary>A user's last-read offset in a channel (durable, keeps only the latest: <see cref="LatestOnly"/>).</summary>
+    public static string Read(string userId, string channel) => $"read:{userId}:{channel}";
+
+    /// <summary>Notices to one user (ephemeral).</summary>
+    public static string Notices(string userId) => $"notices:{userId}";
+}

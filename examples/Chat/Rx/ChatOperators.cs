@@ -1,0 +1,60 @@
+using System.Reactive.Linq;
+using Chat.Model;
+
+namespace Chat.Rx;
+
+/// <summary>
+/// The few Rx operators the chat's handlers are built from. Each is a plain composition of Rx operators over one
+/// client's input stream, so its state (a token bucket, the time of the last item) belongs to that stream alone.
+/// </summary>
+public static class ChatOperators
+{
+    /// <summary>
+    /// Runs each text through the <paramref name="policy"/>: what it accepts goes on (cleaned), what it refuses
+    /// becomes a <see cref="Notice"/> on <paramref name="rejected"/>, and blank input is dropped.
+    /// </summary>
+    public static IObservable<string> Enforce(this IObservable<string?> texts, MessagePolicy policy, IObserver<Notice> rejected)
+        => texts
+            .Select(policy.Check)
+            .Do(verdict => { if (verdict.Rejection is { } notice) { rejected.OnNext(notice); } })
+            .Where(verdict => verdict.Text is not null)
+            .Select(verdict => verdict.Text!);
+
+    /// <summary>
+    /// A token bucket as a <see cref="Observable.Scan{TSource, TAccumulate}(IObservable{TSource}, TAccumulate, Func{TAccumulate, TSource, TAccumulate})"/>:
+    /// up to <paramref name="burst"/> items at once, then one per <paramref name="refill"/>. Items over the limit are
+    /// dropped and handed to <paramref name="onLimited"/>.
+    /// </summary>
+    public static IObservable<T> RateLimit<T>(this IObservable<T> source, int burst, TimeSpan refill, TimeProvider clock, Action<T>? onLimited = null)
+        => source
+            .Scan(new Bucket<T>(burst, clock.GetTimestamp(), default!, Allowed: false), (bucket, item) =>
+            {
+                var now = clock.GetTimestamp();
+                var tokens = Math.Min(burst, bucket.Tokens + (clock.GetElapsedTime(bucket.Time, now) / refill));
+                return tokens >= 1 ? new Bucket<T>(tokens - 1, now, item, true) : new Bucket<T>(tokens, now, item, false);
+            })
+            .Do(bucket => { if (!bucket.Allowed) { onLimited?.Invoke(bucket.Item); } })
+            .Where(bucket => bucket.Allowed)
+            .Select(bucket => bucket.Item);
+
+    /// <summary>Calls <paramref name="action"/> with the first item only (for a one-time side effect such as announcing a conversation).</summary>
+    public static IObservable<T> DoFirst<T>(this IObservable<T> source, Action<T> action)
+        => source.Select((item, index) =>
+        {
+            if (index == 0)
+            {
+                action(item);
+            }
+            return item;
+        });
+
+    /// <summary>
+    /// A running count of the items of <paramref name="source"/>, starting at 0, at most one update per
+    /// <paramref name="period"/>: a replayed history makes one update rather than one per item. (Sample, not
+    /// Throttle: a debounce would never emit while a busy room keeps talking. Its timer ticks while subscribed.)
+    /// </summary>
+    public static IObservable<int> RunningCount<T>(this IObservable<T> source, TimeSpan period)
+        => source.Scan(0, (count, _) => count + 1).StartWith(0).Sample(period).DistinctUntilChanged();
+
+    private sealed record Bucket<T>(double Tokens, long Time, T Item, bool Allowed);
+}

@@ -1,0 +1,642 @@
+// The RxStreams chat page: plain DOM, no framework, no build step. Every stream of the server is opened with the
+// browser client (/rx/client.js), which reconnects and resumes by itself; the page only renders what arrives.
+//
+//   rooms               the room directory (resumable, cached)      rooms/create   RPC
+//   chat/{room}         a room: history, then live; we write posts  presence/{room} who is here (joining = subscribing)
+//   typing/{room}       "is typing" (ephemeral)                     unread/{room}   the server's unread count
+//   dm/{peer}           a private conversation                      unread/dm/{peer}
+//   inbox               conversations others started with us        notices         why a message was refused
+//   read                "I have seen up to this offset" (fire-and-forget)
+//
+// Everything users type is shown with textContent: no user data ever goes through innerHTML.
+
+import { connect } from "/rx/client.js";
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, className, text) => {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+const EMOJI = ["😄", "😂", "🙂", "😉", "😍", "🤔", "😎", "😢", "😱", "🥳", "👋", "👍", "👎", "👏", "🙏", "💪", "👀", "❤️",
+  "🔥", "✨", "🎉", "🚀", "💯", "⚡", "☕", "🍕", "🍺", "🍰", "🐛", "🐱", "🐶", "🦄", "🌈", "✅", "❌", "⚠️", "💡", "💻"];
+const GROUP_WINDOW = 5 * 60 * 1000; // consecutive messages of one author within this are grouped
+
+let me = null; // { id, name }
+let rx = null; // the RxStreams client
+let session = []; // unsubscribe functions of the current client
+const conversations = new Map(); // key ("room:general", "dm:<userId>") -> conversation
+const knownRooms = new Map(); // name -> RoomInfo
+const names = new Map(); // userId -> last display name seen
+let active = null; // the conversation shown
+
+// ---- Identity: a cookie; changing the name signs in again and reconnects ----
+
+async function api(path, body) {
+  const response = await fetch(path, body === undefined ? {} : {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) throw new Error(data?.error || `${path}: ${response.status}`);
+  return data;
+}
+
+const store = {
+  key: (what) => `rxchat:${me.id}:${what}`,
+  get(what, fallback) {
+    try {
+      return JSON.parse(localStorage.getItem(store.key(what))) ?? fallback;
+    } catch {
+      return fallback;
+    }
+  },
+  set(what, value) {
+    try {
+      localStorage.setItem(store.key(what), JSON.stringify(value));
+    } catch {}
+  },
+};
+
+async function main() {
+  me = await api("/api/me").catch(() => null);
+  if (!me) return showWelcome();
+  startApp();
+}
+
+function showWelcome() {
+  $("app").hidden = true;
+  $("welcome").hidden = false;
+  $("login-name").focus();
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    me = await api("/api/login", { name: $("login-name").value });
+    $("welcome").hidden = true;
+    startApp();
+  } catch (e) {
+    $("login-error").textContent = e.message;
+  }
+});
+
+$("name-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  rename();
+});
+$("name-input").addEventListener("change", () => rename());
+
+async function rename() {
+  const input = $("name-input");
+  if (input.value.trim() === me.name) return;
+  try {
+    me = await api("/api/login", { name: input.value });
+    input.value = me.name;
+    names.set(me.id, me.name);
+    // The WebSocket carries the cookie of when it connected: reconnect with the new one. Streams resume after the
+    // last offset they saw (the client's cache), so nothing is missed and nothing is shown twice.
+    stopSession();
+    startSession();
+    toast(`You are now ${me.name}.`);
+  } catch (e) {
+    toast(e.message);
+    input.value = me.name;
+  }
+}
+
+$("sign-out").addEventListener("click", async () => {
+  await api("/api/logout", {}).catch(() => {});
+  rx?.clearCache();
+  rx?.close();
+  location.reload();
+});
+
+function startApp() {
+  $("app").hidden = false;
+  $("name-input").value = me.name;
+  names.set(me.id, me.name);
+  for (const room of store.get("rooms", ["general"])) addConversation("room", room);
+  for (const dm of store.get("dms", [])) addConversation("dm", dm.id, dm.name);
+  startSession();
+  const last = store.get("active", "room:general");
+  activate(conversations.get(last) || conversations.values().next().value || null);
+  renderRoomLists();
+}
+
+// ---- The connection and its streams ----
+
+function startSession() {
+  rx = connect("/rx", { logger: new URLSearchParams(location.search).has("debug") ? console : null });
+  const on = (unsubscribe) => session.push(unsubscribe);
+  on(rx.on("state", showState));
+  on(rx.on("notRecovered", ({ route }) => toast(`Some older messages of ${route} are no longer available.`)));
+  on(rx.on("error", (error) => toast(error.message)));
+  showState(rx.state);
+
+  const rooms = rx.open("rooms", { cache: true });
+  rooms.load().forEach(addRoom);
+  on(rooms.subscribe(addRoom));
+
+  const inbox = rx.open("inbox", { cache: true });
+  const onConversation = (c) => addConversation("dm", c.peerId, c.peerName);
+  inbox.load().forEach(onConversation);
+  on(inbox.subscribe(onConversation));
+
+  on(rx.subscribe("notices", (notice) => toast(notice.text)));
+
+  for (const conversation of conversations.values()) attach(conversation);
+  if (active) watchTyping(active);
+}
+
+function stopSession() {
+  for (const unsubscribe of session) unsubscribe();
+  session = [];
+  for (const conversation of conversations.values()) detach(conversation);
+  rx?.close();
+}
+
+function showState(state) {
+  const banner = $("banner");
+  const dot = $("state");
+  dot.dataset.state = state;
+  dot.title = state;
+  dot.setAttribute("aria-label", state);
+  banner.hidden = state === "connected";
+  banner.textContent = state === "closed" ? "Disconnected. Reload the page to reconnect."
+    : state === "connecting" ? "Connecting…" : "Connection lost. Reconnecting…";
+}
+
+// ---- Conversations: rooms and direct messages ----
+
+function addConversation(kind, name, title) {
+  const key = `${kind}:${name}`;
+  let conversation = conversations.get(key);
+  if (conversation) {
+    if (kind === "dm" && title) setPeerName(conversation, title);
+    return conversation;
+  }
+  conversation = {
+    key,
+    kind,
+    name, // the room name, or the peer's user id
+    title: kind === "room" ? name : (title || names.get(name) || "someone"),
+    route: kind === "room" ? `chat/${name}` : `dm/${name}`,
+    stream: null,
+    loaded: false, // its cached history has been rendered
+    subscriptions: [],
+    ids: new Set(), // message ids rendered (a resumed stream may repeat what the cache already had)
+    last: null, // the last message rendered, for grouping
+    list: el("div", "messages"),
+    unread: 0,
+    readSent: null,
+    presence: new Map(), // member id -> member (rooms)
+    typing: new Map(), // user id -> { name, until }
+  };
+  conversations.set(key, conversation);
+  if (kind === "dm") {
+    if (title) names.set(name, title);
+    saveDms();
+  }
+  if (rx) attach(conversation);
+  renderRoomLists();
+  return conversation;
+}
+
+function attach(conversation) {
+  const { kind, name } = conversation;
+  const stream = (conversation.stream = rx.open(conversation.route, { cache: true }));
+  if (!conversation.loaded) {
+    conversation.loaded = true;
+    stream.load().forEach((message) => render(conversation, message));
+  }
+  const subs = conversation.subscriptions;
+  subs.push(stream.subscribe({
+    next: (message) => {
+      render(conversation, message);
+      if (conversation === active) markReadSoon(conversation);
+    },
+    error: (error) => {
+      toast(`${conversation.kind === "room" ? "#" + name : conversation.title}: ${error.message}`);
+      if (error.code === "no_such_room" || error.code === "invalid_peer") remove(conversation);
+    },
+  }));
+  subs.push(rx.subscribe(kind === "room" ? `unread/${name}` : `unread/dm/${name}`, (count) => setUnread(conversation, count)));
+  if (kind === "room") {
+    subs.push(rx.subscribe(`presence/${name}`, (event) => applyPresence(conversation, event)));
+  }
+}
+
+function detach(conversation) {
+  for (const unsubscribe of conversation.subscriptions) unsubscribe();
+  conversation.subscriptions = [];
+  conversation.typingStop?.();
+  conversation.typingStop = null;
+}
+
+function remove(conversation) {
+  detach(conversation);
+  conversations.delete(conversation.key);
+  saveRooms();
+  saveDms();
+  if (active === conversation) activate(conversations.values().next().value || null);
+  renderRoomLists();
+}
+
+function saveRooms() {
+  store.set("rooms", [...conversations.values()].filter((c) => c.kind === "room").map((c) => c.name));
+}
+
+function saveDms() {
+  store.set("dms", [...conversations.values()].filter((c) => c.kind === "dm").map((c) => ({ id: c.name, name: c.title })));
+}
+
+function setPeerName(conversation, name) {
+  if (!name || conversation.title === name) return;
+  conversation.title = name;
+  names.set(conversation.name, name);
+  saveDms();
+  renderRoomLists();
+  if (conversation === active) renderHeader();
+}
+
+function activate(conversation) {
+  if (active && active !== conversation) {
+    stopTyping();
+    active.typingStop?.();
+    active.typingStop = null;
+    active.list.querySelectorAll(".divider").forEach((d) => d.remove());
+  }
+  active = conversation;
+  closeSidebar();
+  if (!conversation) {
+    $("log").replaceChildren(el("p", "empty", "Join a room to start chatting."));
+    renderHeader();
+    renderRoomLists();
+    return;
+  }
+  store.set("active", conversation.key);
+  if (conversation.unread > 0) markNewMessages(conversation);
+  $("log").replaceChildren(conversation.list);
+  scrollToBottom();
+  if (rx) watchTyping(conversation);
+  renderHeader();
+  renderTyping();
+  renderRoomLists();
+  renderOnline();
+  markReadSoon(conversation);
+  $("message").focus();
+}
+
+function renderHeader() {
+  const c = active;
+  $("title").textContent = !c ? "" : c.kind === "room" ? `# ${c.name}` : `@ ${c.title}`;
+  $("subtitle").textContent = !c ? "" : c.kind === "room" ? onlineUsers(c).length + " online" : "private conversation";
+  $("leave").hidden = !c;
+  $("leave").textContent = c?.kind === "dm" ? "Close" : "Leave";
+  $("message").placeholder = !c ? "" : c.kind === "room" ? `Message #${c.name} (try :tada: or :+1:)` : `Message ${c.title}`;
+  $("composer").hidden = !c;
+}
+
+// ---- Rooms: the directory, joining, creating, leaving ----
+
+function addRoom(room) {
+  if (knownRooms.has(room.name)) return;
+  knownRooms.set(room.name, room);
+  renderRoomLists();
+}
+
+function join(name) {
+  const conversation = addConversation("room", name);
+  saveRooms();
+  activate(conversation);
+}
+
+$("new-room").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = $("new-room-name");
+  if (!input.value.trim()) return;
+  try {
+    const room = await rx.invoke("rooms/create", { name: input.value });
+    input.value = "";
+    addRoom(room);
+    join(room.name);
+  } catch (e) {
+    toast(e.message);
+  }
+});
+
+$("leave").addEventListener("click", () => active && remove(active));
+
+function renderRoomLists() {
+  const joined = [...conversations.values()].filter((c) => c.kind === "room").sort((a, b) => a.name.localeCompare(b.name));
+  const dms = [...conversations.values()].filter((c) => c.kind === "dm").sort((a, b) => a.title.localeCompare(b.title));
+  $("rooms").replaceChildren(...joined.map((c) => conversationItem(c, "#", c.name)));
+  $("dms").replaceChildren(...dms.map((c) => conversationItem(c, "@", c.title)));
+  $("dms-empty").hidden = dms.length > 0;
+  const more = [...knownRooms.keys()].filter((name) => !conversations.has(`room:${name}`)).sort();
+  $("more-rooms").replaceChildren(...more.map((name) => {
+    const button = el("button", "item");
+    button.append(el("span", "sigil", "#"), el("span", "label", name), el("span", "join", "Join"));
+    button.title = `Join #${name}`;
+    button.addEventListener("click", () => join(name));
+    const li = el("li");
+    li.append(button);
+    return li;
+  }));
+  $("more-rooms-title").hidden = more.length === 0;
+  const total = [...conversations.values()].reduce((n, c) => n + (c === active && !document.hidden ? 0 : c.unread), 0);
+  document.title = total ? `(${total}) RxStreams chat` : "RxStreams chat";
+}
+
+function conversationItem(conversation, sigil, label) {
+  const button = el("button", "item");
+  button.append(el("span", "sigil", sigil), el("span", "label", label));
+  if (conversation === active) button.setAttribute("aria-current", "page");
+  const unread = conversation === active ? 0 : conversation.unread;
+  if (unread > 0) {
+    const badge = el("span", "badge", unread > 99 ? "99+" : String(unread));
+    badge.title = `${unread} unread`;
+    button.append(badge);
+    button.classList.add("has-unread");
+  }
+  button.addEventListener("click", () => activate(conversation));
+  const li = el("li");
+  li.append(button);
+  return li;
+}
+
+// ---- Messages ----
+
+function render(conversation, message) {
+  if (!message?.id || conversation.ids.has(message.id)) return;
+  conversation.ids.add(message.id);
+  if (message.userId) names.set(message.userId, message.from);
+  if (conversation.kind === "dm" && message.userId === conversation.name) setPeerName(conversation, message.from);
+  conversation.typing.delete(message.userId);
+  if (conversation === active) renderTyping();
+
+  const log = $("log");
+  const atBottom = conversation !== active || log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+  const time = new Date(message.sentAt);
+  const last = conversation.last;
+  const grouped = last && last.userId === message.userId && time - last.time < GROUP_WINDOW;
+  conversation.last = { userId: message.userId, time };
+
+  const row = el("div", "message" + (grouped ? " grouped" : "") + (message.userId === me.id ? " mine" : ""));
+  row.dataset.user = message.userId;
+  if (!grouped) {
+    const avatar = el("div", "avatar", initials(message.from));
+    avatar.style.setProperty("--hue", hue(message.userId));
+    avatar.setAttribute("aria-hidden", "true");
+    row.append(avatar);
+  }
+  const body = el("div", "body");
+  if (!grouped) {
+    const meta = el("div", "meta");
+    const author = el("span", "author", message.from);
+    author.style.setProperty("--hue", hue(message.userId));
+    const stamp = el("time", "time", time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+    stamp.dateTime = message.sentAt;
+    stamp.title = time.toLocaleString();
+    meta.append(author, stamp);
+    body.append(meta);
+  }
+  const text = el("div", "text", message.text);
+  if (/^(?:\p{Extended_Pictographic}|\u200d|\ufe0f|[\u{1F3FB}-\u{1F3FF}]|\s)+$/u.test(message.text) && [...message.text].length <= 6) text.classList.add("jumbo");
+  body.append(text);
+  row.append(body);
+  conversation.list.append(row);
+
+  if (conversation === active) {
+    if (atBottom || message.userId === me.id) scrollToBottom();
+    else $("jump").hidden = false;
+  }
+}
+
+function markNewMessages(conversation) {
+  // A divider above the first unread message: walk back over the others' last `unread` messages.
+  let left = conversation.unread;
+  let row = conversation.list.lastElementChild;
+  let first = null;
+  for (; row && left > 0; row = row.previousElementSibling) {
+    if (row.classList.contains("message") && row.dataset.user !== me.id) {
+      first = row;
+      left--;
+    }
+  }
+  if (first) first.before(el("div", "divider", "New messages"));
+}
+
+const initials = (name) => (name || "?").split(/\s+/).map((w) => [...w][0]).join("").slice(0, 2).toUpperCase();
+const hue = (id) => [...(id || "")].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7);
+
+function scrollToBottom() {
+  const log = $("log");
+  log.scrollTop = log.scrollHeight;
+  $("jump").hidden = true;
+}
+
+$("log").addEventListener("scroll", () => {
+  const log = $("log");
+  if (log.scrollHeight - log.scrollTop - log.clientHeight < 40) $("jump").hidden = true;
+});
+$("jump").addEventListener("click", scrollToBottom);
+
+// ---- Unread counts: the server counts after our last-read offset; we tell it what we have seen ----
+
+function setUnread(conversation, count) {
+  conversation.unread = count;
+  renderRoomLists();
+}
+
+// Only what was on screen counts as read: the conversation shown, in a visible page. The marker goes out a moment
+// later (one for a burst of messages), even if the user has moved on meanwhile: they did see those messages.
+function markReadSoon(conversation) {
+  if (conversation !== active || document.hidden) return;
+  conversation.seen = conversation.stream?.lastOffset; // what is on screen now, not what arrives after
+  clearTimeout(conversation.readTimer);
+  conversation.readTimer = setTimeout(() => markRead(conversation), 250);
+}
+
+function markRead(conversation) {
+  const offset = conversation.seen;
+  if (!offset || offset === conversation.readSent || !rx) return;
+  conversation.readSent = offset;
+  const target = conversation.kind === "room" ? { room: conversation.name } : { peer: conversation.name };
+  rx.send("read", { ...target, offset }).catch(() => (conversation.readSent = null));
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && active) markReadSoon(active);
+  renderRoomLists();
+});
+
+// ---- Sending, typing, emoji ----
+
+const composer = $("composer");
+const message = $("message");
+
+composer.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = message.value.trim();
+  if (!text || !active || !rx) return;
+  try {
+    active.stream.next({ text });
+    message.value = "";
+    autosize();
+    stopTyping();
+  } catch (e) {
+    toast(e.message);
+  }
+});
+
+message.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    composer.requestSubmit();
+  }
+});
+
+let lastTyping = 0;
+message.addEventListener("input", () => {
+  autosize();
+  if (!message.value) return stopTyping();
+  // The server samples once a second; others forget a "typing" after 3.5 s. One a second is plenty.
+  if (active?.kind === "room" && active.typingStream && Date.now() - lastTyping > 1000) {
+    lastTyping = Date.now();
+    active.typingStream.next(true);
+  }
+});
+
+function stopTyping() {
+  if (lastTyping && active?.typingStream) active.typingStream.next(false);
+  lastTyping = 0;
+}
+
+function autosize() {
+  message.style.height = "auto";
+  message.style.height = Math.min(message.scrollHeight, 160) + "px";
+}
+
+function watchTyping(conversation) {
+  conversation.typingStop?.();
+  conversation.typingStop = null;
+  conversation.typingStream = null;
+  if (conversation.kind !== "room" || !rx) return;
+  const stream = (conversation.typingStream = rx.open(`typing/${conversation.name}`));
+  conversation.typingStop = stream.subscribe((typing) => {
+    if (!typing.active) conversation.typing.delete(typing.userId);
+    else conversation.typing.set(typing.userId, { name: typing.name, until: Date.now() + 3500 });
+    renderTyping();
+    setTimeout(renderTyping, 3600);
+  });
+}
+
+function renderTyping() {
+  const now = Date.now();
+  const typing = active ? [...active.typing.entries()].filter(([, t]) => t.until > now).map(([, t]) => t.name) : [];
+  $("typing").textContent = typing.length === 0 ? ""
+    : typing.length === 1 ? `${typing[0]} is typing…`
+    : typing.length === 2 ? `${typing[0]} and ${typing[1]} are typing…`
+    : "Several people are typing…";
+}
+
+const picker = $("emoji-picker");
+picker.append(...EMOJI.map((emoji) => {
+  const button = el("button", "emoji-choice", emoji);
+  button.type = "button";
+  button.addEventListener("click", () => {
+    const at = message.selectionStart ?? message.value.length;
+    message.setRangeText(emoji, at, message.selectionEnd ?? at, "end");
+    message.focus();
+    togglePicker(false);
+  });
+  return button;
+}));
+const togglePicker = (open = picker.hidden) => {
+  picker.hidden = !open;
+  $("emoji-button").setAttribute("aria-expanded", String(open));
+};
+$("emoji-button").addEventListener("click", () => togglePicker());
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  togglePicker(false);
+  closeSidebar();
+});
+document.addEventListener("click", (event) => {
+  if (!picker.hidden && !event.target.closest(".emoji")) togglePicker(false);
+});
+
+// ---- Presence: one entry per connection; the list shows each user once ----
+
+function applyPresence(conversation, event) {
+  const members = conversation.presence;
+  if (event.kind === "snapshot") {
+    members.clear();
+    for (const member of event.members || []) members.set(member.id, member);
+  } else if (event.kind === "left") {
+    members.delete(event.member.id);
+  } else if (event.member) {
+    members.set(event.member.id, event.member);
+  }
+  for (const member of members.values()) if (member.data) names.set(member.user, member.data);
+  if (conversation === active) {
+    renderOnline();
+    renderHeader();
+  }
+}
+
+function onlineUsers(conversation) {
+  const users = new Map();
+  for (const member of conversation.presence.values()) users.set(member.user, member.data || names.get(member.user) || "someone");
+  return [...users.entries()].sort(([a, x], [b, y]) => (a === me.id ? -1 : b === me.id ? 1 : x.localeCompare(y)));
+}
+
+function renderOnline() {
+  const users = active?.kind === "room" ? onlineUsers(active) : active ? [[me.id, me.name], [active.name, active.title]] : [];
+  $("online").replaceChildren(...users.map(([id, name]) => {
+    const li = el("li");
+    const button = el("button", "item person");
+    const avatar = el("span", "avatar small", initials(name));
+    avatar.style.setProperty("--hue", hue(id));
+    avatar.setAttribute("aria-hidden", "true");
+    button.append(avatar, el("span", "label", name));
+    if (id === me.id) {
+      button.append(el("span", "you", "you"));
+      button.disabled = true;
+    } else {
+      button.title = `Send ${name} a private message`;
+      button.addEventListener("click", () => activate(addConversation("dm", id, name)));
+    }
+    li.append(button);
+    return li;
+  }));
+}
+
+// ---- Small things ----
+
+function toast(text) {
+  const node = el("div", "toast", text);
+  node.setAttribute("role", "status");
+  $("toasts").append(node);
+  setTimeout(() => node.remove(), 6000);
+}
+
+$("menu").addEventListener("click", () => {
+  const open = !document.body.classList.contains("menu-open");
+  document.body.classList.toggle("menu-open", open);
+  $("menu").setAttribute("aria-expanded", String(open));
+});
+document.querySelector(".main").addEventListener("click", (event) => {
+  if (document.body.classList.contains("menu-open") && !event.target.closest("#menu")) closeSidebar();
+});
+function closeSidebar() {
+  document.body.classList.remove("menu-open");
+  $("menu").setAttribute("aria-expanded", "false");
+}
+
+main();

@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+using RxStreams.Testing;
+
+namespace RxStreams.EndToEnd.Tests;
+
+/// <summary>
+/// What the whole run shares: one Playwright, one headless chromium (each simulated user gets a browser context of
+/// its own), and one redis-server, started the first time a test asks for it.
+/// </summary>
+public sealed class ChatFixture : IAsyncLifetime
+{
+    private readonly SemaphoreSlim _redisLock = new(1, 1);
+    private RedisServer? _redis;
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assertions.SetDefaultExpectTimeout(20_000);
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>The run's redis-server.</summary>
+    public async Task<RedisServer> RedisAsync()
+    {
+        await _redisLock.WaitAsync();
+        try
+        {
+            return _redis ??= await RedisServer.StartAsync();
+        }
+        finally
+        {
+            _redisLock.Release();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+        _redisLock.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ChatCollection : ICollectionFixture<ChatFixture>
+{
+    public const string Name = "chat";
+}

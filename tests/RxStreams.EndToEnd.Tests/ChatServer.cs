@@ -1,0 +1,54 @@
+using Chat;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace RxStreams.EndToEnd.Tests;
+
+/// <summary>The chat example, in this process, on real Kestrel on a free loopback port.</summary>
+public sealed class ChatServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private ChatServer(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+        Port = new Uri(url).Port;
+    }
+
+    /// <summary>http://127.0.0.1:port</summary>
+    public string Url { get; }
+
+    public int Port { get; }
+
+    /// <summary>Starts an instance: in memory, or sharing <paramref name="redis"/> with the other instances.</summary>
+    public static async Task<ChatServer> StartAsync(string? redis = null)
+    {
+        string[] args = redis is null ? ["--urls", "http://127.0.0.1:0"] : ["--urls", "http://127.0.0.1:0", "--redis", redis];
+        var app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" }, builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
+        });
+        await app.StartAsync();
+        return new ChatServer(app, ChatApp.Addresses(app).First());
+    }
+
+    /// <summary>Stops the instance gracefully: its clients are told to reconnect.</summary>
+    public async Task StopAsync()
+    {
+        _stopped = true;
+        await _app.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopped)
+        {
+            await StopAsync();
+        }
+        await _app.DisposeAsync();
+    }
+}
