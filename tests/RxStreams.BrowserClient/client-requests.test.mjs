@@ -174,3 +174,32 @@ test("send: fire-and-forget sends OPEN then COMPLETE; resolves (undefined) on CO
   assert.equal(await sent, undefined);
   await assert.rejects(refused, { code: "rate_limited", message: "Too fast." });
 });
+
+test("invoke: NEXT then COMPLETE in one message resolves with no CANCEL on the wire", async (t) => {
+  const { rx, net } = start(t);
+  const socket = await net.connected();
+  const call = rx.invoke("math/add", { a: 1, b: 1 });
+  await socket.expect("open", { streamId: 1 });
+  await socket.expect("complete", { streamId: 1 });
+  socket.deliver({ type: "next", streamId: 1, payload: "2" }, { type: "complete", streamId: 1 });
+  assert.equal(await call, 2);
+  socket.deliver({ type: "ping" });
+  await socket.expect("pong");
+  assert.deepEqual(socket.unread(), []);
+});
+
+test("invoke: the first NEXT is the answer; with no COMPLETE in its message the client resolves and CANCELs (7.8)", async (t) => {
+  // A client-hosted server may answer more than once (state, then updates); with 1 credit the server holds the rest,
+  // and its COMPLETE behind them. The answer is in: the request resolves, and the stream is cancelled.
+  const { rx, net, errors } = start(t);
+  const socket = await net.connected();
+  const call = rx.invoke("$connect/room1-counter", { op: "increment" }, { timeout: 0 });
+  await socket.expect("open", { streamId: 1, credits: 1 });
+  await socket.expect("complete", { streamId: 1 });
+  socket.deliver({ type: "next", streamId: 1, payload: '{"type":"state","count":1}' });
+  assert.deepEqual(await call, { type: "state", count: 1 });
+  await socket.expect("cancel", { streamId: 1 });
+  socket.deliver({ type: "complete", streamId: 1 }, { type: "ping" }); // late: ignored
+  await socket.expect("pong");
+  assert.deepEqual(errors, []);
+});

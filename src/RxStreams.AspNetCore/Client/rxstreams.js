@@ -830,6 +830,9 @@ export function connect(url, options = {}) {
           if (got) fail(`A second NEXT on request stream ${id}.`);
           got = true;
           result = parse(frame.payload, route)?.value;
+          // The first NEXT is the answer (7.8). Its COMPLETE normally comes in the same message; if not (a hosted
+          // server answering more, held back by the 1 credit), the answer is in anyway: resolve, and CANCEL.
+          queueMicrotask(settle);
         },
         complete: () => settle(),
         error: (frame) => settle(new RxStreamsError(frame.code, frame.message, route)),

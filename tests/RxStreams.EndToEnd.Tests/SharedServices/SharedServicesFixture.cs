@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+using SharedServices;
+
+namespace RxStreams.EndToEnd.Tests.SharedServices;
+
+/// <summary>
+/// The SharedServices example on real Kestrel (127.0.0.1, a free port, in this process, in-memory backplane), and one
+/// headless chromium: each tab of a test is a browser context of its own, as separate browsers would be.
+/// </summary>
+public sealed class SharedServicesFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The example's address, for example <c>http://127.0.0.1:41234</c>.</summary>
+    public string Url { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        Assertions.SetDefaultExpectTimeout(20_000);
+        _app = SharedServicesApp.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            "--contentRoot=" + ExampleDirectory(),
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+        Url = _app.Urls.Single();
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A new tab in a new browser context, on the example's page, once its client is connected.</summary>
+    public async Task<IPage> OpenTabAsync()
+    {
+        var context = await Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(Url);
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("connected");
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        Playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>examples/SharedServices in this repository (its wwwroot is the page), found from the test's output folder.</summary>
+    private static string ExampleDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "examples", "SharedServices");
+            if (File.Exists(Path.Combine(candidate, "wwwroot", "index.html")))
+            {
+                return candidate;
+            }
+        }
+        throw new DirectoryNotFoundException($"examples/SharedServices was not found above {AppContext.BaseDirectory}.");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedServicesCollection : ICollectionFixture<SharedServicesFixture>
+{
+    public const string Name = "shared-services";
+}
