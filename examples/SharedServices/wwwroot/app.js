@@ -12,7 +12,7 @@ const WIDTH = 480;
 const HEIGHT = 270;
 const MAX_STROKE_POINTS = 300;
 const MAX_TOTAL_POINTS = 5000; // so that the whole state fits in one message (64 KiB frames)
-const TAKEOVER_ATTEMPTS = 20; // the old host's name is freed a moment after it left
+const TAKEOVER_ATTEMPTS = 40; // the old host's name is freed a moment after it left (10 s at most)
 
 // ---- What the page shows: the service's state, whoever holds it ----
 
@@ -162,6 +162,9 @@ async function tryHost(name, initial, attempts = 1) {
       return;
     } catch (e) {
       if (e.code === "name_taken" && attempt < attempts) {
+        // Taking over: the old host's name is released a moment after its callers hear it is gone.
+        console.info(`"${name}" is still taken (attempt ${attempt}); retrying`);
+        setStatus(`Waiting for "${name}" to be released…`);
         await new Promise((resolve) => setTimeout(resolve, 250));
         continue;
       }

@@ -39,11 +39,28 @@ public sealed class SharedServicesFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new tab in a new browser context, on the example's page, once its client is connected.</summary>
-    public async Task<IPage> OpenTabAsync()
+    /// <summary>
+    /// A new tab in a new browser context, on the example's page, once its client is connected. What the page logs
+    /// (console and uncaught errors) goes to <paramref name="log"/>, prefixed with <paramref name="tab"/>.
+    /// </summary>
+    public async Task<IPage> OpenTabAsync(string tab, Action<string> log)
     {
+        ArgumentNullException.ThrowIfNull(log);
         var context = await Browser.NewContextAsync();
         var page = await context.NewPageAsync();
+        void Log(string line)
+        {
+            try
+            {
+                log(line);
+            }
+            catch (InvalidOperationException)
+            {
+                // The test is over (xunit's output refuses lines then); the tab is closing.
+            }
+        }
+        page.Console += (_, message) => Log($"{tab} console.{message.Type}: {message.Text}");
+        page.PageError += (_, error) => Log($"{tab} page error: {error}");
         await page.GotoAsync(Url);
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("connected");
         return page;

@@ -12,6 +12,29 @@ namespace RxStreams.EndToEnd.Tests.SharedServices;
 [Collection(SharedServicesCollection.Name)]
 public sealed class SharedServicesTests(SharedServicesFixture fixture, ITestOutputHelper output)
 {
+    private readonly List<string> _pageErrors = [];
+
+    /// <summary>What the tabs log; uncaught errors and console errors fail the test at its end.</summary>
+    private void Log(string line)
+    {
+        output.WriteLine(line);
+        if (line.Contains(" page error: ", StringComparison.Ordinal) || line.Contains(" console.error: ", StringComparison.Ordinal))
+        {
+            lock (_pageErrors)
+            {
+                _pageErrors.Add(line);
+            }
+        }
+    }
+
+    private void AssertNoPageErrors()
+    {
+        lock (_pageErrors)
+        {
+            Assert.Empty(_pageErrors);
+        }
+    }
+
     [Fact]
     public async Task A_tab_hosts_a_counter_others_connect_and_one_takes_over_when_the_host_leaves()
     {
@@ -19,13 +42,13 @@ public sealed class SharedServicesTests(SharedServicesFixture fixture, ITestOutp
         const string Name = "room1-counter";
 
         // A hosts the service: the state lives in A.
-        var a = await fixture.OpenTabAsync();
+        var a = await fixture.OpenTabAsync("A", Log);
         await Host(a, Name);
         await Expect(a.GetByLabel("Count", new() { Exact = true })).ToHaveTextAsync("0");
         await Expect(ServerButton(a, Name)).ToBeVisibleAsync();
 
         // B cannot host the same name while A lives (name_taken); it connects instead.
-        var b = await fixture.OpenTabAsync();
+        var b = await fixture.OpenTabAsync("B", Log);
         await Expect(ServerButton(b, Name)).ToBeVisibleAsync();
         await Host(b, Name, expect: $"\"{Name}\" is taken");
         await Connect(b, Name);
@@ -58,7 +81,7 @@ public sealed class SharedServicesTests(SharedServicesFixture fixture, ITestOutp
         await Expect(ServerButton(b, Name)).ToBeVisibleAsync();
 
         // A comes back (a new tab) and connects to B's service.
-        var a2 = await fixture.OpenTabAsync();
+        var a2 = await fixture.OpenTabAsync("A2", Log);
         await Connect(a2, Name);
         await Expect(a2.GetByLabel("Count", new() { Exact = true })).ToHaveTextAsync("3");
         await Expect(a2.GetByLabel("Strokes")).ToHaveTextAsync("1");
@@ -71,20 +94,21 @@ public sealed class SharedServicesTests(SharedServicesFixture fixture, ITestOutp
         await a2.Context.CloseAsync();
         await Expect(b.GetByLabel("Connected callers")).ToHaveTextAsync("0");
         await b.Context.CloseAsync();
+        AssertNoPageErrors();
     }
 
     [Fact]
     public async Task A_page_invokes_a_hosted_service_with_one_request_and_gets_its_answer()
     {
         const string Name = "room2-counter";
-        var host = await fixture.OpenTabAsync();
+        var host = await fixture.OpenTabAsync("HOST", Log);
         await Host(host, Name);
         await Increment(host);
         await Expect(host.GetByLabel("Count", new() { Exact = true })).ToHaveTextAsync("1");
 
         // rx.invoke("$connect/" + name, request): OPEN with the request, then COMPLETE (the only input); the host
         // answers the state first and ends the call when the caller's input ends. An unknown name: no_such_server.
-        var caller = await fixture.OpenTabAsync();
+        var caller = await fixture.OpenTabAsync("CALLER", Log);
         var answer = await caller.EvaluateAsync<string>(
             """
             async (name) => {
@@ -105,6 +129,7 @@ public sealed class SharedServicesTests(SharedServicesFixture fixture, ITestOutp
         await Expect(host.GetByLabel("Connected callers")).ToHaveTextAsync("0");
         await caller.Context.CloseAsync();
         await host.Context.CloseAsync();
+        AssertNoPageErrors();
     }
 
     private static ILocator ServerButton(IPage page, string name)
