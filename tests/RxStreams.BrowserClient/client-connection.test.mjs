@@ -225,7 +225,8 @@ test("backoff: attempt k waits a random time in [d/2, d], d = min(max, initial Ã
   for (let k = 0; k < bounds.length; k++) {
     const waited = times[k + 1] - times[k];
     const [low, high] = bounds[k];
-    assert.ok(waited >= low - 2 && waited <= high + 60, `attempt ${k} waited ${waited} ms, expected [${low}, ${high}]`);
+    // Never early; late by up to 250 ms on a loaded machine (timers and the test's polling both lag there).
+    assert.ok(waited >= low - 2 && waited <= high + 250, `attempt ${k} waited ${waited} ms, expected [${low}, ${high}]`);
   }
 }, { timeout: 10000 });
 
