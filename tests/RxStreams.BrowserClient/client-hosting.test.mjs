@@ -340,3 +340,17 @@ test("both ends in one client: a page can host a name and call it (through the s
   socket.deliver({ type: "next", streamId: 3, payload: reply.payload }, { type: "complete", streamId: 3 });
   assert.deepEqual(await answer, { count: 5 });
 });
+
+test("rx.close(): hosted calls end too (onClose with closed), and the listener stops", async (t) => {
+  const { rx, net, errors } = start(t);
+  const socket = await net.connected();
+  const closes = [];
+  await hosting(rx, socket, "room1-counter", (connection) => {
+    connection.subscribe({ complete: () => closes.push("input done") });
+    connection.onClose((reason) => closes.push(reason.code));
+  });
+  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  rx.close();
+  assert.deepEqual(closes, ["input done", "closed"]);
+  assert.deepEqual(errors, []);
+});

@@ -141,8 +141,8 @@ export interface HostedConnection<TIn = unknown, TOut = unknown> {
 
   /**
    * Called once when the call ends: with no argument when this client ended it (`complete`, `error`), with an
-   * `RxStreamsError` `cancelled` when the caller went away, or `connection_lost` when this client's connection
-   * dropped. Returns the function that removes it.
+   * `RxStreamsError` `cancelled` when the caller went away, `connection_lost` when this client's connection
+   * dropped, or `closed` after `rx.close()`. Returns the function that removes it.
    */
   onClose(listener: (reason: RxStreamsError | undefined) => void): Unsubscribe;
 }

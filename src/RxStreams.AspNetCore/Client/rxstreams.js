@@ -535,13 +535,14 @@ export function connect(url, options = {}) {
   const shutdown = (error) => {
     if (state === "closed") return;
     if (ready && ws.readyState === 1) flush(); // what the application sent just before close() goes out first
-    hangUp();
+    const entries = hangUp();
     globalThis.removeEventListener?.("pagehide", onPageHide);
     globalThis.removeEventListener?.("online", onOnline);
     setState("closed");
     const reason = error || closedError();
     for (const request of requests) request.lost(reason);
     for (const stream of [...active]) stream._end(error, true);
+    for (const entry of entries.values()) entry.lost(reason); // hosted calls end too (their onClose)
     if (error) report(error);
   };
   const closedError = () => new RxStreamsError("closed", "The client is closed.");
@@ -907,7 +908,7 @@ export function connect(url, options = {}) {
       },
       complete: inputDone,
       cancel: () => end(0, new RxStreamsError("cancelled", "", route)),
-      lost: () => end(0, new RxStreamsError("connection_lost", "", route)),
+      lost: (error) => end(0, error || new RxStreamsError("connection_lost", "", route)),
     };
     const call = {
       name: route,
