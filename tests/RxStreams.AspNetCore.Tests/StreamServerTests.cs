@@ -150,6 +150,22 @@ public sealed class StreamServerTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task A_request_to_a_host_that_keeps_answering_resolves_with_the_first_answer_and_cancels_the_rest()
+    {
+        var name = NewName();
+        var cancelled = new TaskCompletionSource();
+        await using var host = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        // A host written for streams: the state at once, then updates, and it never completes by itself.
+        await using var listener = await host.ListenAsync<Say, Said>(name, input =>
+            Observable.Return(new Said("host", "state", 0))
+                .Concat(Observable.Interval(TimeSpan.FromMilliseconds(20)).Select(i => new Said("host", "update " + i, 0)))
+                .Finally(() => cancelled.TrySetResult()));
+        await using var caller = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        Assert.Equal("state", (await caller.InvokeAsync<Say, Said>("$connect/" + name, new Say("?"))).Text);
+        await Wait.ForAsync(cancelled.Task, "the host's call was cancelled after the answer");
+    }
+
+    [Fact]
     public async Task Server_code_can_ask_a_client_hosted_server_and_watch_servers_come_and_go()
     {
         var name = NewName();

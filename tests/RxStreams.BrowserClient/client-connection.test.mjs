@@ -50,6 +50,7 @@ test("handshake: HELLO alone, nothing before WELCOME, then connected", async (t)
   assert.deepEqual(states, ["connected"]);
   await socket.expect("open", { streamId: 1, route: "chat/lobby", credits: 256 });
   await socket.expect("open", { streamId: 3, route: "math/add", credits: 1, payload: '{"a":1,"b":2}' });
+  await socket.expect("complete", { streamId: 3 });
   assert.equal(socket.messages.length, 2, "the OPEN frames travel batched in one message");
   socket.deliver({ type: "next", streamId: 3, payload: "3" }, { type: "complete", streamId: 3 });
   assert.equal(await invoked, 3);
@@ -57,7 +58,7 @@ test("handshake: HELLO alone, nothing before WELCOME, then connected", async (t)
 
 for (const [name, first, check] of [
   ["a first frame other than WELCOME", { type: "ping" }, /Expected WELCOME/],
-  ["a WELCOME of another version", { type: "welcome", version: 2, sessionId: "s", resumed: false, keepAliveMilliseconds: 0, maxFrameSize: 65536 }, /version 2/],
+  ["a WELCOME of another version", { type: "welcome", version: 2, sessionId: "s", resumed: false, keepAliveMilliseconds: 0, maxFrameSize: 65536 }, /"version":2/],
   ["a WELCOME announcing less than 1024 bytes", { type: "welcome", version: 1, sessionId: "s", resumed: false, keepAliveMilliseconds: 0, maxFrameSize: 1023 }, /1023/],
 ]) {
   test(`handshake: ${name} is a protocol_error; the client says so, closes and reconnects`, async (t) => {
@@ -224,7 +225,8 @@ test("backoff: attempt k waits a random time in [d/2, d], d = min(max, initial Ã
   for (let k = 0; k < bounds.length; k++) {
     const waited = times[k + 1] - times[k];
     const [low, high] = bounds[k];
-    assert.ok(waited >= low - 2 && waited <= high + 60, `attempt ${k} waited ${waited} ms, expected [${low}, ${high}]`);
+    // Never early; late by up to 250 ms on a loaded machine (timers and the test's polling both lag there).
+    assert.ok(waited >= low - 2 && waited <= high + 250, `attempt ${k} waited ${waited} ms, expected [${low}, ${high}]`);
   }
 }, { timeout: 10000 });
 
@@ -257,6 +259,7 @@ test("close(): sends queued frames, closes 1000, settles everything, never recon
   chat.next({ text: "bye" });
   rx.close();
   await socket.expect("open", { route: "slow" });
+  await socket.expect("complete", { streamId: 3 }); // the request is the only input (7.3)
   await socket.expect("next", { payload: '{"text":"bye"}' });
   assert.deepEqual(socket.clientClose, { code: 1000, reason: undefined });
   assert.equal(rx.state, "closed");
@@ -325,11 +328,11 @@ test("frames the server may not send are protocol errors", async (t) => {
   await socket.expect("error", { streamId: 0, code: "protocol_error" });
 });
 
-test("a server-opened stream is refused: this client hosts no stream servers", async (t) => {
+test("a server-opened stream for a name this client does not serve is refused with no_such_server", async (t) => {
   const { net, errors } = start(t);
   const socket = await net.connected();
-  socket.deliver({ type: "open", streamId: 2, route: "calc/mul", credits: 1, payload: "{}" });
-  await socket.expect("error", { streamId: 2, code: "route_not_found" });
+  socket.deliver({ type: "open", streamId: 2, route: "calc", credits: 1, payload: "{}" });
+  await socket.expect("error", { streamId: 2, code: "no_such_server" });
   // Its late frames are ignored; an id it never opened is not.
   socket.deliver({ type: "next", streamId: 2, payload: "{}" }, { type: "cancel", streamId: 2 }, { type: "ping" });
   await socket.expect("pong");

@@ -4,11 +4,14 @@ import assert from "node:assert/strict";
 import { RxStreamsError } from "../../src/RxStreams.AspNetCore/Client/rxstreams.js";
 import { start, sleep } from "./fake-server.mjs";
 
-test("invoke: OPEN with the request as payload and 1 credit; resolves with the response", async (t) => {
+test("invoke: OPEN with the request as payload and 1 credit, then COMPLETE; resolves with the response", async (t) => {
   const { rx, net } = start(t);
   const socket = await net.connected();
   const sum = rx.invoke("math/add", { a: 1, b: 2 });
   await socket.expect("open", { streamId: 1, route: "math/add", credits: 1, payload: '{"a":1,"b":2}', offset: undefined });
+  // 7.3: the request is the only input; on a duplex route ($connect/{name}) this ends the handler's input.
+  await socket.expect("complete", { streamId: 1 });
+  assert.deepEqual(socket.messages.at(-1).map((f) => f.type), ["open", "complete"], "in one message");
   socket.deliver({ type: "next", streamId: 1, payload: '{"sum":3}' }, { type: "complete", streamId: 1 });
   assert.deepEqual(await sum, { sum: 3 });
 });
@@ -19,9 +22,10 @@ test("invoke: concurrent requests are multiplexed and settle independently", asy
   const a = rx.invoke("double", 1);
   const b = rx.invoke("double", 2);
   const c = rx.invoke("double", 3);
-  await socket.expect("open", { streamId: 1, payload: "1" });
-  await socket.expect("open", { streamId: 3, payload: "2" });
-  await socket.expect("open", { streamId: 5, payload: "3" });
+  for (const [streamId, payload] of [[1, "1"], [3, "2"], [5, "3"]]) {
+    await socket.expect("open", { streamId, payload });
+    await socket.expect("complete", { streamId });
+  }
   socket.deliver({ type: "next", streamId: 5, payload: "6" }, { type: "next", streamId: 1, payload: "2" }, { type: "complete", streamId: 5 });
   assert.equal(await c, 6);
   socket.deliver({ type: "complete", streamId: 1 }, { type: "error", streamId: 3, code: "handler_error", message: "The handler failed." });
@@ -50,6 +54,7 @@ test("invoke: timeout rejects with code timeout and CANCELs the stream; its late
   const socket = await net.connected();
   const call = rx.invoke("slow", {}, { timeout: 30 });
   await socket.expect("open", { streamId: 1 });
+  await socket.expect("complete", { streamId: 1 });
   const started = Date.now();
   await assert.rejects(call, { code: "timeout", route: "slow" });
   assert.ok(Date.now() - started >= 20);
@@ -75,6 +80,7 @@ test("invoke: an AbortSignal cancels the call (CANCEL on the wire) and rejects w
   const controller = new AbortController();
   const call = rx.invoke("search", { q: "x" }, { signal: controller.signal });
   await socket.expect("open", { streamId: 1 });
+  await socket.expect("complete", { streamId: 1 });
   controller.abort(new Error("the user typed again"));
   const error = await call.catch((e) => e);
   assert.equal(error.name, "AbortError");
@@ -132,6 +138,7 @@ test("invoke: a second NEXT on a request stream (1 credit) is a protocol_error",
   const socket = await net.connected();
   const call = rx.invoke("x", 1);
   await socket.expect("open");
+  await socket.expect("complete");
   socket.deliver({ type: "next", streamId: 1, payload: "1" }, { type: "next", streamId: 1, payload: "2" });
   await socket.expect("error", { streamId: 0, code: "protocol_error" });
   await assert.rejects(call, { code: "connection_lost" });
@@ -154,14 +161,45 @@ test("invoke: an undefined request is sent as null; a response without NEXT reso
   assert.equal(await call, undefined);
 });
 
-test("send: fire-and-forget resolves (undefined) on COMPLETE, rejects on ERROR", async (t) => {
+test("send: fire-and-forget sends OPEN then COMPLETE; resolves (undefined) on COMPLETE, rejects on ERROR", async (t) => {
   const { rx, net } = start(t);
   const socket = await net.connected();
   const sent = rx.send("log/event", { kind: "click" });
   const refused = rx.send("log/event", { kind: "spam" });
   await socket.expect("open", { streamId: 1, payload: '{"kind":"click"}' });
+  await socket.expect("complete", { streamId: 1 });
   await socket.expect("open", { streamId: 3 });
+  await socket.expect("complete", { streamId: 3 });
   socket.deliver({ type: "complete", streamId: 1 }, { type: "error", streamId: 3, code: "rate_limited", message: "Too fast." });
   assert.equal(await sent, undefined);
   await assert.rejects(refused, { code: "rate_limited", message: "Too fast." });
+});
+
+test("invoke: NEXT then COMPLETE in one message resolves with no CANCEL on the wire", async (t) => {
+  const { rx, net } = start(t);
+  const socket = await net.connected();
+  const call = rx.invoke("math/add", { a: 1, b: 1 });
+  await socket.expect("open", { streamId: 1 });
+  await socket.expect("complete", { streamId: 1 });
+  socket.deliver({ type: "next", streamId: 1, payload: "2" }, { type: "complete", streamId: 1 });
+  assert.equal(await call, 2);
+  socket.deliver({ type: "ping" });
+  await socket.expect("pong");
+  assert.deepEqual(socket.unread(), []);
+});
+
+test("invoke: the first NEXT is the answer; with no COMPLETE in its message the client resolves and CANCELs (7.8)", async (t) => {
+  // A client-hosted server may answer more than once (state, then updates); with 1 credit the server holds the rest,
+  // and its COMPLETE behind them. The answer is in: the request resolves, and the stream is cancelled.
+  const { rx, net, errors } = start(t);
+  const socket = await net.connected();
+  const call = rx.invoke("$connect/room1-counter", { op: "increment" }, { timeout: 0 });
+  await socket.expect("open", { streamId: 1, credits: 1 });
+  await socket.expect("complete", { streamId: 1 });
+  socket.deliver({ type: "next", streamId: 1, payload: '{"type":"state","count":1}' });
+  assert.deepEqual(await call, { type: "state", count: 1 });
+  await socket.expect("cancel", { streamId: 1 });
+  socket.deliver({ type: "complete", streamId: 1 }, { type: "ping" }); // late: ignored
+  await socket.expect("pong");
+  assert.deepEqual(errors, []);
 });

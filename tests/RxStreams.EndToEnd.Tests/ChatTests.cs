@@ -4,8 +4,8 @@ using static Microsoft.Playwright.Assertions;
 namespace RxStreams.EndToEnd.Tests;
 
 /// <summary>The chat example on one in-memory instance, used by several people at once.</summary>
-[Collection(ChatCollection.Name)]
-public sealed class ChatTests(ChatFixture fixture) : IAsyncLifetime
+[Collection(EndToEndCollection.Name)]
+public sealed class ChatTests(EndToEndFixture fixture) : IAsyncLifetime
 {
     private ChatServer _server = null!;
     private readonly List<ChatPage> _pages = [];

@@ -3,8 +3,8 @@ using static Microsoft.Playwright.Assertions;
 namespace RxStreams.EndToEnd.Tests;
 
 /// <summary>Two instances of the chat share one Redis; a browser whose instance stops carries on on the other.</summary>
-[Collection(ChatCollection.Name)]
-public sealed class ScaleOutTests(ChatFixture fixture)
+[Collection(EndToEndCollection.Name)]
+public sealed class ScaleOutTests(EndToEndFixture fixture)
 {
     [Fact]
     public async Task Users_on_two_instances_chat_and_one_moves_to_the_other_when_its_instance_stops()

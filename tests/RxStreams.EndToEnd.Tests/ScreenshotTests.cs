@@ -9,8 +9,8 @@ namespace RxStreams.EndToEnd.Tests;
 /// RXSTREAMS_UPDATE_SCREENSHOTS=1 to write them into docs/images as well. Emoji need a color emoji font
 /// (Debian: fonts-noto-color-emoji).
 /// </summary>
-[Collection(ChatCollection.Name)]
-public sealed class ScreenshotTests(ChatFixture fixture)
+[Collection(EndToEndCollection.Name)]
+public sealed class ScreenshotTests(EndToEndFixture fixture)
 {
     [Theory]
     [InlineData(ColorScheme.Light, "chat.png")]

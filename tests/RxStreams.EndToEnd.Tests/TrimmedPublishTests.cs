@@ -6,8 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace RxStreams.EndToEnd.Tests;
 
 /// <summary>The trimmed, self-contained chat (issue 3) runs, says where it listens, and serves the chat.</summary>
-[Collection(ChatCollection.Name)]
-public sealed partial class TrimmedPublishTests(ChatFixture fixture, PublishedChat published) : IClassFixture<PublishedChat>
+[Collection(EndToEndCollection.Name)]
+public sealed partial class TrimmedPublishTests(EndToEndFixture fixture, PublishedChat published) : IClassFixture<PublishedChat>
 {
     [Fact]
     public async Task The_trimmed_app_prints_its_url_and_serves_the_chat()

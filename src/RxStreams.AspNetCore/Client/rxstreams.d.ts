@@ -22,6 +22,10 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "clo
  * - `input_completed`: `next()` after `complete()`;
  * - `unsupported_version`: the server does not speak this client's protocol version (the client stops);
  * - `invalid_payload`: an item that is not JSON arrived (reported on the "error" event; the item is skipped).
+ *
+ * Client-hosted stream servers (docs/protocol.md 7.8) add `name_taken` (`listen`: another client serves the name),
+ * `no_such_server` (`connect`/`invoke("$connect/…")`: nobody serves it), `server_gone` (its host went away) and, for
+ * a hosted call's `onClose`, `cancelled` (the caller went away) and `connection_lost`.
  */
 export class RxStreamsError extends Error {
   constructor(code: string, message?: string, route?: string);
@@ -94,6 +98,62 @@ export interface Stream<TOut = unknown, TIn = TOut> {
   complete(): void;
 }
 
+/** What `rx.listen` resolves with: this client serves `name` until `close()` (or until the listener is lost). */
+export interface Listener {
+  /** The server's name. */
+  readonly name: string;
+  /**
+   * Stops serving (CANCEL of the `$listen` stream): the name is free at once, and every caller connected to it
+   * gets `server_gone`. Calling it again does nothing.
+   */
+  close(): void;
+}
+
+/**
+ * One caller of a server this client hosts (`rx.listen`): a stream the server opened to this client. Readable (the
+ * caller's input: `subscribe`) and writable (the answers: `next`, then `complete` or `error`), as a `Stream` is.
+ *
+ * @typeParam TIn what the caller sends
+ * @typeParam TOut what this client answers
+ */
+export interface HostedConnection<TIn = unknown, TOut = unknown> {
+  /** The server's name, as given to `listen`. */
+  readonly name: string;
+
+  /**
+   * The caller's input. Subscribe in `onConnection` (before any `await`): items arriving with no subscriber are
+   * not kept. `complete` is called when the input ends: the caller completed it (a request's only item was sent),
+   * cancelled, or the connection dropped. Returns the function that unsubscribes.
+   */
+  subscribe(observer: ((value: TIn) => void) | { next?: (value: TIn) => void; complete?: () => void }): Unsubscribe;
+
+  /** Sends an answer (as JSON). Ignored once the call has ended. Throws `frame_too_large` for an item that does not fit. */
+  next(value: TOut): void;
+
+  /** Ends the call successfully (COMPLETE). Ignored once it has ended. */
+  complete(): void;
+
+  /**
+   * Ends the call with an error the caller receives with this code (lower-case snake_case; anything else is sent
+   * as `handler_error`) and message. Ignored once it has ended.
+   */
+  error(code?: string, message?: string): void;
+
+  /**
+   * Called once when the call ends: with no argument when this client ended it (`complete`, `error`), with an
+   * `RxStreamsError` `cancelled` when the caller went away, `connection_lost` when this client's connection
+   * dropped, or `closed` after `rx.close()`. Returns the function that removes it.
+   */
+  onClose(listener: (reason: RxStreamsError | undefined) => void): Unsubscribe;
+}
+
+/** What `listenerLost` reports: this client no longer serves `name` (its `$listen` stream ended with `error`). */
+export interface ListenerLostEvent {
+  name: string;
+  /** Usually `name_taken`: after a reconnection, another client had taken the name meanwhile. */
+  error: RxStreamsError;
+}
+
 /** Options of one stream; those of the first `open` of a route apply (streams are shared per route). */
 export interface StreamOptions {
   /**
@@ -138,6 +198,11 @@ export interface ClientEvents {
    * are thrown asynchronously (they show as uncaught errors).
    */
   error: RxStreamsError | Error;
+  /**
+   * A name this client served (`listen`) is lost: after a reconnection, its `$listen` stream could not take the name
+   * again. Without any "listenerLost" listener the error goes to "error".
+   */
+  listenerLost: ListenerLostEvent;
 }
 
 /** Something with the shape of `console`. */
@@ -210,6 +275,22 @@ export interface Client {
 
   /** Fire-and-forget: sends `message` to the route; resolves once the server has handled it. Rejects as `invoke` does. */
   send<TMessage = unknown>(route: string, message?: TMessage, options?: CallOptions): Promise<void>;
+
+  /**
+   * Makes this client the stream server of `name` (1 to 128 characters, no `/`), through the server, for other
+   * clients to `connect` to. Resolves once the server has given it the name; rejects with `name_taken` when another
+   * client serves it (or `closed`). Each caller is one `onConnection(connection)`. After a reconnection the name is
+   * taken again; if another client took it meanwhile, `listenerLost` is emitted.
+   */
+  listen<TIn = unknown, TOut = unknown>(name: string, onConnection: (connection: HostedConnection<TIn, TOut>) => void): Promise<Listener>;
+
+  /**
+   * A duplex stream to the client-hosted server `name` (`open("$connect/" + name)`): `next` sends it input,
+   * `subscribe` gets its answers. Observers get `error` with `no_such_server` when nobody serves the name, and
+   * `server_gone` when its host goes away; subscribing again tries again. For one request and its answer, use
+   * `invoke("$connect/" + name, request)`.
+   */
+  connect<TOut = unknown, TIn = unknown>(name: string, options?: Pick<StreamOptions, "credits">): Stream<TOut, TIn>;
 
   /** Removes this endpoint's cached streams from storage and memory (for example when the user signs out). */
   clearCache(): void;

@@ -40,8 +40,8 @@ const fail = (message, code = PROTOCOL_ERROR) => {
 
 const toOffset = (text) => {
   const m = /^(\d{1,16})-(\d{1,16})$/.exec(text);
-  if (!m || +m[1] > Number.MAX_SAFE_INTEGER || +m[2] > Number.MAX_SAFE_INTEGER) {
-    throw new TypeError(`Invalid stream offset "${text}": expected "major-minor", each part at most 2^53 - 1.`);
+  if (!m || Math.max(m[1], m[2]) > Number.MAX_SAFE_INTEGER) {
+    throw new TypeError(`Invalid offset "${text}": not "major-minor", each at most 2^53 - 1.`);
   }
   return [+m[1], +m[2]];
 };
@@ -68,8 +68,8 @@ function decode(bytes, maxFrameSize = DEFAULT_MAX_FRAME_SIZE, each) {
   let start = 0;
   let name = "message";
   const bad = (what, code) => fail(`Malformed ${name} at byte ${at - start}: ${what}.`, code);
-  if (end > maxFrameSize) bad(`it is ${end} bytes long, more than the maximum frame size (${maxFrameSize})`, FRAME_TOO_LARGE);
-  if (!end) bad("it holds no frame");
+  if (end > maxFrameSize) bad(`${end} bytes, over the maximum frame size (${maxFrameSize})`, FRAME_TOO_LARGE);
+  if (!end) bad("no frame");
 
   // size 5: a u32; size 8: a u64 that must stay within 2^53 - 1 (the 8th byte holds bits 49 to 55, so at most 0x0F).
   const varint = (what, size = 5) => {
@@ -77,28 +77,23 @@ function decode(bytes, maxFrameSize = DEFAULT_MAX_FRAME_SIZE, each) {
     for (let i = 0; ; i++) {
       if (at >= end) bad(`the ${what} is cut short`);
       const b = bytes[at++];
-      if (i === size - 1 && b > 15) bad(`the ${what} is ${size === 5 ? "above 2^32 - 1" : "above 2^53 - 1"}`);
+      if (i === size - 1 && b > 15) bad(`the ${what} is above 2^${size === 5 ? 32 : 53} - 1`);
       value += (b & 127) * 2 ** (7 * i);
       if (b < 128) {
-        if (i && !b) bad(`the ${what} has an overlong encoding`);
+        if (i && !b) bad(`the ${what} is overlong`);
         return value;
       }
     }
   };
-  const streamId = (zeroAllowed) => {
-    const id = varint("stream id");
-    if (!id && !zeroAllowed) bad("the stream id is 0");
-    return id;
-  };
   const flags = (known) => {
-    if (at >= end) bad("the flags are missing");
+    if (at >= end) bad("the flags are cut short");
     const value = bytes[at++];
-    if (value & ~known) bad(`unknown flag bits 0x${(value & ~known).toString(16)}`);
+    if (value & ~known) bad(`unknown flags 0x${(value & ~known).toString(16)}`);
     return value;
   };
   const text = (what) => {
     const length = varint(`${what} length`);
-    if (length > end - at) bad(`the ${what} runs past the end of the frame`);
+    if (length > end - at) bad(`the ${what} is cut short`);
     try {
       return strictUtf8.decode(bytes.subarray(at, (at += length)));
     } catch {
@@ -113,58 +108,59 @@ function decode(bytes, maxFrameSize = DEFAULT_MAX_FRAME_SIZE, each) {
     end = bytes.length;
     name = "frame";
     const length = varint("length prefix");
-    if (at - start + length > maxFrameSize) bad(`a frame of ${length} bytes exceeds the maximum frame size (${maxFrameSize})`, FRAME_TOO_LARGE);
-    if (!length) bad("the frame length is 0");
-    if (at + length > end) bad("the frame runs past the end of the message");
+    if (at - start + length > maxFrameSize) bad(`${length} bytes, over the maximum frame size (${maxFrameSize})`, FRAME_TOO_LARGE);
+    if (!length) bad("the length is 0");
+    if (at + length > end) bad("the message is cut short");
     end = at + length;
     const type = TYPES[bytes[at++]];
-    if (!type) bad(`unknown frame type 0x${bytes[at - 1].toString(16)}`);
+    if (!type) bad(`unknown type 0x${bytes[at - 1].toString(16)}`);
     name = type.toUpperCase() + " frame";
     const frame = { type };
+    const u32 = (key) => (frame[key] = varint(key));
+    const str = (key) => (frame[key] = text(key));
+    const id = (zeroAllowed) => u32("streamId") || zeroAllowed || bad("the streamId is 0");
     switch (type) {
       case "hello":
-        frame.version = varint("version");
-        frame.sessionId = text("session id");
-        break;
       case "welcome":
-        frame.version = varint("version");
-        frame.sessionId = text("session id");
-        frame.resumed = flags(1) === 1;
-        frame.keepAliveMilliseconds = varint("keepalive");
-        frame.maxFrameSize = varint("maximum frame size");
+        u32("version");
+        str("sessionId");
+        if (type === "welcome") {
+          frame.resumed = flags(1) === 1;
+          u32("keepAliveMilliseconds");
+          u32("maxFrameSize");
+        }
         break;
       case "open": {
-        frame.streamId = streamId();
+        id();
         const f = flags(3);
-        frame.route = text("route");
+        str("route");
         if (f & 1) frame.offset = offset();
-        frame.credits = varint("credits");
+        u32("credits");
         if (f & 2) frame.payload = rest();
         break;
       }
       case "next":
-        frame.streamId = streamId();
+        id();
         if (flags(1)) frame.offset = offset();
         frame.payload = rest();
         break;
       case "error": {
-        frame.streamId = streamId(true);
+        id(true);
         const f = flags(1);
-        frame.code = text("code");
-        if (!/^[a-z][a-z0-9_]*$/.test(frame.code)) bad("the code is not lower-case snake_case");
-        frame.message = text("message");
+        if (!/^[a-z][a-z0-9_]*$/.test(str("code"))) bad("the code is not snake_case");
+        str("message");
         if (f) frame.offset = offset();
         break;
       }
       case "request":
-        frame.streamId = streamId();
-        if (!(frame.n = varint("n"))) bad("n is 0");
+        id();
+        if (!u32("n")) bad("n is 0");
         break;
       case "complete":
       case "cancel":
-        frame.streamId = streamId();
+        id();
     }
-    if (at < end) bad(`${end - at} bytes are left after the last field`);
+    if (at < end) bad(`${end - at} bytes are left over`);
     each(frame);
   }
   return frames;
@@ -177,61 +173,34 @@ const pushVarint = (to, value) => {
 
 /** Encodes one frame (the objects decode yields), length prefix included. Payloads are strings or UTF-8 bytes. */
 function encodeFrame(frame) {
-  const head = [TYPES.indexOf(frame.type)];
-  const uint = (value) => pushVarint(head, value);
+  // Every frame type's fields are a subsequence of one order (section 4), so the fields present are written in it.
+  const { type, offset, payload } = frame;
+  const head = [TYPES.indexOf(type)];
+  const uint = (value) => value != null && pushVarint(head, value);
   const text = (value) => {
+    if (value == null) return;
     const bytes = utf8.encode(value);
     uint(bytes.length);
     for (const b of bytes) head.push(b);
   };
-  const hasOffset = frame.offset != null;
-  const offset = () => {
-    if (hasOffset) toOffset(frame.offset).forEach(uint);
-  };
-  let payload = frame.payload;
-  switch (frame.type) {
-    case "hello":
-      uint(frame.version);
-      text(frame.sessionId);
-      break;
-    case "welcome":
-      uint(frame.version);
-      text(frame.sessionId);
-      head.push(frame.resumed ? 1 : 0);
-      uint(frame.keepAliveMilliseconds);
-      uint(frame.maxFrameSize);
-      break;
-    case "open":
-      uint(frame.streamId);
-      head.push(hasOffset | ((payload != null) << 1));
-      text(frame.route);
-      offset();
-      uint(frame.credits);
-      break;
-    case "next":
-      uint(frame.streamId);
-      head.push(+hasOffset);
-      offset();
-      break;
-    case "error":
-      uint(frame.streamId);
-      head.push(+hasOffset);
-      text(frame.code);
-      text(frame.message);
-      offset();
-      break;
-    case "request":
-      uint(frame.streamId);
-      uint(frame.n);
-      break;
-    case "complete":
-    case "cancel":
-      uint(frame.streamId);
-  }
-  const body = frame.type === "open" || frame.type === "next" ? (typeof payload === "string" ? utf8.encode(payload) : payload || EMPTY) : EMPTY;
+  const body = type === "open" || type === "next";
+  uint(frame.version);
+  text(frame.sessionId);
+  uint(frame.streamId);
+  // Flags: welcome (RESUMED), open (HAS_OFFSET, HAS_PAYLOAD), next and error (HAS_OFFSET).
+  if (/^(welcome|open|next|error)$/.test(type)) head.push((offset != null) | ((type === "open" && payload != null) << 1) | frame.resumed);
+  text(frame.route);
+  text(frame.code);
+  text(frame.message);
+  if (offset != null) toOffset(offset).forEach(uint);
+  uint(frame.credits);
+  uint(frame.keepAliveMilliseconds);
+  uint(frame.maxFrameSize);
+  uint(frame.n);
+  const bytes = !body || payload == null ? EMPTY : typeof payload === "string" ? utf8.encode(payload) : payload;
   const prefix = [];
-  pushVarint(prefix, head.length + body.length);
-  return concat([prefix, head, body]);
+  pushVarint(prefix, head.length + bytes.length);
+  return concat([prefix, head, bytes]);
 }
 
 function concat(chunks) {
@@ -284,7 +253,7 @@ export function connect(url, options = {}) {
     ...options,
   };
   const Socket = o.WebSocket || globalThis.WebSocket;
-  if (!Socket) throw new TypeError("RxStreams: no WebSocket here; pass options.WebSocket.");
+  if (!Socket) throw new TypeError("No WebSocket: pass options.WebSocket.");
   const target = () => {
     const u = new URL(typeof url === "function" ? url() : url, globalThis.location?.href);
     u.protocol = u.protocol.replace("http", "ws");
@@ -317,7 +286,8 @@ export function connect(url, options = {}) {
   const streams = new Map(); // route -> stream
   const active = new Set(); // streams open now, reopened on every connection
   const requests = new Set(); // invoke/send not settled yet
-  const listeners = { state: new Set(), notRecovered: new Set(), error: new Set() };
+  const listeners = { state: new Set(), notRecovered: new Set(), error: new Set(), listenerLost: new Set() };
+  const servers = new Map(); // name -> onConnection, of the servers this client hosts (rx.listen)
 
   // The session id lives in memory; sessionStorage holds it only while the page is being reloaded, so a
   // duplicated tab (which copies sessionStorage) does not share it.
@@ -373,10 +343,10 @@ export function connect(url, options = {}) {
 
   // ---- Sending: frames queue up within a task and go out batched, each message within the maximum ----
 
-  const send = (frame) => {
+  const send = (type, streamId, fields) => {
     if (!ready) return;
     if (!outbox.length) queueMicrotask(flush);
-    outbox.push(encodeFrame(frame));
+    outbox.push(encodeFrame({ type, streamId, ...fields }));
   };
   const flush = () => {
     let batch = [];
@@ -386,7 +356,7 @@ export function connect(url, options = {}) {
     if (!ready) return;
     for (const frame of frames) {
       if (frame.length > maxFrameSize) {
-        report(new RxStreamsError(FRAME_TOO_LARGE, `A frame of ${frame.length} bytes was dropped: the server takes at most ${maxFrameSize}.`));
+        report(new RxStreamsError(FRAME_TOO_LARGE, `A frame of ${frame.length} bytes, over the maximum frame size (${maxFrameSize}), was dropped.`));
         continue;
       }
       if (size + frame.length > maxFrameSize) {
@@ -418,13 +388,13 @@ export function connect(url, options = {}) {
     }
     ws = socket;
     socket.binaryType = "arraybuffer";
-    timer = setTimeout(() => lose(socket, "no WELCOME within the connect timeout"), o.connectTimeout);
+    timer = setTimeout(() => lose(socket, "no WELCOME in time"), o.connectTimeout);
     socket.onopen = () => socket.send(encodeFrame({ type: "hello", version: VERSION, sessionId: session }));
     socket.onmessage = (event) => receive(socket, event.data);
     socket.onclose = (event) =>
       event.code === 1000
-        ? shutdown(new RxStreamsError("closed", "The server closed the connection (1000)."))
-        : lose(socket, `closed (${event.code}${event.reason ? " " + event.reason : ""})`);
+        ? shutdown(new RxStreamsError("closed", "Closed by the server (1000)."))
+        : lose(socket, `closed ${event.code} ${event.reason}`);
   };
 
   /** Forgets the socket: no event of it is handled any more. */
@@ -458,7 +428,7 @@ export function connect(url, options = {}) {
     if (connectedAt && Date.now() - connectedAt >= 30000) attempt = 0;
     connectedAt = 0;
     if (++failures > o.maxReconnectAttempts) {
-      return shutdown(new RxStreamsError("connection_lost", `Gave up after ${o.maxReconnectAttempts} reconnection attempts.`));
+      return shutdown(new RxStreamsError("connection_lost", `Gave up after ${o.maxReconnectAttempts} attempts.`));
     }
     const d = Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++);
     const delay = d / 2 + (Math.random() * d) / 2;
@@ -481,7 +451,7 @@ export function connect(url, options = {}) {
     if (socket !== ws) return;
     clearTimeout(deadTimer);
     try {
-      if (!(data instanceof ArrayBuffer)) fail("A text message was received; frames travel in binary messages.");
+      if (!(data instanceof ArrayBuffer)) fail("A text message.");
       decode(new Uint8Array(data), maxFrameSize, (frame) => socket === ws && handle(frame));
     } catch (e) {
       if (socket === ws) violation(socket, e);
@@ -502,21 +472,24 @@ export function connect(url, options = {}) {
       return lose(ws, `${frame.code}: ${frame.message}`);
     }
     if (!ready) {
-      if (type !== "welcome") fail(`Expected WELCOME, got ${type.toUpperCase()}.`);
-      if (frame.version !== VERSION) fail(`WELCOME has version ${frame.version}; HELLO asked for ${VERSION}.`);
-      if (frame.maxFrameSize < 1024) fail(`WELCOME's maximum frame size (${frame.maxFrameSize}) is below 1024.`);
+      // A WELCOME of our version announcing at least 1024 bytes, or a protocol error.
+      if (type !== "welcome" || frame.version !== VERSION || frame.maxFrameSize < 1024) fail(`Expected WELCOME v${VERSION}, got ${JSON.stringify(frame)}.`);
       return welcome(frame);
     }
     switch (type) {
       case "ping":
-        return send({ type: "pong" });
+        return send("pong");
       case "pong":
         return;
-      case "open":
-        // A server-opened stream (section 7.7): this client hosts no stream servers, so it refuses it.
-        if (id % 2 || id <= lastEven) fail(`The server opened stream ${id}: its ids are even and never reused.`);
+      case "open": {
+        // A server-opened stream (section 7.7): a caller of a server this client hosts (rx.listen), or refused.
+        if (id % 2 || id <= lastEven) fail(`Bad id ${id} in OPEN.`);
         lastEven = id;
-        return send({ type: "error", streamId: id, code: "route_not_found", message: "This client hosts no stream servers." });
+        const serve = servers.get(frame.route);
+        return serve
+          ? accept(id, frame, serve)
+          : send("error", id, { code: "no_such_server", message: `This client does not serve "${frame.route}".` });
+      }
       case "next":
       case "complete":
       case "error":
@@ -524,7 +497,7 @@ export function connect(url, options = {}) {
       case "request": {
         // Roles (7.2): on the client's streams (odd) the server is the responder, on its own (even) the opener.
         if (id % 2 ? type === "cancel" || type === "request" : type === "error") {
-          fail(`The server may not send ${type.toUpperCase()} on stream ${id}.`);
+          fail(`No ${type.toUpperCase()} on stream ${id} from the server.`);
         }
         const entry = wire.get(id);
         if (!entry) {
@@ -532,11 +505,12 @@ export function connect(url, options = {}) {
           if (id > (id % 2 ? lastOdd : lastEven)) fail(`Stream ${id} was never opened.`);
           return;
         }
-        if (type !== "next") wire.delete(id);
-        return entry[type](frame);
+        // The client's streams end with the server's COMPLETE or ERROR; a call (even id) ends itself (accept).
+        if (id % 2 && type !== "next") wire.delete(id);
+        return entry[type]?.(frame);
       }
       default:
-        fail(`The server sent ${type.toUpperCase()} after the handshake.`);
+        fail(`${type.toUpperCase()} after the handshake.`);
     }
   };
 
@@ -561,7 +535,7 @@ export function connect(url, options = {}) {
   const shutdown = (error) => {
     if (state === "closed") return;
     if (ready && ws.readyState === 1) flush(); // what the application sent just before close() goes out first
-    hangUp();
+    const entries = hangUp();
     for (const stream of streams.values()) stream._save(); // now: a pending write must not land after a new client's
     globalThis.removeEventListener?.("pagehide", onPageHide);
     globalThis.removeEventListener?.("online", onOnline);
@@ -569,6 +543,7 @@ export function connect(url, options = {}) {
     const reason = error || closedError();
     for (const request of requests) request.lost(reason);
     for (const stream of [...active]) stream._end(error, true);
+    for (const entry of entries.values()) entry.lost(reason); // hosted calls end too (their onClose)
     if (error) report(error);
   };
   const closedError = () => new RxStreamsError("closed", "The client is closed.");
@@ -580,16 +555,42 @@ export function connect(url, options = {}) {
     try {
       return { value: payload ? JSON.parse(payload) : undefined };
     } catch (e) {
-      report(new RxStreamsError("invalid_payload", `An item of "${route}" is not JSON (${e.message}); it was skipped.`, route));
+      report(new RxStreamsError("invalid_payload", `An item of "${route}" is not JSON: ${e.message}`, route));
     }
   };
 
   const payloadOf = (value, route) => {
     const bytes = utf8.encode(JSON.stringify(value ?? null));
     if (bytes.length + 3 * route.length + 32 > maxFrameSize) {
-      throw new RxStreamsError(FRAME_TOO_LARGE, `A message of ${bytes.length} bytes does not fit in a frame (at most ${maxFrameSize} bytes).`, route);
+      throw new RxStreamsError(FRAME_TOO_LARGE, `A message of ${bytes.length} bytes, over the maximum frame size (${maxFrameSize}).`, route);
     }
     return bytes;
+  };
+
+  /**
+   * Adds an observer (a function is its `next`) to `observers`, guarded: what it throws is reported and the others
+   * go on. Returns the unsubscribe function (also its own `.unsubscribe`), which calls `left` when it removes it.
+   */
+  const observe = (observers, observer, left) => {
+    const guard = (fn) => (...args) => {
+      try {
+        fn(...args);
+      } catch (e) {
+        report(e);
+      }
+    };
+    const target = typeof observer === "function" ? { next: observer } : observer || {};
+    const subscription = {
+      next: guard((value, offset) => target.next?.(value, offset)),
+      error: target.error && guard((error) => target.error(error)),
+      complete: guard(() => target.complete?.()),
+    };
+    observers.add(subscription);
+    const unsubscribe = () => {
+      if (observers.delete(subscription)) left?.();
+    };
+    unsubscribe.unsubscribe = unsubscribe;
+    return unsubscribe;
   };
 
   // ---- Streams: rx.open(route) ----
@@ -681,7 +682,7 @@ export function connect(url, options = {}) {
             if (item) deliver(item.value, offset);
           } // else: delivered before the reconnection (8.2 step 6)
           if (entry === me && window !== UNBOUNDED && ++consumed >= half) {
-            send({ type: "request", streamId: id, n: consumed });
+            send("request", id, { n: consumed });
             consumed = 0;
           }
         },
@@ -699,7 +700,7 @@ export function connect(url, options = {}) {
           if (!(frame.offset && last && isAfter(frame.offset, last))) items = []; // another history: the cache is stale
           last = "0-0";
           saveSoon();
-          log("warn", `not recovered: ${route} from ${info.lastOffset}, first available ${info.firstOffset}`);
+          log("warn", "not recovered:", info);
           emit("notRecovered", info);
           if (active.has(stream) && ready && !entry) attach();
         },
@@ -709,11 +710,11 @@ export function connect(url, options = {}) {
       };
       entry = me;
       wire.set(id, me);
-      send({ type: "open", streamId: id, route, offset: last, credits: window });
-      for (const payload of unsent) send({ type: "next", streamId: id, payload });
+      send("open", id, { route, offset: last, credits: window });
+      for (const payload of unsent) send("next", id, { payload });
       buffered -= unsent.length;
       unsent = [];
-      if (inputDone) send({ type: "complete", streamId: id });
+      if (inputDone) send("complete", id);
     };
 
     const activate = () => {
@@ -725,7 +726,7 @@ export function connect(url, options = {}) {
       active.delete(stream);
       if (entry) {
         wire.delete(entry.id);
-        send({ type: "cancel", streamId: entry.id });
+        send("cancel", entry.id);
         entry = null;
       }
       reset();
@@ -763,25 +764,8 @@ export function connect(url, options = {}) {
       load: () => items.slice(),
       subscribe(observer) {
         checkOpen();
-        const guard = (fn) => (...args) => {
-          try {
-            fn(...args);
-          } catch (e) {
-            report(e);
-          }
-        };
-        const target = typeof observer === "function" ? { next: observer } : observer || {};
-        const subscription = {
-          next: guard((value, offset) => target.next?.(value, offset)),
-          error: target.error && guard((error) => target.error(error)),
-          complete: guard(() => target.complete?.()),
-        };
-        observers.add(subscription);
+        const unsubscribe = observe(observers, observer, () => observers.size || held || deactivate());
         activate();
-        const unsubscribe = () => {
-          if (observers.delete(subscription) && !observers.size && !held) deactivate();
-        };
-        unsubscribe.unsubscribe = unsubscribe;
         return unsubscribe;
       },
       next(value) {
@@ -792,9 +776,9 @@ export function connect(url, options = {}) {
           held = true;
           activate();
         }
-        if (entry) return send({ type: "next", streamId: entry.id, payload });
+        if (entry) return send("next", entry.id, { payload });
         if (buffered >= o.maxBuffered) {
-          throw new RxStreamsError("buffer_full", `${buffered} messages are already waiting for the connection.`, route);
+          throw new RxStreamsError("buffer_full", `${buffered} messages wait for the connection.`, route);
         }
         unsent.push(payload);
         buffered++;
@@ -802,7 +786,7 @@ export function connect(url, options = {}) {
       complete() {
         if (inputDone || !active.has(stream)) return;
         inputDone = true;
-        if (entry) send({ type: "complete", streamId: entry.id });
+        if (entry) send("complete", entry.id);
         if (held && !observers.size) deactivate();
       },
       [Symbol.observable || "@@observable"]() {
@@ -831,7 +815,7 @@ export function connect(url, options = {}) {
       const settle = (error) => {
         if (wire.get(id) === r) {
           wire.delete(id);
-          send({ type: "cancel", streamId: id });
+          send("cancel", id);
         }
         clearTimeout(deadline);
         signal?.removeEventListener("abort", onAbort);
@@ -841,16 +825,20 @@ export function connect(url, options = {}) {
       const r = {
         attach() {
           wire.set((id = newId()), r);
-          send({ type: "open", streamId: id, route, credits: 1, payload });
+          send("open", id, { route, credits: 1, payload });
+          send("complete", id); // the request is the only input (7.3): ends a duplex handler's input
         },
         next(frame) {
           if (got) fail(`A second NEXT on request stream ${id}.`);
           got = true;
           result = parse(frame.payload, route)?.value;
+          // The first NEXT is the answer (7.8). Its COMPLETE normally comes in the same message; if not (a hosted
+          // server answering more, held back by the 1 credit), the answer is in anyway: resolve, and CANCEL.
+          queueMicrotask(settle);
         },
         complete: () => settle(),
         error: (frame) => settle(new RxStreamsError(frame.code, frame.message, route)),
-        lost: (error) => settle(error || new RxStreamsError("connection_lost", `The connection dropped while "${route}" was in flight; it may or may not have run.`, route)),
+        lost: (error) => settle(error || new RxStreamsError("connection_lost", `The connection dropped with "${route}" in flight (it may have run).`, route)),
       };
       const onAbort = () => settle(abortError(signal, route));
       const deadline = timeout > 0 && timeout < Infinity && setTimeout(() => settle(new RxStreamsError("timeout", `"${route}" did not answer within ${timeout} ms.`, route)), timeout);
@@ -858,6 +846,92 @@ export function connect(url, options = {}) {
       requests.add(r);
       if (ready) r.attach();
     });
+
+  // ---- Hosting stream servers: rx.listen(name, onConnection) (sections 7.7 and 7.8) ----
+
+  /**
+   * Serves `name` while its $listen stream is open: the server answers one NEXT once this client owns the name, or
+   * name_taken. The stream is reopened after a reconnection, which takes the name again (or loses it).
+   */
+  const listen = (name, onConnection) =>
+    new Promise((resolve, reject) => {
+      const serve = (call) => onConnection(call); // this listener's own: stopping it never removes a later one
+      const stop = () => servers.get(name) === serve && servers.delete(name);
+      let listening = false;
+      const unsubscribe = createStream("$listen/" + name, {}).subscribe({
+        next() {
+          listening = true;
+          servers.set(name, serve);
+          resolve(listener);
+        },
+        error(error) {
+          stop();
+          reject(error);
+          if (listening) listeners.listenerLost.size ? emit("listenerLost", { name, error }) : report(error);
+        },
+        complete() {
+          stop();
+          reject(closedError());
+        },
+      });
+      const listener = {
+        name,
+        close() {
+          unsubscribe();
+          stop();
+        },
+      };
+    });
+
+  /** A caller connected to a server this client hosts: the server opened stream `id` (its input comes as NEXT). */
+  const accept = (id, frame, serve) => {
+    const route = frame.route;
+    const input = new Set(); // observers of the caller's input
+    const closers = new Set();
+    let live = true;
+    const inputDone = () => {
+      for (const observer of input) observer.complete();
+      input.clear();
+    };
+    /** The call ends: the host sends its last frame, or (reason) the caller cancelled or the connection dropped. */
+    const end = (last, reason) => {
+      if (!live) return;
+      live = false;
+      wire.delete(id);
+      if (last) send(...last);
+      reason ? inputDone() : input.clear();
+      for (const closer of closers) closer.next(reason);
+    };
+    const entry = {
+      next(frame) {
+        const item = parse(frame.payload, route);
+        if (item) for (const observer of input) observer.next(item.value);
+      },
+      complete: inputDone,
+      cancel: () => end(0, new RxStreamsError("cancelled", "", route)),
+      lost: (error) => end(0, error || new RxStreamsError("connection_lost", "", route)),
+    };
+    const call = {
+      name: route,
+      subscribe: (observer) => observe(input, observer),
+      next(value) {
+        if (live) send("next", id, { payload: payloadOf(value, route) });
+      },
+      complete: () => end(["complete", id]),
+      error(code, message = "") {
+        end(["error", id, { code: /^[a-z][a-z0-9_]*$/.test(code || 0) ? code : "handler_error", message: String(message).slice(0, 999) }]);
+      },
+      onClose: (fn) => observe(closers, fn),
+    };
+    wire.set(id, entry);
+    try {
+      serve(call);
+    } catch (e) {
+      call.error(e.code, e.message);
+      report(e);
+    }
+  };
+
   const abortError = (signal, route) => {
     const error = new RxStreamsError("aborted", `"${route}" was aborted.`, route);
     error.name = "AbortError";
@@ -874,7 +948,7 @@ export function connect(url, options = {}) {
     },
     on(name, fn) {
       const set = listeners[name];
-      if (!set) throw new TypeError(`Unknown event "${name}": use "state", "notRecovered" or "error".`);
+      if (!set) throw new TypeError(`Unknown event "${name}".`);
       set.add(fn);
       return () => set.delete(fn);
     },
@@ -882,6 +956,8 @@ export function connect(url, options = {}) {
     subscribe: (route, observer, streamOptions) => open(route, streamOptions).subscribe(observer),
     invoke: (route, value, callOptions) => request(route, value, callOptions, true),
     send: (route, value, callOptions) => request(route, value, callOptions, false),
+    listen,
+    connect: (name, streamOptions) => open("$connect/" + name, streamOptions),
     clearCache() {
       try {
         for (let i = storage?.length; i--; ) {

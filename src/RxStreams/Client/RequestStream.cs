@@ -8,7 +8,7 @@ namespace RxStreams.Client;
 /// One request: request/response (a response, then COMPLETE) or fire-and-forget (COMPLETE only). Never resent after a
 /// reconnection once it went out: whether the server handled it is then unknown, and the caller gets <c>connection_lost</c>.
 /// </summary>
-internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable
+internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable, IAnswered
 {
     private readonly TaskCompletionSource<TResponse> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ReadOnlyMemory<byte> _request;
@@ -60,6 +60,10 @@ internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable
                 ? StreamSerializer.Deserialize(_responseSerializer, payload.FirstSpan)
                 : StreamSerializer.Deserialize(_responseSerializer, payload);
             _hasResponse = true;
+            // The first answer is the response. A request/response route completes in the same message; a duplex
+            // route (a client-hosted server) may go on answering: the client cancels it once the message is read.
+            _result.TrySetResult(_response);
+            Client.CancelAfterMessage(this);
         }
         catch (StreamSerializationException e)
         {
@@ -86,6 +90,16 @@ internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable
         EndedOnWire();
         Client.DetachStream(this);
         _result.TrySetException(new StreamException(code, message) { Offset = offset });
+    }
+
+    /// <summary>After the message that brought the response: a stream still open (no COMPLETE yet) is cancelled.</summary>
+    public void CancelIfOpen()
+    {
+        if (Connection is not null)
+        {
+            Client.DetachStream(this);
+            CancelOnWire();
+        }
     }
 
     /// <summary>Timeout or cancellation: CANCEL on the wire, and the caller gets the exception.</summary>

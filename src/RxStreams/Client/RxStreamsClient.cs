@@ -42,6 +42,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private int _serverMaxFrameSize = ProtocolConstants.DefaultMaxFrameSize;
     private TimeSpan _serverKeepAlive = TimeSpan.FromSeconds(15);
     private string? _closeReason;
+    private readonly List<IAnswered> _answered = [];
     private int _attempt;
 
     private RxStreamsClient(IEnumerable<Uri> endpoints, RxStreamsClientOptions? options)
@@ -289,6 +290,9 @@ public sealed class RxStreamsClient : IAsyncDisposable
         }
         connection?.Let(stream.Attach);
     }
+
+    /// <summary>A request answered by this message: cancelled after it unless its COMPLETE came too (receive loop only).</summary>
+    internal void CancelAfterMessage(IAnswered request) => _answered.Add(request);
 
     internal void ReserveBuffered()
     {
@@ -584,6 +588,11 @@ public sealed class RxStreamsClient : IAsyncDisposable
                 {
                     Dispatch(connection, frame);
                 }
+                foreach (var answered in _answered)
+                {
+                    answered.CancelIfOpen();
+                }
+                _answered.Clear();
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or ProtocolException)
@@ -752,6 +761,12 @@ public sealed class RxStreamsClient : IAsyncDisposable
         _state.OnCompleted();
         _events.OnCompleted();
     }
+}
+
+/// <summary>A request that got its answer; it is cancelled if the server keeps its stream open.</summary>
+internal interface IAnswered
+{
+    void CancelIfOpen();
 }
 
 /// <summary>A stream the client can end on its own (gave up, disposed).</summary>

@@ -467,14 +467,21 @@ internal sealed class StreamServerRegistry : IStreamServers
                 return;
             }
             registry._local.TryRemove(KeyValuePair.Create(name, this));
-            // Everyone connected to it learns it is gone, at once (other nodes also see the name leave).
-            foreach (var hosted in registry._hosted.Values.Where(h => h.Server == this).ToList())
+            // Free the name first, so a caller told that the server is gone can serve the name at once.
+            try
             {
-                hosted.OnError(StreamErrorCodes.ServerGone, $"The client hosting '{name}' stopped serving it.");
-                hosted.Handle?.Cancel();
+                await lease.DisposeAsync().ConfigureAwait(false);
             }
-            ServersLog.Stopped(registry._hub.Logger, name);
-            await lease.DisposeAsync().ConfigureAwait(false);
+            finally
+            {
+                // Everyone connected to it learns it is gone (other nodes also see the name leave).
+                foreach (var hosted in registry._hosted.Values.Where(h => h.Server == this).ToList())
+                {
+                    hosted.OnError(StreamErrorCodes.ServerGone, $"The client hosting '{name}' stopped serving it.");
+                    hosted.Handle?.Cancel();
+                }
+                ServersLog.Stopped(registry._hub.Logger, name);
+            }
         }
     }
 

@@ -1,6 +1,16 @@
 // Compile-only check of rxstreams.d.ts (types.test.mjs runs tsc --noEmit on this folder): the whole API as an
 // application uses it, and a few mistakes the declarations must refuse (@ts-expect-error).
-import { connect, RxStreamsError, type Client, type Stream, type ConnectionState, type NotRecoveredEvent } from "../../../src/RxStreams.AspNetCore/Client/rxstreams.js";
+import {
+  connect,
+  RxStreamsError,
+  type Client,
+  type Stream,
+  type ConnectionState,
+  type NotRecoveredEvent,
+  type Listener,
+  type HostedConnection,
+  type ListenerLostEvent,
+} from "../../../src/RxStreams.AspNetCore/Client/rxstreams.js";
 
 interface ChatMessage {
   from: string;
@@ -63,6 +73,30 @@ export async function usage(): Promise<void> {
   } catch (e) {
     if (e instanceof RxStreamsError) console.log(e.code, e.message, e.route, e.name);
   }
+  // Client-hosted stream servers.
+  type Op = { op: "increment" | "get" };
+  type Count = { count: number };
+  let count = 0;
+  const listener: Listener = await rx.listen<Op, Count>("room1-counter", (connection: HostedConnection<Op, Count>) => {
+    console.log(connection.name);
+    const stop = connection.subscribe({ next: (m) => connection.next({ count: m.op === "increment" ? ++count : count }), complete: () => {} });
+    connection.subscribe((m) => m.op);
+    const off = connection.onClose((reason) => console.log(reason?.code));
+    off();
+    stop();
+    connection.complete();
+    connection.error("out_of_range", "Too many.");
+    connection.error();
+  });
+  console.log(listener.name);
+  listener.close();
+  rx.on("listenerLost", (e: ListenerLostEvent) => console.log(e.name, e.error.code));
+  const counter: Stream<Count, Op> = rx.connect<Count, Op>("room1-counter", { credits: 16 });
+  counter.subscribe({ next: (c) => c.count.toFixed(), error: (e) => e.code === "server_gone" });
+  counter.next({ op: "increment" });
+  const now = await rx.invoke<Count, Op>("$connect/room1-counter", { op: "get" });
+  console.log(now.count);
+
   rx.clearCache();
   rx.close();
 
@@ -77,4 +111,8 @@ export async function usage(): Promise<void> {
   rx.state = "closed";
   // @ts-expect-error: items are typed
   lobby.subscribe((m) => m.nope);
+  // @ts-expect-error: a hosted connection's answers are typed
+  await rx.listen<Op, Count>("x", (c) => c.next({ total: 1 }));
+  // @ts-expect-error: connect takes no resume offset
+  rx.connect("x", { after: "1-0" });
 }

@@ -11,18 +11,18 @@ namespace RxStreams.EndToEnd.Tests.Scaling;
 /// reaches the other's, a stopped node's clients resume on the other, a crashed node's work and presence are taken
 /// over, and a Redis restart loses no acknowledged item.
 /// </summary>
-[Collection(RedisCollection.Name)]
-public sealed class MultiNodeTests(RedisFixture redis)
+[Collection(EndToEndCollection.Name)]
+public sealed class MultiNodeTests(EndToEndFixture run)
 {
     private static readonly RxStreamsClientOptions FastReconnect = new() { ReconnectDelay = TimeSpan.FromMilliseconds(50), MaxReconnectDelay = TimeSpan.FromSeconds(1) };
 
-    private Task<ServerProcess> Node(string name, string prefix, params string[] more)
-        => ServerProcess.StartAsync(name, ["--redis", redis.Server.ConnectionString, "--prefix", prefix, .. more]);
+    private async Task<ServerProcess> Node(string name, string prefix, params string[] more)
+        => await ServerProcess.StartAsync(name, ["--redis", (await run.RedisAsync()).ConnectionString, "--prefix", prefix, .. more]);
 
     [Fact]
     public async Task A_client_on_one_node_publishes_and_a_client_on_the_other_receives_in_order()
     {
-        var prefix = RedisFixture.NewPrefix();
+        var prefix = Nodes.NewPrefix();
         await using var a = await Node("a", prefix);
         await using var b = await Node("b", prefix);
         await using var onA = await RxStreamsClient.ConnectAsync(a.Endpoint);
@@ -47,8 +47,8 @@ public sealed class MultiNodeTests(RedisFixture redis)
     public async Task A_node_stopped_in_the_middle_of_a_stream_hands_its_client_to_the_other_with_nothing_lost_or_doubled()
     {
         const int Items = 10_000;
-        var prefix = RedisFixture.NewPrefix();
-        var (backplane, hub) = RedisFixture.Observer(redis.Server, prefix);
+        var prefix = Nodes.NewPrefix();
+        var (backplane, hub) = Nodes.Observer(await run.RedisAsync(), prefix);
         await using var _ = backplane;
         await using var a = await Node("a", prefix);
         await using var b = await Node("b", prefix);
@@ -77,8 +77,8 @@ public sealed class MultiNodeTests(RedisFixture redis)
     public async Task A_work_queue_across_two_nodes_processes_each_item_once_and_a_crashed_nodes_items_are_claimed()
     {
         const int Jobs = 10_000;
-        var prefix = RedisFixture.NewPrefix();
-        var (backplane, hub) = RedisFixture.Observer(redis.Server, prefix);
+        var prefix = Nodes.NewPrefix();
+        var (backplane, hub) = Nodes.Observer(await run.RedisAsync(), prefix);
         await using var _ = backplane;
         var done = new ConcurrentQueue<Done>();
         using var watch = hub.Channel<Done>("done:jobs", new StreamChannelOptions { MaxLength = 100_000 }).From(StreamOffset.Start).Subscribe(i => done.Enqueue(i.Value));
@@ -106,7 +106,7 @@ public sealed class MultiNodeTests(RedisFixture redis)
     [Fact]
     public async Task Presence_spans_the_nodes_and_a_crashed_nodes_members_leave_within_the_lease()
     {
-        var prefix = RedisFixture.NewPrefix();
+        var prefix = Nodes.NewPrefix();
         await using var a = await Node("a", prefix, "--lease", "2");
         await using var b = await Node("b", prefix, "--lease", "2");
         await using var onA = await RxStreamsClient.ConnectAsync(a.Endpoint);
@@ -133,9 +133,9 @@ public sealed class MultiNodeTests(RedisFixture redis)
     [Fact]
     public async Task A_redis_restart_in_the_middle_of_publishing_loses_no_acknowledged_item_and_the_node_answers_throughout()
     {
-        var prefix = RedisFixture.NewPrefix();
+        var prefix = Nodes.NewPrefix();
         await using var durable = await RedisServer.StartAsync(appendOnly: true);
-        var (backplane, hub) = RedisFixture.Observer(durable, prefix);
+        var (backplane, hub) = Nodes.Observer(durable, prefix);
         await using var _ = backplane;
         await using var a = await ServerProcess.StartAsync("a", "--redis", durable.ConnectionString, "--prefix", prefix);
         await using var client = await RxStreamsClient.ConnectAsync(a.Endpoint);

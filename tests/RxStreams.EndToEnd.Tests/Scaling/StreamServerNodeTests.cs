@@ -7,18 +7,18 @@ using RxStreams.TestServer;
 namespace RxStreams.EndToEnd.Tests.Scaling;
 
 /// <summary>Client-hosted stream servers across two nodes on one Redis, including the host's node dying.</summary>
-[Collection(RedisCollection.Name)]
-public sealed class StreamServerNodeTests(RedisFixture redis)
+[Collection(EndToEndCollection.Name)]
+public sealed class StreamServerNodeTests(EndToEndFixture run)
 {
-    private Task<ServerProcess> Node(string name, string prefix)
-        => ServerProcess.StartAsync(name, "--redis", redis.Server.ConnectionString, "--prefix", prefix, "--lease", "2");
+    private async Task<ServerProcess> Node(string name, string prefix)
+        => await ServerProcess.StartAsync(name, "--redis", (await run.RedisAsync()).ConnectionString, "--prefix", prefix, "--lease", "2");
 
     private static IObservable<Tick> Double(IObservable<Tick> input) => input.Select(t => new Tick(t.N * 2, "host"));
 
     [Fact]
     public async Task A_server_hosted_by_a_client_of_one_node_serves_callers_on_the_other()
     {
-        var prefix = RedisFixture.NewPrefix();
+        var prefix = Nodes.NewPrefix();
         await using var a = await Node("a", prefix);
         await using var b = await Node("b", prefix);
         await using var host = await RxStreamsClient.ConnectAsync(a.Endpoint);
@@ -44,7 +44,7 @@ public sealed class StreamServerNodeTests(RedisFixture redis)
     [Fact]
     public async Task When_the_hosts_node_dies_callers_on_the_other_node_get_server_gone_and_the_name_frees_within_the_lease()
     {
-        var prefix = RedisFixture.NewPrefix();
+        var prefix = Nodes.NewPrefix();
         await using var a = await Node("a", prefix);
         await using var b = await Node("b", prefix);
         await using var host = await RxStreamsClient.ConnectAsync(a.Endpoint, new RxStreamsClientOptions { MaxReconnectAttempts = 0 });

@@ -7,7 +7,7 @@ namespace RxStreams.EndToEnd.Tests;
 /// What the whole run shares: one Playwright, one headless chromium (each simulated user gets a browser context of
 /// its own), and one redis-server, started the first time a test asks for it.
 /// </summary>
-public sealed class ChatFixture : IAsyncLifetime
+public sealed class EndToEndFixture : IAsyncLifetime
 {
     private readonly SemaphoreSlim _redisLock = new(1, 1);
     private RedisServer? _redis;
@@ -55,7 +55,7 @@ public sealed class ChatFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class ChatCollection : ICollectionFixture<ChatFixture>
+public sealed class EndToEndCollection : ICollectionFixture<EndToEndFixture>
 {
-    public const string Name = "chat";
+    public const string Name = "end-to-end";
 }
