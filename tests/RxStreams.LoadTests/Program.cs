@@ -40,6 +40,8 @@ if (canPin && Environment.GetEnvironmentVariable("RXLOAD_PINNED") != "1")
         info.ArgumentList.Add(a);
     }
     info.Environment["RXLOAD_PINNED"] = "1";
+    info.Environment["DOTNET_TieredPGO"] = "0";
+    info.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
     using var child = Process.Start(info)!;
     await child.WaitForExitAsync();
     return child.ExitCode;

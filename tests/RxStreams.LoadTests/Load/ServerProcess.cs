@@ -47,9 +47,14 @@ internal sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         }
         info.Environment["DOTNET_gcServer"] = "0";
+        // Runs are short: go straight to fully optimized code (tier 0 → tier 1 after 30 calls, no instrumented PGO
+        // tier in between), so every server is measured in its steady state once the warm-up is over.
+        info.Environment["DOTNET_TieredPGO"] = "0";
+        info.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
         if (Environment.GetEnvironmentVariable("RXLOAD_PERFMAP") == "1")
         {
             info.Environment["DOTNET_PerfMapEnabled"] = "1";
+            info.Environment["DOTNET_EnableWriteXorExecute"] = "0"; // else JIT code sits in an anonymous double mapping perf cannot name
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("the server process did not start");
         process.ErrorDataReceived += (_, e) =>
