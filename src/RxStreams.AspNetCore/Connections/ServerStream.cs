@@ -14,7 +14,7 @@ namespace RxStreams.AspNetCore.Connections;
 /// </summary>
 internal sealed class ServerStream : IStreamResultSink
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly StreamConnection _connection;
     private readonly CancellationTokenSource _aborted = new();
     private readonly Demand _demand;
