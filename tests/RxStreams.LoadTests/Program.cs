@@ -21,7 +21,8 @@ if (args.Length == 0 || options.Has("--help") || options.Has("-h"))
           --workloads a,b             some of them          --servers rx,signalr,raw   some servers
           --quick                     small sizes, for development (also: --subscribers N, --idle-connections N,
                                       --echo-connections 1,100, --step-seconds S, --start-rate R, --max-steps N)
-          --baseline FILE             add a before/after table against an earlier run's JSON
+          --baseline FILE             the earlier run to compare with (default: docs/benchmarks.before.json, if there)
+          --no-baseline               no before/after table
           --out DIR                   where to write benchmarks.md/json (default: the repository's docs/)
           --no-write                  print the report instead of writing it
           --no-pin                    don't pin servers (core 0) and load generator (core 1) with taskset

@@ -9,6 +9,7 @@ internal sealed class DeliveryMeter : IMessageSink
     private long _from;
     private long _to;
     private long _received;
+    private long _all;
     private long _lastTimestamp;
 
     public LatencyHistogram Latency { get; } = new();
@@ -16,6 +17,9 @@ internal sealed class DeliveryMeter : IMessageSink
     public long Received => Volatile.Read(ref _received);
 
     public long LastTimestamp => Volatile.Read(ref _lastTimestamp);
+
+    /// <summary>Every delivery so far, of any step (stragglers included).</summary>
+    public long All => Volatile.Read(ref _all);
 
     public void Begin(long from, long to)
     {
@@ -28,6 +32,7 @@ internal sealed class DeliveryMeter : IMessageSink
 
     public void OnMessage(long seq, long t)
     {
+        Interlocked.Increment(ref _all);
         if (seq >= Volatile.Read(ref _from) && seq < Volatile.Read(ref _to))
         {
             Latency.RecordSince(t);
@@ -41,9 +46,14 @@ internal sealed class DeliveryMeter : IMessageSink
 /// One publisher, many subscribers, publish rate stepped up until the p99 latency passes the limit or deliveries fall
 /// behind. Used by the broadcast workload (one node) and the cross-node one (publisher and subscribers on different nodes).
 /// </summary>
-internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadOnlyList<ServerProcess> servers, DeliveryMeter meter, LoadSettings settings)
+internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadOnlyList<ServerProcess> servers, DeliveryMeter meter, LoadSettings settings, bool cross = false)
 {
+    private readonly double _stepSeconds = cross ? settings.CrossStepSeconds : settings.StepSeconds;
+    private readonly double _factor = cross ? settings.CrossStepFactor : settings.StepFactor;
+    private readonly int _bisect = cross ? settings.CrossBisectSteps : settings.BisectSteps;
+
     private long _nextSeq = 1;
+    private long _expectedAll;
 
     /// <summary>Publishes at <paramref name="rate"/> messages per second for <paramref name="seconds"/> and measures the step.</summary>
     public async Task<FanoutStep> RunStepAsync(double rate, double seconds)
@@ -52,6 +62,8 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
         var from = _nextSeq;
         _nextSeq += count;
         var expected = (long)count * subscribers;
+        await DrainAsync();
+        _expectedAll += expected;
         meter.Begin(from, from + count);
         var before = await Task.WhenAll(servers.Select(s => s.StatsAsync()));
         var loaderBefore = LoadGenerator.CpuTime();
@@ -92,9 +104,28 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
         {
             Log.Info($"      server threads {string.Join(",", after.Select(a => a.Threads))}, gen0/1/2 {string.Join(",", after.Select(a => $"{a.Gen0}/{a.Gen1}/{a.Gen2}"))}");
         }
-        // Stragglers of a failed step must not count in the next one (they are outside its seq range anyway).
-        await Task.Delay(300);
         return step;
+    }
+
+    /// <summary>
+    /// Before a step: whatever earlier steps still have in flight (a server that fell behind may hold seconds of
+    /// backlog) must arrive first, or the new step would measure the old backlog. Waits while deliveries progress.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var last = meter.All;
+        var stalled = Stopwatch.StartNew();
+        var total = Stopwatch.StartNew();
+        while (meter.All < _expectedAll && stalled.Elapsed < TimeSpan.FromSeconds(2) && total.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+            if (meter.All != last)
+            {
+                last = meter.All;
+                stalled.Restart();
+            }
+        }
+        await Task.Delay(200);
     }
 
     private void PublishPaced(long firstSeq, int count, double rate, long start)
@@ -133,7 +164,7 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
                 break;
             }
             best = Better(best, step);
-            rate *= settings.StepFactor;
+            rate *= _factor;
         }
         if (best is null)
         {
@@ -157,7 +188,7 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
         {
             var low = best.PublishRate;
             var high = failed;
-            for (var i = 0; i < settings.BisectSteps; i++)
+            for (var i = 0; i < _bisect; i++)
             {
                 var middle = Math.Sqrt(low * high);
                 var step = await CheckedStepAsync(middle, steps);
@@ -181,11 +212,11 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
     /// </summary>
     private async Task<FanoutStep> CheckedStepAsync(double rate, List<FanoutStep> steps)
     {
-        var step = await RunStepAsync(rate, settings.StepSeconds);
+        var step = await RunStepAsync(rate, _stepSeconds);
         steps.Add(step);
         if (!step.Passed && step.DeliveredFraction > 0.5)
         {
-            step = await RunStepAsync(rate, settings.StepSeconds);
+            step = await RunStepAsync(rate, _stepSeconds);
             steps.Add(step);
         }
         return step;
@@ -194,8 +225,8 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
     /// <summary>Latency at a fixed rate: the better (lower p99) of two runs, so one stall of the shared machine does not decide it.</summary>
     public async Task<FanoutStep> FixedRateAsync(double rate)
     {
-        var first = await RunStepAsync(rate, settings.StepSeconds);
-        var second = await RunStepAsync(rate, settings.StepSeconds);
+        var first = await RunStepAsync(rate, _stepSeconds);
+        var second = await RunStepAsync(rate, _stepSeconds);
         return second.P99Ms < first.P99Ms ? second : first;
     }
 
@@ -203,8 +234,11 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
     public async Task WarmUpAsync(double rate)
     {
         Log.Info("    warm-up");
-        await RunStepAsync(rate / 4, settings.StepSeconds);
-        await RunStepAsync(rate, settings.StepSeconds);
+        await RunStepAsync(rate / 4, _stepSeconds);
+        if (!cross)
+        {
+            await RunStepAsync(rate, _stepSeconds);
+        }
     }
 
     private static FanoutStep Better(FanoutStep? a, FanoutStep b) => a is null || b.DeliveriesPerSecond > a.DeliveriesPerSecond ? b : a;

@@ -198,7 +198,7 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
             await single.WaitForSubscribersAsync(n, TimeSpan.FromSeconds(30));
             await using var localPublisher = await LeanClientSet.ConnectAsync(kind, single.Endpoint, 1, null, null);
             await localPublisher.Clients[0].StartPublishingAsync(topic);
-            var local = new FanoutDriver(localPublisher.Clients[0], n, [single], localMeter, settings);
+            var local = new FanoutDriver(localPublisher.Clients[0], n, [single], localMeter, settings, cross: true);
             await local.WarmUpAsync(settings.CrossFixedRate);
             var fixedLocal = await local.FixedRateAsync(settings.CrossFixedRate);
             (localP50, localP99) = (fixedLocal.P50Ms, fixedLocal.P99Ms);
@@ -210,7 +210,7 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
         await nodeB.WaitForSubscribersAsync(n, TimeSpan.FromSeconds(30));
         await using var publisher = await LeanClientSet.ConnectAsync(kind, nodeA.Endpoint, 1, null, null);
         await publisher.Clients[0].StartPublishingAsync(topic);
-        var driver = new FanoutDriver(publisher.Clients[0], n, [nodeA, nodeB], meter, settings);
+        var driver = new FanoutDriver(publisher.Clients[0], n, [nodeA, nodeB], meter, settings, cross: true);
         await driver.WarmUpAsync(settings.CrossFixedRate); // also lets the Redis subscriptions settle
         var fixedCross = await driver.FixedRateAsync(settings.CrossFixedRate);
         Log.Info(string.Create(CultureInfo.InvariantCulture,

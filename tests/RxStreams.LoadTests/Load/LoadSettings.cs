@@ -9,9 +9,9 @@ internal sealed class LoadSettings
 
     public int[] EchoConnections { get; init; } = [1, 100];
 
-    public double EchoWarmupSeconds { get; init; } = 2;
+    public double EchoWarmupSeconds { get; init; } = 1.5;
 
-    public double EchoSeconds { get; init; } = 5;
+    public double EchoSeconds { get; init; } = 4;
 
     public int BroadcastSubscribers { get; init; } = 1000;
 
@@ -29,6 +29,13 @@ internal sealed class LoadSettings
     public double StepSeconds { get; init; } = 3;
 
     public double StepFactor { get; init; } = 1.5;
+
+    /// <summary>The cross-node search takes bigger, shorter steps (four servers to run, each with two nodes).</summary>
+    public double CrossStepFactor { get; init; } = 2;
+
+    public double CrossStepSeconds { get; init; } = 2.5;
+
+    public int CrossBisectSteps { get; init; } = 1;
 
     public int MaxSteps { get; init; } = 16;
 
@@ -52,8 +59,8 @@ internal sealed class LoadSettings
             Servers = Split("--servers", ["rx", "signalr", "raw"]),
             Workloads = options.Has("--all") ? ["echo", "broadcast", "idle", "cross"] : Split("--workloads", ["echo", "broadcast", "idle", "cross"]),
             EchoConnections = options.Get("--echo-connections") is { } e ? [.. e.Split(',').Select(int.Parse)] : quick ? [1, 20] : [1, 100],
-            EchoWarmupSeconds = quick ? 1 : 2,
-            EchoSeconds = options.GetDouble("--echo-seconds", quick ? 2 : 5),
+            EchoWarmupSeconds = quick ? 1 : 1.5,
+            EchoSeconds = options.GetDouble("--echo-seconds", quick ? 2 : 4),
             BroadcastSubscribers = options.GetInt("--subscribers", quick ? 100 : 1000),
             BroadcastStartRate = options.GetDouble("--start-rate", quick ? 100 : 40),
             IdleConnections = options.GetInt("--idle-connections", quick ? 1000 : 10_000),
@@ -63,6 +70,8 @@ internal sealed class LoadSettings
             MaxSteps = options.GetInt("--max-steps", quick ? 6 : 16),
             BisectSteps = options.GetInt("--bisect", quick ? 0 : 2),
             RedisBenchmarkRequests = quick ? 50_000 : 300_000,
+            CrossStepSeconds = options.GetDouble("--step-seconds", quick ? 1.5 : 2.5),
+            CrossBisectSteps = options.GetInt("--bisect", quick ? 0 : 1),
             ServerCpus = pinned ? "0" : null,
             LoadCpus = pinned ? "1" : null,
         };

@@ -40,11 +40,23 @@ public sealed class RawServer(RedisRelay? relay)
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new RawConnection(socket);
         var subscribed = false;
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        byte[]? buffer = null;
         try
         {
             while (true)
             {
+                // Idle sockets hold no buffer: wait for data with a zero-byte read, rent one per message.
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
+                var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                if (peek.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                buffer = ArrayPool<byte>.Shared.Rent(4096);
                 var count = 0;
                 ValueWebSocketReceiveResult result;
                 do
@@ -97,7 +109,10 @@ public sealed class RawServer(RedisRelay? relay)
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
             if (subscribed)
             {
                 ImmutableInterlocked.Update(ref _subscribers, static (list, c) => list.Remove(c), connection);
