@@ -101,7 +101,8 @@ internal sealed class ServerStream : IStreamResultSink
             {
                 return;
             }
-            if (FrameWriter.GetNextFrameLength(Id, offset, length) > _connection.MaxFrameSize)
+            var frameLength = FrameWriter.GetNextFrameLength(Id, offset, length);
+            if (frameLength > _connection.MaxFrameSize)
             {
                 TerminateLocked(StreamErrorCodes.HandlerError, $"The handler produced an item of {length} bytes, which does not fit in a frame (max {_connection.MaxFrameSize} bytes).", null);
                 outcome = Outcome.Ended;
@@ -120,7 +121,7 @@ internal sealed class ServerStream : IStreamResultSink
                     }
                     if (shared)
                     {
-                        _connection.Outbound.EnqueueSharedNext(Id, offset, sharedPayload);
+                        _connection.Outbound.EnqueueSharedNext(Id, offset, sharedPayload, frameLength);
                     }
                     else
                     {

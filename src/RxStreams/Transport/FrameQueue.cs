@@ -86,9 +86,12 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
 
     /// <summary>Queues a NEXT frame whose payload is immutable and shared: it is copied only into the outgoing batch.</summary>
     public bool EnqueueSharedNext(uint streamId, StreamOffset? offset, ReadOnlyMemory<byte> payload)
+        => EnqueueSharedNext(streamId, offset, payload, FrameWriter.GetNextFrameLength(streamId, offset, payload.Length));
+
+    /// <summary>As <see cref="EnqueueSharedNext(uint, StreamOffset?, ReadOnlyMemory{byte})"/>, with the frame's length already computed by the caller.</summary>
+    public bool EnqueueSharedNext(uint streamId, StreamOffset? offset, ReadOnlyMemory<byte> payload, int length)
     {
         // The hot path of a broadcast (once per recipient): keep the locked part to an append.
-        var length = FrameWriter.GetNextFrameLength(streamId, offset, payload.Length);
         bool wake;
         lock (_gate)
         {
@@ -96,7 +99,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             {
                 return false;
             }
-            _entries.Add(new Entry(0, 0, payload, streamId, offset, IsShared: true));
+            _entries.Add(new Entry(0, length, payload, streamId, offset, IsShared: true));
             var pending = _pendingBytes + length;
             Volatile.Write(ref _pendingBytes, pending);
             if (pending > PeakPendingBytes)
@@ -286,7 +289,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             long batchBytes = 0;
             foreach (var entry in entries)
             {
-                var length = entry.IsShared ? FrameWriter.GetNextFrameLength(entry.StreamId, entry.Offset, entry.Shared.Length) : entry.Length;
+                var length = entry.Length;
                 if (written + length > max && written > 0)
                 {
                     await FlushAsync(batch, written, batchBytes, cancellationToken).ConfigureAwait(false);
@@ -364,6 +367,6 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         _drainWaiters = null;
     }
 
-    /// <summary>A queued frame: a range of the staging buffer, or a NEXT frame over a shared payload.</summary>
+    /// <summary>A queued frame (<see cref="Length"/>: its size on the wire): a range of the staging buffer, or a NEXT frame over a shared payload.</summary>
     private readonly record struct Entry(int Start, int Length, ReadOnlyMemory<byte> Shared, uint StreamId, StreamOffset? Offset, bool IsShared);
 }

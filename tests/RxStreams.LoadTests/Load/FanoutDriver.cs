@@ -102,7 +102,7 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
         Log.Step(step);
         if (Environment.GetEnvironmentVariable("RXLOAD_DEBUG") == "1")
         {
-            Log.Info($"      server threads {string.Join(",", after.Select(a => a.Threads))}, gen0/1/2 {string.Join(",", after.Select(a => $"{a.Gen0}/{a.Gen1}/{a.Gen2}"))}");
+            Log.Info($"      server threads {string.Join(",", after.Select(a => a.Threads))}, gen0/1/2 {string.Join(",", after.Select(a => $"{a.Gen0}/{a.Gen1}/{a.Gen2}"))}, lock contentions {string.Join(",", after.Zip(before).Select(p => p.First.LockContentions - p.Second.LockContentions))}");
         }
         return step;
     }

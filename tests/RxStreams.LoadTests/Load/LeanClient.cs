@@ -144,7 +144,7 @@ internal abstract class LeanClient : IAsyncDisposable
 /// <summary>The RxStreams wire protocol: HELLO/WELCOME, OPEN with 1,024 credits and a REQUEST for 512 more every 512 items, as the .NET client does.</summary>
 internal sealed class RxLeanClient : LeanClient
 {
-    private const uint Credits = 1024;
+    private static readonly uint Credits = Environment.GetEnvironmentVariable("RXLOAD_CREDITS") is { } c ? uint.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : 1024;
     private uint _sinceRequest;
 
     protected override async Task HandshakeAsync(CancellationToken cancellationToken)

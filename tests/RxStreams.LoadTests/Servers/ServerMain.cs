@@ -114,7 +114,8 @@ public sealed record ServerStats(
     int Gen0,
     int Gen1,
     int Gen2,
-    int Threads);
+    int Threads,
+    long LockContentions);
 
 internal static class Stats
 {
@@ -138,7 +139,8 @@ internal static class Stats
             GC.CollectionCount(0),
             GC.CollectionCount(1),
             GC.CollectionCount(2),
-            process.Threads.Count);
+            process.Threads.Count,
+            Monitor.LockContentionCount);
     }
 }
 
