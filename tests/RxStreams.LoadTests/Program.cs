@@ -25,8 +25,17 @@ if (args.Length == 0 || options.Has("--help") || options.Has("-h"))
           --no-baseline               no before/after table
           --out DIR                   where to write benchmarks.md/json (default: the repository's docs/)
           --no-write                  print the report instead of writing it
+          --render FILE               write the report of an earlier run (its JSON) again, running nothing
           --no-pin                    don't pin servers (core 0) and load generator (core 1) with taskset
         """);
+    return 0;
+}
+
+if (options.Get("--render") is { } rendered)
+{
+    // Writes the report of an earlier run again (after a change to the report's layout), without running anything.
+    var earlier = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(rendered), ReportJsonContext.Default.RunReport)!;
+    Report.Write(earlier, LoadSettings.From(options, earlier.Machine.Pinned), options, Report.FindRepositoryRoot());
     return 0;
 }
 

@@ -38,17 +38,17 @@ public sealed class RunReport
 
     public double DurationSeconds { get; set; }
 
-    public List<EchoResult> Echo { get; } = [];
+    public List<EchoResult> Echo { get; init; } = [];
 
-    public List<BroadcastResult> Broadcast { get; } = [];
+    public List<BroadcastResult> Broadcast { get; init; } = [];
 
-    public List<IdleResult> Idle { get; } = [];
+    public List<IdleResult> Idle { get; init; } = [];
 
-    public List<CrossResult> Cross { get; } = [];
+    public List<CrossResult> Cross { get; init; } = [];
 
     public RedisBaseline? Redis { get; set; }
 
-    public List<string> Notes { get; } = [];
+    public List<string> Notes { get; init; } = [];
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
