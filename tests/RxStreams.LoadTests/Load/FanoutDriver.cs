@@ -190,6 +190,10 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
             var high = failed;
             for (var i = 0; i < _bisect; i++)
             {
+                if (!await SubscribersIntactAsync())
+                {
+                    break;
+                }
                 var middle = Math.Sqrt(low * high);
                 var step = await CheckedStepAsync(middle, steps);
                 if (step.Passed)
@@ -204,6 +208,21 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
             }
         }
         return (best, steps);
+    }
+
+    /// <summary>
+    /// A server may end subscribers that fell too far behind (RxStreams: <c>slow_consumer</c> past its per-connection
+    /// limit); a search step after that would measure nothing.
+    /// </summary>
+    private async Task<bool> SubscribersIntactAsync()
+    {
+        var stats = await servers[^1].StatsAsync();
+        if (stats.Subscribers >= subscribers)
+        {
+            return true;
+        }
+        Log.Info($"    the server has {stats.Subscribers} of {subscribers} subscribers left (it ended the others): the search stops here");
+        return false;
     }
 
     /// <summary>
