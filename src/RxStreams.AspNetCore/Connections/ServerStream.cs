@@ -14,7 +14,7 @@ namespace RxStreams.AspNetCore.Connections;
 /// </summary>
 internal sealed class ServerStream : IStreamResultSink
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly StreamConnection _connection;
     private readonly CancellationTokenSource _aborted = new();
     private readonly Demand _demand;
@@ -101,7 +101,8 @@ internal sealed class ServerStream : IStreamResultSink
             {
                 return;
             }
-            if (FrameWriter.GetNextFrameLength(Id, offset, length) > _connection.MaxFrameSize)
+            var frameLength = FrameWriter.GetNextFrameLength(Id, offset, length);
+            if (frameLength > _connection.MaxFrameSize)
             {
                 TerminateLocked(StreamErrorCodes.HandlerError, $"The handler produced an item of {length} bytes, which does not fit in a frame (max {_connection.MaxFrameSize} bytes).", null);
                 outcome = Outcome.Ended;
@@ -120,7 +121,7 @@ internal sealed class ServerStream : IStreamResultSink
                     }
                     if (shared)
                     {
-                        _connection.Outbound.EnqueueSharedNext(Id, offset, sharedPayload);
+                        _connection.Outbound.EnqueueSharedNext(Id, offset, sharedPayload, frameLength);
                     }
                     else
                     {

@@ -32,7 +32,7 @@ internal sealed class StreamConnection : IServerHostConnection
     private uint _lastServerStreamId;
     private readonly TokenBucket _rate;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _items = new();
-    private byte[] _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
+    private byte[]? _receiveBuffer;
     private uint _lastStreamId;
     private long _lastReceivedTimestamp;
     private long _heldBytes;
@@ -125,7 +125,7 @@ internal sealed class StreamConnection : IServerHostConnection
                 _socket.Abort();
             }
             await SaveSessionAsync().ConfigureAwait(false);
-            ArrayPool<byte>.Shared.Return(_receiveBuffer);
+            ReleaseReceiveBuffer();
             RxStreamsMetrics.Connections.Add(-1);
             RxStreamsHostLog.Disconnected(Logger, ConnectionId, Outbound.FramesSent);
         }
@@ -332,23 +332,39 @@ internal sealed class StreamConnection : IServerHostConnection
         }
     }
 
-    /// <summary>One WebSocket message, or null when the peer closed (or we are done with it).</summary>
+    /// <summary>
+    /// One WebSocket message, or null when the peer closed (or we are done with it). The message lives in a buffer
+    /// rented for it: it is valid until the next call. An idle connection holds no receive buffer: it waits for data
+    /// with a zero-byte read and rents one only when a message starts arriving.
+    /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlySequence<byte>?> ReceiveMessageAsync()
     {
-        var count = 0;
+        ReleaseReceiveBuffer();
         var max = _options.MaxFrameSize;
+        // No cancellation token: cancelling a receive aborts the socket before a closing ERROR frame could go
+        // out. When we close and the client does not answer, the abort timer ends this receive.
+        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+        if (first.MessageType != WebSocketMessageType.Close && first.EndOfMessage)
+        {
+            // A message with no payload at all.
+            Volatile.Write(ref _lastReceivedTimestamp, _handler.Clock.GetTimestamp());
+            return first.MessageType == WebSocketMessageType.Text ? RefuseText() : ReadOnlySequence<byte>.Empty;
+        }
+        var buffer = _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
+        var count = 0;
         while (true)
         {
-            if (count == _receiveBuffer.Length)
+            if (count == buffer.Length)
             {
-                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_receiveBuffer.Length * 2, max + 1));
-                _receiveBuffer.AsSpan(0, count).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(_receiveBuffer);
-                _receiveBuffer = bigger;
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max + 1));
+                buffer.AsSpan(0, count).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = _receiveBuffer = bigger;
             }
-            // No cancellation token: cancelling a receive aborts the socket before a closing ERROR frame could go
-            // out. When we close and the client does not answer, the abort timer ends this receive.
-            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(count, Math.Min(_receiveBuffer.Length, max + 1) - count), CancellationToken.None).ConfigureAwait(false);
+            var result = first.MessageType == WebSocketMessageType.Close
+                ? first
+                : await _socket.ReceiveAsync(buffer.AsMemory(count, Math.Min(buffer.Length, max + 1) - count), CancellationToken.None).ConfigureAwait(false);
             Volatile.Write(ref _lastReceivedTimestamp, _handler.Clock.GetTimestamp());
             if (result.MessageType == WebSocketMessageType.Close)
             {
@@ -370,14 +386,28 @@ internal sealed class StreamConnection : IServerHostConnection
             }
             if (result.MessageType == WebSocketMessageType.Text)
             {
-                Close(StreamErrorCodes.ProtocolError, "RxStreams frames travel in binary WebSocket messages, not text.", WebSocketCloseStatus.ProtocolError);
-                return null;
+                return RefuseText();
             }
             if (result.EndOfMessage)
             {
                 RxStreamsMetrics.BytesIn.Add(count);
-                return new ReadOnlySequence<byte>(_receiveBuffer, 0, count);
+                return new ReadOnlySequence<byte>(buffer, 0, count);
             }
+        }
+    }
+
+    private ReadOnlySequence<byte>? RefuseText()
+    {
+        Close(StreamErrorCodes.ProtocolError, "RxStreams frames travel in binary WebSocket messages, not text.", WebSocketCloseStatus.ProtocolError);
+        return null;
+    }
+
+    private void ReleaseReceiveBuffer()
+    {
+        if (_receiveBuffer is { } buffer)
+        {
+            _receiveBuffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -656,11 +686,13 @@ internal sealed class StreamConnection : IServerHostConnection
         EnqueueError(id, code, message, null);
     }
 
+    private static readonly IReadOnlyDictionary<string, string> s_noRouteValues = new Dictionary<string, string>();
+
     private static IReadOnlyDictionary<string, string> RouteValueDictionary(StreamEndpoint endpoint, string route, RouteValues values)
     {
         if (values.Count == 0)
         {
-            return new Dictionary<string, string>();
+            return s_noRouteValues;
         }
         var dictionary = new Dictionary<string, string>(values.Count, StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < values.Count && i < endpoint.ParameterNames.Count; i++)

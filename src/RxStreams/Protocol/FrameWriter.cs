@@ -87,6 +87,23 @@ public static class FrameWriter
         Finish(output, i + payload.Length, total);
     }
 
+    /// <summary>
+    /// Writes NEXT into <paramref name="destination"/>, which must hold <see cref="GetNextFrameLength"/> bytes (a send
+    /// loop writing straight into its outgoing batch); returns the bytes written.
+    /// </summary>
+    internal static int WriteNext(Span<byte> destination, uint streamId, StreamOffset? offset, ReadOnlySpan<byte> payload)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(streamId);
+        var index = 0;
+        Varint.Write(destination, ref index, (ulong)NextBodyLength(streamId, offset, payload.Length));
+        destination[index++] = (byte)FrameType.Next;
+        Varint.Write(destination, ref index, streamId);
+        destination[index++] = offset.HasValue ? FrameFlags.HasOffset : (byte)0;
+        WriteOffset(destination, ref index, offset);
+        payload.CopyTo(destination[index..]);
+        return index + payload.Length;
+    }
+
     /// <summary>Writes COMPLETE: the sender has no more items for stream <paramref name="streamId"/>.</summary>
     /// <param name="output">Where to write.</param>
     /// <param name="streamId">The stream id; never 0.</param>

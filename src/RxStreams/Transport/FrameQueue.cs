@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
+using System.Threading.Tasks.Sources;
 using RxStreams.Diagnostics;
 using RxStreams.Protocol;
 
@@ -13,17 +13,24 @@ namespace RxStreams.Transport;
 /// every subscriber) keep a reference and are encoded straight into the batch, so a broadcast costs no serialization
 /// and no allocation per recipient.
 /// </summary>
-internal sealed class FrameQueue
+/// <remarks>
+/// Per frame, queuing costs one lock and a list append: the loop is woken (through a reusable, allocation-free
+/// signal) only when it is actually waiting, so a busy connection takes its frames in batches without a wake-up each.
+/// An idle queue holds no buffers: the outgoing batch is rented from the array pool for each send, and the staging
+/// buffers (for frames that are not shared) are created on first use and start small.
+/// </remarks>
+internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
 {
-    private readonly object _gate = new();
+    private const int StagingCapacity = 512;
+    private readonly Lock _gate = new();
     private readonly WebSocket _socket;
     private int _maxMessageSize;
-    private readonly Channel<bool> _wakeUp = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly ArrayBufferWriter<byte> _batch;
+    private ManualResetValueTaskSourceCore<bool> _signal;
+    private bool _waiting;
     private List<Entry> _entries = [];
     private List<Entry> _spareEntries = [];
-    private ArrayBufferWriter<byte> _staging = new(4096);
-    private ArrayBufferWriter<byte> _spareStaging = new(4096);
+    private ArrayBufferWriter<byte>? _staging;
+    private ArrayBufferWriter<byte>? _spareStaging;
     private long _pendingBytes;
     private bool _completed;
     private bool _discarding;
@@ -33,7 +40,6 @@ internal sealed class FrameQueue
     {
         _socket = socket;
         _maxMessageSize = maxMessageSize;
-        _batch = new ArrayBufferWriter<byte>(Math.Min(maxMessageSize, 16 * 1024));
     }
 
     /// <summary>The largest WebSocket message sent (the peer's limit); frames are batched up to it.</summary>
@@ -56,35 +62,79 @@ internal sealed class FrameQueue
     public bool Enqueue<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
         where TState : allows ref struct
     {
+        bool wake;
         lock (_gate)
         {
             if (_completed || _discarding)
             {
                 return false;
             }
-            var start = _staging.WrittenCount;
-            write(_staging, state);
-            var length = _staging.WrittenCount - start;
+            var staging = _staging ??= new ArrayBufferWriter<byte>(StagingCapacity);
+            var start = staging.WrittenCount;
+            write(staging, state);
+            var length = staging.WrittenCount - start;
             _entries.Add(new Entry(start, length, default, 0, null, IsShared: false));
             AddPendingLocked(length);
+            wake = TakeWaiterLocked();
         }
-        _wakeUp.Writer.TryWrite(true);
+        if (wake)
+        {
+            Wake();
+        }
         return true;
     }
 
     /// <summary>Queues a NEXT frame whose payload is immutable and shared: it is copied only into the outgoing batch.</summary>
     public bool EnqueueSharedNext(uint streamId, StreamOffset? offset, ReadOnlyMemory<byte> payload)
+        => EnqueueSharedNext(streamId, offset, payload, FrameWriter.GetNextFrameLength(streamId, offset, payload.Length));
+
+    /// <summary>As <see cref="EnqueueSharedNext(uint, StreamOffset?, ReadOnlyMemory{byte})"/>, with the frame's length already computed by the caller.</summary>
+    public bool EnqueueSharedNext(uint streamId, StreamOffset? offset, ReadOnlyMemory<byte> payload, int length)
     {
+        // The hot path of a broadcast (once per recipient): keep the locked part to an append.
+        bool wake;
         lock (_gate)
         {
             if (_completed || _discarding)
             {
                 return false;
             }
-            _entries.Add(new Entry(0, 0, payload, streamId, offset, IsShared: true));
-            AddPendingLocked(FrameWriter.GetNextFrameLength(streamId, offset, payload.Length));
+            _entries.Add(new Entry(0, length, payload, streamId, offset, IsShared: true));
+            var pending = _pendingBytes + length;
+            Volatile.Write(ref _pendingBytes, pending);
+            if (pending > PeakPendingBytes)
+            {
+                PeakPendingBytes = pending;
+            }
+            wake = TakeWaiterLocked();
         }
-        _wakeUp.Writer.TryWrite(true);
+        RxStreamsMetrics.SendQueueBytes.Add(length);
+        if (wake)
+        {
+            Wake();
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Resumes the waiting loop on the thread pool's global queue (first in, first out), never inline: a fan-out that
+    /// queues frames for a thousand connections goes on to the next message while the sends wait their turn, so under
+    /// load each connection's frames pile up and go out in fewer, larger messages. (Continuations of a value task
+    /// source go to the current thread's local queue instead, which runs every send before the next fan-out.)
+    /// </summary>
+    private void Wake() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    /// <summary>The wake-up work item (queued at most once per wait, so never twice at a time): resumes the loop here.</summary>
+    void IThreadPoolWorkItem.Execute() => _signal.SetResult(true);
+
+    /// <summary>True (once) when the loop is waiting for frames: the caller then signals it, outside the lock.</summary>
+    private bool TakeWaiterLocked()
+    {
+        if (!_waiting)
+        {
+            return false;
+        }
+        _waiting = false;
         return true;
     }
 
@@ -103,6 +153,7 @@ internal sealed class FrameQueue
     public void DiscardAndEnqueueLast<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
         where TState : allows ref struct
     {
+        bool wake;
         lock (_gate)
         {
             if (_completed)
@@ -112,25 +163,34 @@ internal sealed class FrameQueue
             RxStreamsMetrics.SendQueueBytes.Add(-_pendingBytes);
             Volatile.Write(ref _pendingBytes, 0);
             _entries.Clear();
-            _staging.ResetWrittenCount();
-            var start = _staging.WrittenCount;
-            write(_staging, state);
-            _entries.Add(new Entry(start, _staging.WrittenCount - start, default, 0, null, IsShared: false));
-            AddPendingLocked(_staging.WrittenCount - start);
+            var staging = _staging ??= new ArrayBufferWriter<byte>(StagingCapacity);
+            staging.ResetWrittenCount();
+            write(staging, state);
+            _entries.Add(new Entry(0, staging.WrittenCount, default, 0, null, IsShared: false));
+            AddPendingLocked(staging.WrittenCount);
             _discarding = true;
             _completed = true;
+            wake = TakeWaiterLocked();
         }
-        _wakeUp.Writer.TryWrite(true);
+        if (wake)
+        {
+            Wake();
+        }
     }
 
     /// <summary>No more frames: the loop sends what is queued and returns.</summary>
     public void Complete()
     {
+        bool wake;
         lock (_gate)
         {
             _completed = true;
+            wake = TakeWaiterLocked();
         }
-        _wakeUp.Writer.TryWrite(true);
+        if (wake)
+        {
+            Wake();
+        }
     }
 
     /// <summary>Completes when <see cref="PendingBytes"/> falls to <paramref name="threshold"/> or below (or the queue completes).</summary>
@@ -151,40 +211,57 @@ internal sealed class FrameQueue
     /// <summary>Sends until <see cref="Complete"/> and everything queued went out, or the socket fails.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var cancellation = cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static q => ((FrameQueue)q!).Complete(), this) : default;
         try
         {
             while (true)
             {
                 List<Entry> entries;
-                ArrayBufferWriter<byte> staging;
-                bool last;
+                ArrayBufferWriter<byte>? staging;
+                ValueTask wait = default;
+                var idle = false;
                 lock (_gate)
                 {
-                    (entries, _entries, _spareEntries) = (_entries, _spareEntries, _entries);
-                    (staging, _staging, _spareStaging) = (_staging, _spareStaging, _staging);
-                    last = _completed;
+                    if (_entries.Count == 0)
+                    {
+                        if (_completed)
+                        {
+                            return;
+                        }
+                        // Nothing queued: sleep until a frame (or Complete) signals, without allocating.
+                        _signal.Reset();
+                        _waiting = true;
+                        wait = new ValueTask(this, _signal.Version);
+                        idle = true;
+                        entries = _entries;
+                        staging = null;
+                    }
+                    else
+                    {
+                        (entries, _entries, _spareEntries) = (_entries, _spareEntries, _entries);
+                        (staging, _staging, _spareStaging) = (_staging, _spareStaging, _staging);
+                    }
                 }
-                if (entries.Count > 0)
+                if (idle)
                 {
-                    await SendAsync(entries, staging, cancellationToken).ConfigureAwait(false);
-                    entries.Clear();
+                    await wait.ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    continue;
+                }
+                await SendAsync(entries, staging, cancellationToken).ConfigureAwait(false);
+                entries.Clear();
+                if (staging is not null)
+                {
                     staging.ResetWrittenCount();
                     if (staging.Capacity > 1024 * 1024)
                     {
                         // A burst grew it; don't keep a big buffer for an idle connection.
                         lock (_gate)
                         {
-                            _spareStaging = new ArrayBufferWriter<byte>(4096);
+                            _spareStaging = null;
                         }
                     }
-                    continue;
                 }
-                if (last)
-                {
-                    return;
-                }
-                await _wakeUp.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-                _wakeUp.Reader.TryRead(out _);
             }
         }
         finally
@@ -192,6 +269,7 @@ internal sealed class FrameQueue
             lock (_gate)
             {
                 _completed = true;
+                _waiting = false;
                 RxStreamsMetrics.SendQueueBytes.Add(-_pendingBytes);
                 Volatile.Write(ref _pendingBytes, 0);
                 ReleaseDrainWaitersLocked();
@@ -199,56 +277,81 @@ internal sealed class FrameQueue
         }
     }
 
-    private async Task SendAsync(List<Entry> entries, ArrayBufferWriter<byte> staging, CancellationToken cancellationToken)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAsync(List<Entry> entries, ArrayBufferWriter<byte>? staging, CancellationToken cancellationToken)
     {
-        long batchBytes = 0;
-        foreach (var entry in entries)
+        // The batch buffer is the pool's only while a send is under way: idle connections hold none.
+        var max = MaxMessageSize;
+        var batch = ArrayPool<byte>.Shared.Rent(max);
+        try
         {
-            int length;
-            if (!entry.IsShared)
+            var written = 0;
+            long batchBytes = 0;
+            foreach (var entry in entries)
             {
-                length = entry.Length;
-                if (_batch.WrittenCount + length > MaxMessageSize && _batch.WrittenCount > 0)
+                var length = entry.Length;
+                if (written + length > max && written > 0)
                 {
-                    batchBytes = await FlushAsync(batchBytes, cancellationToken).ConfigureAwait(false);
+                    await FlushAsync(batch, written, batchBytes, cancellationToken).ConfigureAwait(false);
+                    written = 0;
+                    batchBytes = 0;
                 }
-                staging.WrittenSpan.Slice(entry.Start, length).CopyTo(_batch.GetSpan(length));
-                _batch.Advance(length);
-            }
-            else
-            {
-                length = FrameWriter.GetNextFrameLength(entry.StreamId, entry.Offset, entry.Shared.Length);
-                if (_batch.WrittenCount + length > MaxMessageSize && _batch.WrittenCount > 0)
+                if (length > batch.Length - written)
                 {
-                    batchBytes = await FlushAsync(batchBytes, cancellationToken).ConfigureAwait(false);
+                    // Only a frame above the peer's limit can get here (the sender checked the limit already).
+                    var bigger = ArrayPool<byte>.Shared.Rent(written + length);
+                    batch.AsSpan(0, written).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(batch);
+                    batch = bigger;
                 }
-                FrameWriter.WriteNext(_batch, entry.StreamId, entry.Offset, entry.Shared.Span);
+                if (entry.IsShared)
+                {
+                    FrameWriter.WriteNext(batch.AsSpan(written, length), entry.StreamId, entry.Offset, entry.Shared.Span);
+                }
+                else
+                {
+                    staging!.WrittenSpan.Slice(entry.Start, length).CopyTo(batch.AsSpan(written));
+                }
+                written += length;
+                batchBytes += length;
             }
-            batchBytes += length;
-            FramesSent++;
+            await FlushAsync(batch, written, batchBytes, cancellationToken).ConfigureAwait(false);
+            FramesSent += entries.Count;
+            RxStreamsMetrics.FramesOut.Add(entries.Count);
         }
-        await FlushAsync(batchBytes, cancellationToken).ConfigureAwait(false);
-        RxStreamsMetrics.FramesOut.Add(entries.Count);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(batch);
+        }
     }
 
-    private async ValueTask<long> FlushAsync(long batchBytes, CancellationToken cancellationToken)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FlushAsync(byte[] batch, int written, long batchBytes, CancellationToken cancellationToken)
     {
-        if (_batch.WrittenCount == 0)
+        if (written == 0)
         {
-            return 0;
+            return;
         }
-        await _socket.SendAsync(_batch.WrittenMemory, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        RxStreamsMetrics.BytesOut.Add(_batch.WrittenCount);
-        _batch.ResetWrittenCount();
+        await _socket.SendAsync(batch.AsMemory(0, written), WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        RxStreamsMetrics.BytesOut.Add(written);
+        long released;
         lock (_gate)
         {
             var pending = Math.Max(0, _pendingBytes - batchBytes);
-            RxStreamsMetrics.SendQueueBytes.Add(pending - _pendingBytes);
+            released = _pendingBytes - pending;
             Volatile.Write(ref _pendingBytes, pending);
             ReleaseDrainWaitersLocked();
         }
-        return 0;
+        RxStreamsMetrics.SendQueueBytes.Add(-released);
     }
+
+    // IValueTaskSource: the loop's wait for frames.
+    void IValueTaskSource.GetResult(short token) => _signal.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _signal.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _signal.OnCompleted(continuation, state, token, flags);
 
     private void ReleaseDrainWaitersLocked()
     {
@@ -264,6 +367,6 @@ internal sealed class FrameQueue
         _drainWaiters = null;
     }
 
-    /// <summary>A queued frame: a range of the staging buffer, or a NEXT frame over a shared payload.</summary>
+    /// <summary>A queued frame (<see cref="Length"/>: its size on the wire): a range of the staging buffer, or a NEXT frame over a shared payload.</summary>
     private readonly record struct Entry(int Start, int Length, ReadOnlyMemory<byte> Shared, uint StreamId, StreamOffset? Offset, bool IsShared);
 }

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace RxStreams.LoadTests.Load;
+
+public sealed record MachineInfo(int Cores, string Cpu, string Os, string Kernel, string Runtime, string LoadAverageAtStart, string LoadAverageAtEnd, int OpenFileLimit, bool Pinned);
+
+public sealed record EchoResult(
+    string Server, int Connections, double RequestsPerSecond, double P50Ms, double P99Ms,
+    double ServerCpuUsPerRequest, double ServerAllocatedBytesPerRequest, double ServerCpuPercent, double LoadGeneratorCpuPercent);
+
+public sealed record FanoutStep(
+    double PublishRate, int Subscribers, double ExpectedDeliveriesPerSecond, double DeliveriesPerSecond, double DeliveredFraction,
+    double P50Ms, double P99Ms, double MaxMs, double ServerCpuUsPerDelivery, double ServerAllocatedBytesPerDelivery,
+    double ServerCpuPercent, double LoadGeneratorCpuPercent, bool Passed);
+
+public sealed record BroadcastResult(string Server, int Subscribers, FanoutStep? Best, List<FanoutStep> Steps);
+
+public sealed record IdleResult(
+    string Server, int Connections, double GcHeapBytesPerConnection, double WorkingSetBytesPerConnection, double ConnectSeconds,
+    long GcHeapBefore, long GcHeapAfter, long WorkingSetBefore, long WorkingSetAfter, double LoadGeneratorCpuPercent);
+
+public sealed record CrossResult(
+    string Server, string Channel, int Subscribers, double FixedRate, double LocalP50Ms, double LocalP99Ms, double CrossP50Ms, double CrossP99Ms,
+    FanoutStep? Best, List<FanoutStep> Steps);
+
+public sealed record RedisBaseline(double PublishPerSecond, double XaddPerSecond, string PublishCommand, string XaddCommand);
+
+public sealed class RunReport
+{
+    public required MachineInfo Machine { get; set; }
+
+    public required string Command { get; init; }
+
+    public required string Commit { get; init; }
+
+    public DateTimeOffset Started { get; init; }
+
+    public double DurationSeconds { get; set; }
+
+    public List<EchoResult> Echo { get; init; } = [];
+
+    public List<BroadcastResult> Broadcast { get; init; } = [];
+
+    public List<IdleResult> Idle { get; init; } = [];
+
+    public List<CrossResult> Cross { get; init; } = [];
+
+    public RedisBaseline? Redis { get; set; }
+
+    public List<string> Notes { get; init; } = [];
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(RunReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;
