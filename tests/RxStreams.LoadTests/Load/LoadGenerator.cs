@@ -212,11 +212,15 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
         await publisher.Clients[0].StartPublishingAsync(topic);
         var driver = new FanoutDriver(publisher.Clients[0], n, [nodeA, nodeB], meter, settings, cross: true);
         await driver.WarmUpAsync(settings.CrossFixedRate); // also lets the Redis subscriptions settle
+        // Redis commands per item published, over the fixed-rate window (both nodes, every kind of command).
+        var statsBefore = await redis.CommandStatsAsync();
+        var deliveredBefore = meter.All;
         var fixedCross = await driver.FixedRateAsync(settings.CrossFixedRate);
+        var commands = RedisCommands.PerItem(statsBefore, await redis.CommandStatsAsync(), (meter.All - deliveredBefore) / (double)n);
         Log.Info(string.Create(CultureInfo.InvariantCulture,
-            $"    at {settings.CrossFixedRate}/s: one node p50 {localP50:0.00} p99 {localP99:0.00} ms; across nodes p50 {fixedCross.P50Ms:0.00} p99 {fixedCross.P99Ms:0.00} ms"));
+            $"    at {settings.CrossFixedRate}/s: one node p50 {localP50:0.00} p99 {localP99:0.00} ms; across nodes p50 {fixedCross.P50Ms:0.00} p99 {fixedCross.P99Ms:0.00} ms; Redis commands per item {commands.Total:0.00} ({commands.Breakdown})"));
         var (best, steps) = await driver.FindLimitAsync(settings.CrossStartRate);
-        return new CrossResult(label, topic, n, settings.CrossFixedRate, localP50, localP99, fixedCross.P50Ms, fixedCross.P99Ms, best, steps);
+        return new CrossResult(label, topic, n, settings.CrossFixedRate, localP50, localP99, fixedCross.P50Ms, fixedCross.P99Ms, best, steps, commands);
     }
 
     public static async Task ForEachAsync<T>(IEnumerable<T> items, int concurrency, Func<T, Task> action)

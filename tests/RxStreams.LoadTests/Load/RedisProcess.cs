@@ -51,6 +51,34 @@ internal sealed class RedisProcess : IAsyncDisposable
         return new RedisProcess(process, port);
     }
 
+    /// <summary>
+    /// How many times the server has run each command so far (INFO commandstats, the INFO calls themselves left out).
+    /// Commands a Lua script runs count under their own names, the script call under evalsha.
+    /// </summary>
+    public async Task<Dictionary<string, long>> CommandStatsAsync()
+    {
+        var info = new ProcessStartInfo("redis-cli") { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-p", Port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("redis-cli did not start");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var stats = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n'))
+        {
+            // cmdstat_xadd:calls=123,usec=…
+            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && !line.StartsWith("cmdstat_info:", StringComparison.Ordinal))
+            {
+                var name = line["cmdstat_".Length..line.IndexOf(':', StringComparison.Ordinal)];
+                var calls = line[(line.IndexOf("calls=", StringComparison.Ordinal) + 6)..];
+                stats[name] = long.Parse(calls[..calls.IndexOf(',', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+            }
+        }
+        return stats;
+    }
+
     /// <summary>Runs redis-benchmark (pinned with the load generator) and returns its requests per second.</summary>
     public async Task<double> BenchmarkAsync(string? cpus, int requests, params string[] command)
     {

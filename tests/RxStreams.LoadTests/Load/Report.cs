@@ -339,14 +339,27 @@ internal static class Report
             $"publishing node, each node writes to its own connections). Deliveries/s: the same search as the broadcast, with ×{settings.CrossStepFactor} steps of {settings.CrossStepSeconds} s and {settings.CrossBisectSteps} bisection step(s). Added latency: the p50/p99 at " +
             $"{settings.CrossFixedRate} publishes/s across the two nodes minus the same on one node without Redis.");
         sb.AppendLine();
-        sb.AppendLine("| server | deliveries/s | publish rate /s | p99 ms at that rate | CPU µs/delivery (both nodes) | bytes allocated/delivery (both nodes) | load generator CPU | one node p50 / p99 ms | across nodes p50 / p99 ms | added p50 / p99 ms |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| server | deliveries/s | publish rate /s | p99 ms at that rate | CPU µs/delivery (both nodes) | bytes allocated/delivery (both nodes) | load generator CPU | one node p50 / p99 ms | across nodes p50 / p99 ms | added p50 / p99 ms | Redis commands per item (of them script calls) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in r.Cross)
         {
             var s = c.Best;
             sb.AppendLine($"| {Name(c.Server.Split(' ')[0])}{(c.Channel == "dbcast" ? " (durable channel)" : "")} | {F(s?.DeliveriesPerSecond ?? double.NaN)} | {F(s?.PublishRate ?? double.NaN)} | {F(s?.P99Ms ?? double.NaN, "0.0")} | " +
                 $"{F(s?.ServerCpuUsPerDelivery ?? double.NaN, "0.00")} | {F(s?.ServerAllocatedBytesPerDelivery ?? double.NaN, "N0")} | {F(s?.LoadGeneratorCpuPercent ?? double.NaN, "0")}% | {F(c.LocalP50Ms, "0.00")} / {F(c.LocalP99Ms, "0.00")} | {F(c.CrossP50Ms, "0.00")} / {F(c.CrossP99Ms, "0.00")} | " +
-                $"{F(c.CrossP50Ms - c.LocalP50Ms, "0.00")} / {F(c.CrossP99Ms - c.LocalP99Ms, "0.00")} |");
+                $"{F(c.CrossP50Ms - c.LocalP50Ms, "0.00")} / {F(c.CrossP99Ms - c.LocalP99Ms, "0.00")} | {F(c.Redis?.Total ?? double.NaN, "0.00")} ({F(c.Redis?.ScriptCalls ?? double.NaN, "0.00")}) |");
+        }
+        if (r.Cross.Any(c => c.Redis is not null))
+        {
+            sb.AppendLine();
+            sb.AppendLine($"Redis commands per item: INFO commandstats of this run's redis-server around the {settings.CrossFixedRate} publishes/s window, divided by the items " +
+                "published in it; both nodes and every command count, including those a Lua script runs (under their own names; the script call itself is the eval or evalsha, " +
+                "and Redis counts a select per script call). RxStreams sends appends as EVAL, not EVALSHA, so that a NOSCRIPT retry after a Redis restart can never reorder them (docs/redis.md). " +
+                "At that rate each durable read carries one item; under load one read carries up to 512, so the per-item figure falls. By command:");
+            sb.AppendLine();
+            foreach (var c in r.Cross.Where(c => c.Redis is not null))
+            {
+                sb.AppendLine($"* {Name(c.Server.Split(' ')[0])}{(c.Channel == "dbcast" ? " (durable channel)" : "")}: {c.Redis!.Breakdown}");
+            }
         }
         if (r.Redis is { } redis)
         {

@@ -22,7 +22,25 @@ public sealed record IdleResult(
 
 public sealed record CrossResult(
     string Server, string Channel, int Subscribers, double FixedRate, double LocalP50Ms, double LocalP99Ms, double CrossP50Ms, double CrossP99Ms,
-    FanoutStep? Best, List<FanoutStep> Steps);
+    FanoutStep? Best, List<FanoutStep> Steps, RedisCommands? Redis = null);
+
+/// <summary>
+/// Redis commands per item published, from INFO commandstats around a window: every command both nodes made Redis run,
+/// those a Lua script runs included (they count under their own names); ScriptCalls are the EVALSHA/EVAL calls alone,
+/// i.e. the requests of a server that does all its work in scripts.
+/// </summary>
+public sealed record RedisCommands(double Total, double ScriptCalls, string Breakdown)
+{
+    public static RedisCommands PerItem(Dictionary<string, long> before, Dictionary<string, long> after, double items)
+    {
+        items = Math.Max(1, items);
+        var delta = after.Select(kv => (Name: kv.Key, Calls: kv.Value - before.GetValueOrDefault(kv.Key)))
+            .Where(c => c.Calls > 0).OrderByDescending(c => c.Calls).ToList();
+        var scripts = delta.Where(c => c.Name is "evalsha" or "eval").Sum(c => c.Calls);
+        var breakdown = string.Join(", ", delta.Take(12).Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Name} {c.Calls / items:0.00}")));
+        return new RedisCommands(delta.Sum(c => c.Calls) / items, scripts / items, breakdown);
+    }
+}
 
 public sealed record RedisBaseline(double PublishPerSecond, double XaddPerSecond, string PublishCommand, string XaddCommand);
 

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using RxStreams.Benchmarks.Messages;
+using RxStreams.Channels;
+using RxStreams.Redis;
+using RxStreams.Testing;
+
+namespace RxStreams.Benchmarks;
+
+/// <summary>
+/// Cross-node delivery through a real redis-server: two hubs ("node A" and "node B") on their own Redis backplanes,
+/// a value published on A and received by a subscriber on B. One operation is one item delivered across nodes
+/// (published in batches of <see cref="Batch"/> without waiting for each, as a busy node does). The same run measures
+/// <c>redis-benchmark</c> PUBLISH and XADD (pipelined 16 deep) against the same redis-server, and counts the Redis
+/// commands both nodes sent per item (INFO commandstats); the three show as extra columns.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Config))]
+public class CrossNodeBenchmarks
+{
+    /// <summary>Items per benchmark invocation.</summary>
+    public const int Batch = 1000;
+
+    private RedisServer _redis = null!;
+    private StreamHub _nodeA = null!;
+    private StreamHub _nodeB = null!;
+    private IStreamChannel<ChatMessage> _durableA = null!;
+    private IEphemeralChannel<ChatMessage> _ephemeralA = null!;
+    private IDisposable _subscription = null!;
+    private readonly ValueTask<StreamOffset>[] _appends = new ValueTask<StreamOffset>[Batch];
+    private readonly ValueTask[] _publishes = new ValueTask[Batch];
+    private readonly ChatMessage _message = new("alice", "Hello, world! How is everyone doing today?", new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero));
+    private long _received;
+    private long _target;
+    private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _published;
+    private long _commandsBefore;
+
+    /// <summary>Ephemeral (Redis pub/sub) or durable (Redis Streams) channel.</summary>
+    [Params("ephemeral", "durable")]
+    public string Channel { get; set; } = "ephemeral";
+
+    /// <summary>Starts Redis and the two nodes, subscribes on B and waits until an item crosses.</summary>
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(SidecarPath(Channel))!);
+        File.Delete(SidecarPath(Channel)); // no stale figures if this run fails
+        _redis = await RedisServer.StartAsync();
+        _nodeA = new StreamHub(new RedisBackplane(_redis.ConnectionString));
+        _nodeB = new StreamHub(new RedisBackplane(_redis.ConnectionString));
+        _durableA = _nodeA.Channel<ChatMessage>("bench/durable", new StreamChannelOptions { MaxLength = 100_000 });
+        _ephemeralA = _nodeA.Ephemeral<ChatMessage>("bench/ephemeral");
+        _subscription = Channel == "durable"
+            ? _nodeB.Channel<ChatMessage>("bench/durable").Subscribe(_ => OnReceived())
+            : _nodeB.Ephemeral<ChatMessage>("bench/ephemeral").Subscribe(_ => OnReceived());
+
+        // The subscription is set up in the background: publish until one item has crossed.
+        var deadline = Stopwatch.StartNew();
+        while (Interlocked.Read(ref _received) == 0)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException("no item crossed from node A to node B within 30 s");
+            }
+            await PublishOneAsync();
+            await Task.Delay(20);
+        }
+        _commandsBefore = await CommandCallsAsync(_redis.Port);
+        _published = 0;
+    }
+
+    /// <summary>Publishes <see cref="Batch"/> items on node A and waits until node B has received them all.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public async Task PublishOnAReceiveOnB()
+    {
+        _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _target, Interlocked.Read(ref _received) + Batch);
+        if (Channel == "durable")
+        {
+            for (var i = 0; i < Batch; i++)
+            {
+                _appends[i] = _durableA.PublishAsync(_message);
+            }
+            for (var i = 0; i < Batch; i++)
+            {
+                await _appends[i];
+            }
+        }
+        else
+        {
+            for (var i = 0; i < Batch; i++)
+            {
+                _publishes[i] = _ephemeralA.PublishAsync(_message);
+            }
+            for (var i = 0; i < Batch; i++)
+            {
+                await _publishes[i];
+            }
+        }
+        _published += Batch;
+        if (Interlocked.Read(ref _received) < Volatile.Read(ref _target))
+        {
+            await _reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    /// <summary>Counts the commands sent per item, measures redis-benchmark, and stops everything.</summary>
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        var commands = await CommandCallsAsync(_redis.Port) - _commandsBefore;
+        var publish = await RedisBenchmarkAsync(_redis.Port, "PUBLISH", "bench/baseline", "hello");
+        var xadd = await RedisBenchmarkAsync(_redis.Port, "XADD", "bench/baseline", "MAXLEN", "~", "100000", "*", "p", "hello");
+        var lines = new[]
+        {
+            (commands / (double)Math.Max(1, _published)).ToString("0.00", CultureInfo.InvariantCulture),
+            publish.ToString("N0", CultureInfo.InvariantCulture),
+            xadd.ToString("N0", CultureInfo.InvariantCulture),
+        };
+        await File.WriteAllLinesAsync(SidecarPath(Channel), lines);
+
+        _subscription.Dispose();
+        await _nodeA.Backplane.DisposeAsync();
+        await _nodeB.Backplane.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    private void OnReceived()
+    {
+        if (Interlocked.Increment(ref _received) == Volatile.Read(ref _target))
+        {
+            _reached.TrySetResult();
+        }
+    }
+
+    private async Task PublishOneAsync()
+    {
+        if (Channel == "durable")
+        {
+            await _durableA.PublishAsync(_message);
+        }
+        else
+        {
+            await _ephemeralA.PublishAsync(_message);
+        }
+    }
+
+    // Written by the benchmark process (GlobalCleanup), read by the columns in the host process.
+    private static string SidecarPath(string channel) =>
+        Path.Combine(Path.GetTempPath(), "rxstreams-benchmarks", $"cross-node-{channel}.txt");
+
+    private static async Task<long> CommandCallsAsync(int port)
+    {
+        var output = await RunAsync("redis-cli", "-p", port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats");
+        long total = 0;
+        foreach (var line in output.Split('\n'))
+        {
+            // cmdstat_xadd:calls=123,usec=…  (the INFO calls themselves left out)
+            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && !line.StartsWith("cmdstat_info:", StringComparison.Ordinal))
+            {
+                var calls = line[(line.IndexOf("calls=", StringComparison.Ordinal) + 6)..];
+                total += long.Parse(calls[..calls.IndexOf(',', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+            }
+        }
+        return total;
+    }
+
+    private static async Task<double> RedisBenchmarkAsync(int port, params string[] command)
+    {
+        var output = await RunAsync("redis-benchmark", ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-P", "16", "-n", "200000", "--csv", .. command]);
+        // --csv: a header line, then "PUBLISH bench/baseline hello","123456.79",…
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Split(',');
+        return double.Parse(last[1].Trim('"'), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddColumn(new SidecarColumn("Redis cmds/item", 0), new SidecarColumn("redis-benchmark PUBLISH/s", 1), new SidecarColumn("redis-benchmark XADD/s", 2));
+        }
+    }
+
+    private sealed class SidecarColumn(string name, int line) : IColumn
+    {
+        public string Id => "CrossNode." + name;
+        public string ColumnName => name;
+        public bool AlwaysShow => true;
+        public ColumnCategory Category => ColumnCategory.Custom;
+        public int PriorityInCategory => line;
+        public bool IsNumeric => true;
+        public UnitType UnitType => UnitType.Dimensionless;
+        public string Legend => name switch
+        {
+            "Redis cmds/item" => "Redis commands both nodes sent per item delivered (INFO commandstats)",
+            _ => $"{name} against the same redis-server, pipelined 16 deep, measured after the benchmark",
+        };
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            var channel = benchmarkCase.Parameters["Channel"] as string ?? "";
+            var path = SidecarPath(channel);
+            return File.Exists(path) && File.ReadAllLines(path) is { Length: > 2 } lines ? lines[line] : "?";
+        }
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public bool IsAvailable(Summary summary) => true;
+    }
+}
