@@ -1,11 +1,13 @@
 using System.Buffers;
 using RxStreams.Protocol;
+using RxStreams.Testing;
 
 namespace RxStreams.Tests.Protocol;
 
 /// <summary>
 /// The hot path allocates nothing: reading NEXT, COMPLETE, CANCEL, REQUEST, PING and PONG, and writing NEXT.
-/// Measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/>, which is exact and involves no timing.
+/// Measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/> once warm (<see cref="Allocations.SteadyState"/>),
+/// which is exact and involves no timing.
 /// </summary>
 public sealed class FrameAllocationTests
 {
@@ -24,19 +26,22 @@ public sealed class FrameAllocationTests
         var contiguous = new ReadOnlySequence<byte>(bytes);
         var segmented = Sequences.Split(bytes, 5, 11, bytes.Length - 3);
 
-        var frames = ReadAll(contiguous) + ReadAll(segmented); // warm up (JIT, statics)
+        var frames = ReadAll(contiguous) + ReadAll(segmented);
         Assert.Equal(14, frames);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        var runs = 0;
+        var allocated = Allocations.SteadyState(() =>
         {
-            frames += ReadAll(contiguous);
-            frames += ReadAll(segmented);
-        }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            runs++;
+            for (var i = 0; i < 1000; i++)
+            {
+                frames += ReadAll(contiguous);
+                frames += ReadAll(segmented);
+            }
+        });
 
         Assert.Equal(0, allocated);
-        Assert.Equal(14 * 1001, frames);
+        Assert.Equal(14 + (14 * 1000 * runs), frames);
     }
 
     [Fact]
@@ -44,15 +49,14 @@ public sealed class FrameAllocationTests
     {
         var output = new ArrayBufferWriter<byte>(64 * 1024);
         var payload = new byte[100];
-        WriteAll(output, payload); // warm up
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        var allocated = Allocations.SteadyState(() =>
         {
-            output.ResetWrittenCount();
-            WriteAll(output, payload);
-        }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (var i = 0; i < 1000; i++)
+            {
+                output.ResetWrittenCount();
+                WriteAll(output, payload);
+            }
+        });
 
         Assert.Equal(0, allocated);
         Assert.Equal(FrameWriter.GetNextFrameLength(1, new StreamOffset(1_700_000_000_000, 3), 100) + FrameWriter.GetNextFrameLength(3, null, 100) + 3 + 3 + 4 + 2 + 2, output.WrittenCount);
