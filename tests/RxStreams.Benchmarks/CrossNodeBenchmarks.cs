@@ -71,7 +71,7 @@ public class CrossNodeBenchmarks
             await PublishOneAsync();
             await Task.Delay(20);
         }
-        _commandsBefore = await CommandCallsAsync(_redis.Port);
+        _commandsBefore = (await _redis.CommandStatsAsync()).Values.Sum();
         _published = 0;
     }
 
@@ -114,9 +114,9 @@ public class CrossNodeBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        var commands = await CommandCallsAsync(_redis.Port) - _commandsBefore;
-        var publish = await RedisBenchmarkAsync(_redis.Port, "PUBLISH", "bench/baseline", "hello");
-        var xadd = await RedisBenchmarkAsync(_redis.Port, "XADD", "bench/baseline", "MAXLEN", "~", "100000", "*", "p", "hello");
+        var commands = (await _redis.CommandStatsAsync()).Values.Sum() - _commandsBefore;
+        var publish = await _redis.BenchmarkAsync(null, 200_000, "PUBLISH", "bench/baseline", "hello");
+        var xadd = await _redis.BenchmarkAsync(null, 200_000, "XADD", "bench/baseline-stream", "MAXLEN", "~", "100000", "*", "p", "hello");
         var lines = new[]
         {
             (commands / (double)Math.Max(1, _published)).ToString("0.00", CultureInfo.InvariantCulture),
@@ -154,43 +154,6 @@ public class CrossNodeBenchmarks
     // Written by the benchmark process (GlobalCleanup), read by the columns in the host process.
     private static string SidecarPath(string channel) =>
         Path.Combine(Path.GetTempPath(), "rxstreams-benchmarks", $"cross-node-{channel}.txt");
-
-    private static async Task<long> CommandCallsAsync(int port)
-    {
-        var output = await RunAsync("redis-cli", "-p", port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats");
-        long total = 0;
-        foreach (var line in output.Split('\n'))
-        {
-            // cmdstat_xadd:calls=123,usec=…  (the INFO calls themselves left out)
-            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && !line.StartsWith("cmdstat_info:", StringComparison.Ordinal))
-            {
-                var calls = line[(line.IndexOf("calls=", StringComparison.Ordinal) + 6)..];
-                total += long.Parse(calls[..calls.IndexOf(',', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
-            }
-        }
-        return total;
-    }
-
-    private static async Task<double> RedisBenchmarkAsync(int port, params string[] command)
-    {
-        var output = await RunAsync("redis-benchmark", ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-P", "16", "-n", "200000", "--csv", .. command]);
-        // --csv: a header line, then "PUBLISH bench/baseline hello","123456.79",…
-        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Split(',');
-        return double.Parse(last[1].Trim('"'), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string> RunAsync(string file, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
-    }
 
     private sealed class Config : ManualConfig
     {

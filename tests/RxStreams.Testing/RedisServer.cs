@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -11,13 +12,15 @@ namespace RxStreams.Testing;
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly bool _appendOnly;
+    private readonly string? _cpus;
     private readonly string _directory;
     private Process? _process;
 
-    private RedisServer(int port, bool appendOnly)
+    private RedisServer(int port, bool appendOnly, string? cpus)
     {
         Port = port;
         _appendOnly = appendOnly;
+        _cpus = cpus;
         _directory = Path.Combine(Path.GetTempPath(), "rxstreams-redis-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_directory);
     }
@@ -30,9 +33,10 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>Starts a server on a free port.</summary>
     /// <param name="appendOnly">Persist with AOF (fsync always) so a restart keeps every acknowledged write.</param>
-    public static async Task<RedisServer> StartAsync(bool appendOnly = false)
+    /// <param name="cpus">Pin the server to these cores (<c>taskset -c</c>), as the load tool does; null for no pinning.</param>
+    public static async Task<RedisServer> StartAsync(bool appendOnly = false, string? cpus = null)
     {
-        var server = new RedisServer(FreePort(), appendOnly);
+        var server = new RedisServer(FreePort(), appendOnly, cpus);
         await server.StartProcessAsync().ConfigureAwait(false);
         return server;
     }
@@ -76,7 +80,7 @@ public sealed class RedisServer : IAsyncDisposable
         var executable = FindRedisServer();
         var args = new List<string>
         {
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--save", "",
             "--dir", _directory,
@@ -92,12 +96,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             args.AddRange(["--appendonly", "no"]);
         }
-        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process = Process.Start(Pinned(_cpus, executable, args)) ?? throw new InvalidOperationException("redis-server did not start.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
@@ -107,6 +106,67 @@ public sealed class RedisServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"redis-server exited with code {_process.ExitCode} at start.");
         }
+    }
+
+    /// <summary>
+    /// How many times the server has run each command so far (INFO commandstats through redis-cli; the INFO calls
+    /// themselves left out). Commands a Lua script runs count under their own names, the script call under eval/evalsha.
+    /// </summary>
+    public async Task<Dictionary<string, long>> CommandStatsAsync()
+    {
+        var output = await RunAsync(Pinned(null, "redis-cli", ["-p", Port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats"])).ConfigureAwait(false);
+        var stats = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in output.Split('\n'))
+        {
+            // cmdstat_xadd:calls=123,usec=…
+            if (line.StartsWith("cmdstat_", StringComparison.Ordinal) && !line.StartsWith("cmdstat_info:", StringComparison.Ordinal))
+            {
+                var name = line["cmdstat_".Length..line.IndexOf(':', StringComparison.Ordinal)];
+                var calls = line[(line.IndexOf("calls=", StringComparison.Ordinal) + 6)..];
+                stats[name] = long.Parse(calls[..calls.IndexOf(',', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+            }
+        }
+        return stats;
+    }
+
+    /// <summary>Runs <c>redis-benchmark</c> against this server, pipelined 16 deep, and returns its requests per second (NaN if it printed none).</summary>
+    /// <param name="cpus">Pin redis-benchmark to these cores; null for no pinning.</param>
+    /// <param name="requests">How many requests (<c>-n</c>).</param>
+    /// <param name="command">The command and its arguments.</param>
+    public async Task<double> BenchmarkAsync(string? cpus, int requests, params string[] command)
+    {
+        string[] args = ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-P", "16", "-n", requests.ToString(CultureInfo.InvariantCulture), "--csv", .. command];
+        var output = await RunAsync(Pinned(cpus, "redis-benchmark", args)).ConfigureAwait(false);
+        // "test","rps",… then "COMMAND …","123456.78",…
+        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => !l.StartsWith("\"test\"", StringComparison.Ordinal));
+        var fields = last?.Split("\",\"");
+        return fields is { Length: > 1 } ? double.Parse(fields[1].Trim('"'), CultureInfo.InvariantCulture) : double.NaN;
+    }
+
+    private static ProcessStartInfo Pinned(string? cpus, string file, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(cpus is null ? file : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (cpus is not null)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(cpus);
+            info.ArgumentList.Add(file);
+        }
+        foreach (var a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+        return info;
+    }
+
+    private static async Task<string> RunAsync(ProcessStartInfo info)
+    {
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start.");
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        var output = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        return output;
     }
 
     private static string FindRedisServer()

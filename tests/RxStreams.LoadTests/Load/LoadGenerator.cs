@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using RedisServer = RxStreams.Testing.RedisServer;
 
 namespace RxStreams.LoadTests.Load;
 
@@ -165,7 +166,7 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
 
     private async Task CrossAsync()
     {
-        await using var redis = await RedisProcess.StartAsync(settings.ServerCpus);
+        await using var redis = await RedisServer.StartAsync(cpus: settings.ServerCpus);
         Log.Info($"cross-node: redis-server on port {redis.Port}");
         var payload = System.Text.Encoding.UTF8.GetString(Payload.ToArray(1, Stopwatch.GetTimestamp()));
         var publish = await redis.BenchmarkAsync(settings.LoadCpus, settings.RedisBenchmarkRequests, "PUBLISH", "rxload:bench", payload);
@@ -184,7 +185,7 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
         }
     }
 
-    private async Task<CrossResult> CrossAsync(string kind, string topic, RedisProcess redis)
+    private async Task<CrossResult> CrossAsync(string kind, string topic, RedisServer redis)
     {
         var n = settings.CrossSubscribers;
         var label = topic == "dbcast" ? $"{kind} (durable channel)" : kind;
@@ -203,8 +204,9 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
             var fixedLocal = await local.FixedRateAsync(settings.CrossFixedRate);
             (localP50, localP99) = (fixedLocal.P50Ms, fixedLocal.P99Ms);
         }
-        await using var nodeA = await ServerProcess.StartAsync(kind, settings.ServerCpus, "--redis", redis.Configuration);
-        await using var nodeB = await ServerProcess.StartAsync(kind, settings.ServerCpus, "--redis", redis.Configuration);
+        var configuration = $"127.0.0.1:{redis.Port},abortConnect=false,connectTimeout=5000,syncTimeout=10000";
+        await using var nodeA = await ServerProcess.StartAsync(kind, settings.ServerCpus, "--redis", configuration);
+        await using var nodeB = await ServerProcess.StartAsync(kind, settings.ServerCpus, "--redis", configuration);
         var meter = new DeliveryMeter();
         await using var subscribers = await LeanClientSet.ConnectAsync(kind, nodeB.Endpoint, n, topic, meter);
         await nodeB.WaitForSubscribersAsync(n, TimeSpan.FromSeconds(30));
