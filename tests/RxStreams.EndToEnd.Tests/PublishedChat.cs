@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using RxStreams.Testing;
 
 namespace RxStreams.EndToEnd.Tests;
 
@@ -19,7 +20,7 @@ public sealed class PublishedChat : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var project = Path.Combine(RepositoryRoot(), "examples", "Chat", "Chat.csproj");
+        var project = Path.Combine(Repository.Root, "examples", "Chat", "Chat.csproj");
         var (exitCode, output) = await RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishTrimmed=true", "-o", Folder, "-nologo"], TimeSpan.FromMinutes(8));
         ExitCode = exitCode;
         PublishOutput = output;
@@ -65,15 +66,4 @@ public sealed class PublishedChat : IAsyncLifetime
         return (process.ExitCode, output.ToString());
     }
 
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RxStreams.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("RxStreams.sln not found above the test output.");
-    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using RxStreams.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace RxStreams.EndToEnd.Tests;
@@ -63,22 +64,10 @@ public sealed class ScreenshotTests(EndToEndFixture fixture)
         await page.ScreenshotAsync(new() { Path = output });
         if (Environment.GetEnvironmentVariable("RXSTREAMS_UPDATE_SCREENSHOTS") == "1")
         {
-            var images = Path.Combine(RepositoryRoot(), "docs", "images");
+            var images = Path.Combine(Repository.Root, "docs", "images");
             Directory.CreateDirectory(images);
             File.Copy(output, Path.Combine(images, file), overwrite: true);
         }
         await context.CloseAsync();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RxStreams.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("RxStreams.sln not found above the test output.");
     }
 }

@@ -129,17 +129,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     private static string FindServer()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "RxStreams.sln")))
-        {
-            directory = directory.Parent;
-        }
-        if (directory is null)
-        {
-            throw new InvalidOperationException("RxStreams.sln not found above " + AppContext.BaseDirectory);
-        }
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        var path = Path.Combine(directory.FullName, "tests", "RxStreams.TestServer", "bin", configuration, "net10.0", "RxStreams.TestServer.dll");
+        var path = Path.Combine(Repository.Root, "tests", "RxStreams.TestServer", "bin", configuration, "net10.0", "RxStreams.TestServer.dll");
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build tests/RxStreams.TestServer ({configuration}).");
     }
 

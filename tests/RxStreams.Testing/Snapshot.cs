@@ -102,13 +102,6 @@ public static class Snapshot
         {
             relative = relative[3..];
         }
-        for (var root = new DirectoryInfo(AppContext.BaseDirectory); root is not null; root = root.Parent)
-        {
-            if (File.Exists(Path.Combine(root.FullName, "RxStreams.sln")))
-            {
-                return Path.GetDirectoryName(Path.Combine(root.FullName, relative))!;
-            }
-        }
-        throw new DirectoryNotFoundException($"Cannot find the source directory of '{sourceFile}' for its snapshots.");
+        return Path.GetDirectoryName(Path.Combine(Repository.Root, relative))!;
     }
 }

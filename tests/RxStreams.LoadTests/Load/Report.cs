@@ -18,17 +18,7 @@ internal static class Report
         ["raw"] = "ceiling (raw WebSocket)",
     };
 
-    public static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RxStreams.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return Directory.GetCurrentDirectory();
-    }
+    public static string FindRepositoryRoot() => RxStreams.Testing.Repository.TryFindRoot() ?? Directory.GetCurrentDirectory();
 
     public static string Commit(string root)
     {
