@@ -170,7 +170,8 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         await AssertAlive(client, 3);
         // Reusing an id whose stream ended is a protocol error: ids are never reused.
         await client.OpenAsync(1, "echo/1");
-        Assert.Equal((0u, "protocol_error"), ((await client.ReceiveUntilAsync(f => f.Type == FrameType.Error)).StreamId, "protocol_error"));
+        var reused = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal((0u, "protocol_error"), (reused.StreamId, reused.Code));
         await Wait.ForAsync(client.Closed, "the server closed the connection");
         Assert.Equal(WebSocketCloseStatus.ProtocolError, client.CloseStatus);
     }
