@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -238,8 +239,13 @@ internal sealed class StreamConnection : IServerHostConnection
     private async Task<bool> HandshakeAsync()
     {
         var receive = ReceiveMessageAsync().AsTask();
-        var timeout = Task.Delay(_options.HandshakeTimeout, _handler.Clock);
-        if (await Task.WhenAny(receive, timeout).ConfigureAwait(false) == timeout)
+        ReadOnlySequence<byte>? message;
+        try
+        {
+            // WaitAsync's timer is released as soon as HELLO arrives: a connection keeps none for the whole timeout.
+            message = await receive.WaitAsync(_options.HandshakeTimeout, _handler.Clock).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             RxStreamsHostLog.HandshakeTimedOut(Logger, ConnectionId);
             Close(StreamErrorCodes.HandshakeTimeout, $"No HELLO within {_options.HandshakeTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
@@ -250,7 +256,7 @@ internal sealed class StreamConnection : IServerHostConnection
             }
             return false;
         }
-        if (await receive.ConfigureAwait(false) is not { } buffer)
+        if (message is not { } buffer)
         {
             return false;
         }
@@ -938,6 +944,6 @@ internal sealed class StreamConnection : IServerHostConnection
     {
         Span<byte> random = stackalloc byte[bytes];
         RandomNumberGenerator.Fill(random);
-        return Convert.ToBase64String(random).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(random);
     }
 }
