@@ -19,8 +19,9 @@ public sealed class RxStreamsOptions
 
     /// <summary>
     /// The most bytes waiting to be sent to one connection, whether the socket is slow or a stream ran out of credits.
-    /// Beyond it the stream holding the most (or, when the socket itself is stuck, the connection) is ended with
-    /// <c>slow_consumer</c>: memory stays bounded whatever the client does. Default 1 MiB.
+    /// A stream whose held item (waiting for credits) takes the total beyond it is ended with <c>slow_consumer</c>;
+    /// when the send queue alone is beyond it (the socket itself is stuck), the connection is. Memory stays bounded
+    /// whatever the client does. History replay waits while more than a quarter of it is pending. Default 1 MiB.
     /// </summary>
     public int MaxPendingBytesPerConnection { get; set; } = 1024 * 1024;
 

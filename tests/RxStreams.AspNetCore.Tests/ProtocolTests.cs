@@ -103,6 +103,45 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
     }
 
     [Fact]
+    public async Task History_replay_waits_for_credits_instead_of_flooding_the_connection()
+    {
+        // 400 items of 1 KB: more history than the connection may hold pending (256 KiB). Replayed without waiting
+        // for credits, the items would pile up on the stream and end it with slow_consumer.
+        const int Items = 400;
+        var hub = (IStreamHub)Host.Services.GetService(typeof(IStreamHub))!;
+        var name = Guid.NewGuid().ToString("N");
+        var channel = hub.Channel<Say>($"room:{name}");
+        var text = new string('x', 1000);
+        for (var i = 0; i < Items; i++)
+        {
+            await channel.PublishAsync(new Say(text));
+        }
+
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        await client.OpenAsync(1, "room/" + name, credits: 10, offset: StreamOffset.Start);
+        var offsets = new List<StreamOffset>();
+        for (var i = 0; i < 10; i++)
+        {
+            var frame = await client.ReceiveUntilAsync(f => f.Type != FrameType.Ping);
+            Assert.Equal(FrameType.Next, frame.Type);
+            offsets.Add(frame.Offset!.Value);
+        }
+        // The replay waits: the PONG comes next, with no NEXT and no slow_consumer before it.
+        await client.SendAsync(w => FrameWriter.WritePing(w));
+        Assert.Equal(FrameType.Pong, (await client.ReceiveUntilAsync(f => f.Type != FrameType.Ping)).Type);
+
+        await client.RequestAsync(1, Items);
+        while (offsets.Count < Items)
+        {
+            var frame = await client.ReceiveUntilAsync(f => f.Type != FrameType.Ping);
+            Assert.Equal(FrameType.Next, frame.Type);
+            offsets.Add(frame.Offset!.Value);
+        }
+        Assert.True(offsets.Zip(offsets.Skip(1)).All(pair => pair.First < pair.Second), "the history arrived in order, once");
+        await AssertAlive(client, 3);
+    }
+
+    [Fact]
     public async Task An_unknown_route_a_bad_route_value_and_a_too_long_route_end_only_their_stream()
     {
         await using var client = await RawClient.ConnectAsync(Host.Endpoint);
@@ -170,7 +209,8 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         await AssertAlive(client, 3);
         // Reusing an id whose stream ended is a protocol error: ids are never reused.
         await client.OpenAsync(1, "echo/1");
-        Assert.Equal((0u, "protocol_error"), ((await client.ReceiveUntilAsync(f => f.Type == FrameType.Error)).StreamId, "protocol_error"));
+        var reused = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal((0u, "protocol_error"), (reused.StreamId, reused.Code));
         await Wait.ForAsync(client.Closed, "the server closed the connection");
         Assert.Equal(WebSocketCloseStatus.ProtocolError, client.CloseStatus);
     }

@@ -7,9 +7,7 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     public KestrelHost Host { get; private set; } = null!;
 
-    public Task InitializeAsync() => StartAsync();
-
-    private async Task StartAsync() => Host = await KestrelHost.StartAsync(o =>
+    public async Task InitializeAsync() => Host = await KestrelHost.StartAsync(o =>
     {
         o.MaxStreamsPerConnection = 200;
         o.MaxMessagesPerSecond = 100_000;

@@ -63,8 +63,6 @@ internal sealed class ServerStream : IStreamResultSink
     /// <summary>A scope, handler or anything else to release when the stream ends.</summary>
     public IAsyncDisposable? Resources { get; set; }
 
-    public long HeldBytes => Volatile.Read(ref _heldBytes);
-
     /// <summary>Subscribes the handler's result, with this stream's demand visible to history replay.</summary>
     public void Start(StreamHandlerResult result)
     {
@@ -131,7 +129,7 @@ internal sealed class ServerStream : IStreamResultSink
                 else
                 {
                     // No credits: keep it (shared bytes by reference) until the client asks for more.
-                    (_held ??= new Queue<Held>()).Enqueue(new Held(shared ? sharedPayload : transientPayload.ToArray(), offset, null));
+                    (_held ??= new Queue<Held>()).Enqueue(new Held(shared ? sharedPayload : transientPayload.ToArray(), offset, IsComplete: false));
                     _heldBytes += length;
                     _connection.AddHeldBytes(length);
                     outcome = Outcome.Held;
@@ -176,34 +174,31 @@ internal sealed class ServerStream : IStreamResultSink
             {
                 return;
             }
+            _terminated = true;
             if (_held is { Count: > 0 })
             {
-                _held.Enqueue(new Held(default, null, Terminal.Complete));
-                _terminated = true;
+                // COMPLETE goes out after the held items, when the client has asked for them.
+                _held.Enqueue(Held.Complete);
                 return;
             }
             _connection.EnqueueComplete(Id);
-            _terminated = true;
         }
         Finish();
     }
 
-    public void OnError(Exception error)
+    public void OnError(Exception error) => Fail(error);
+
+    /// <summary>Ends the stream with the ERROR the client is told about <paramref name="error"/> (see <see cref="StreamConnection.Describe"/>).</summary>
+    public void Fail(Exception error)
     {
         var (code, message, offset) = _connection.Describe(error, this);
-        lock (_gate)
-        {
-            if (_terminated)
-            {
-                return;
-            }
-            // An error jumps the queue: held items are dropped, the client learns why at once.
-            TerminateLocked(code, message, offset);
-        }
-        Finish();
+        Fail(code, message, offset);
     }
 
-    /// <summary>Ends the stream with an ERROR frame (if it was still running) and releases it.</summary>
+    /// <summary>
+    /// Ends the stream with an ERROR frame (if it was still running) and releases it. An error jumps the queue: held
+    /// items are dropped, the client learns why at once.
+    /// </summary>
     public void Fail(string code, string message, StreamOffset? offset = null)
     {
         lock (_gate)
@@ -237,10 +232,10 @@ internal sealed class ServerStream : IStreamResultSink
                 return;
             }
             _credits = (uint)Math.Min((ulong)_credits + n, uint.MaxValue - 1);
-            while (_held is { Count: > 0 } && _held.Peek() is var next && (next.Terminal is not null || _credits > 0))
+            while (_held is { Count: > 0 } && _held.Peek() is var next && (next.IsComplete || _credits > 0))
             {
                 _held.Dequeue();
-                if (next.Terminal == Terminal.Complete)
+                if (next.IsComplete)
                 {
                     _connection.EnqueueComplete(Id);
                     finish = true;
@@ -336,12 +331,11 @@ internal sealed class ServerStream : IStreamResultSink
         }
     }
 
-    private enum Terminal
+    /// <summary>An item waiting for credits, or (last) the stream's COMPLETE.</summary>
+    private readonly record struct Held(ReadOnlyMemory<byte> Payload, StreamOffset? Offset, bool IsComplete)
     {
-        Complete,
+        public static Held Complete => new(default, null, IsComplete: true);
     }
-
-    private readonly record struct Held(ReadOnlyMemory<byte> Payload, StreamOffset? Offset, Terminal? Terminal);
 
     /// <summary>History replay for this stream waits while the client has credits for nothing or too much is pending.</summary>
     private sealed class Demand(ServerStream stream) : StreamDemand

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -238,8 +239,13 @@ internal sealed class StreamConnection : IServerHostConnection
     private async Task<bool> HandshakeAsync()
     {
         var receive = ReceiveMessageAsync().AsTask();
-        var timeout = Task.Delay(_options.HandshakeTimeout, _handler.Clock);
-        if (await Task.WhenAny(receive, timeout).ConfigureAwait(false) == timeout)
+        ReadOnlySequence<byte>? message;
+        try
+        {
+            // WaitAsync's timer is released as soon as HELLO arrives: a connection keeps none for the whole timeout.
+            message = await receive.WaitAsync(_options.HandshakeTimeout, _handler.Clock).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             RxStreamsHostLog.HandshakeTimedOut(Logger, ConnectionId);
             Close(StreamErrorCodes.HandshakeTimeout, $"No HELLO within {_options.HandshakeTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
@@ -250,7 +256,7 @@ internal sealed class StreamConnection : IServerHostConnection
             }
             return false;
         }
-        if (await receive.ConfigureAwait(false) is not { } buffer)
+        if (message is not { } buffer)
         {
             return false;
         }
@@ -431,13 +437,13 @@ internal sealed class StreamConnection : IServerHostConnection
         }
     }
 
-    /// <summary>Handles every frame of a message; false once the connection is closing.</summary>
-    private bool Dispatch(ReadOnlySequence<byte> buffer)
+    /// <summary>Handles every frame of a message, until one closes the connection.</summary>
+    private void Dispatch(ReadOnlySequence<byte> buffer)
     {
         if (buffer.IsEmpty)
         {
             Close(StreamErrorCodes.ProtocolError, "An empty message carries no frame.", WebSocketCloseStatus.ProtocolError);
-            return false;
+            return;
         }
         while (Volatile.Read(ref _closing) == 0 && !buffer.IsEmpty)
         {
@@ -494,7 +500,6 @@ internal sealed class StreamConnection : IServerHostConnection
                     break;
             }
         }
-        return Volatile.Read(ref _closing) == 0;
     }
 
     /// <summary>The open stream with this id; a frame for an id never opened is a protocol error, a late one is ignored.</summary>
@@ -537,8 +542,7 @@ internal sealed class StreamConnection : IServerHostConnection
         }
         catch (Exception e)
         {
-            var (code, message, offset) = Describe(e, stream);
-            stream.Fail(code, message, offset);
+            stream.Fail(e);
         }
     }
 
@@ -601,18 +605,18 @@ internal sealed class StreamConnection : IServerHostConnection
         var pendingAuthorization = _handler.Authorizer.AuthorizeAsync(User, endpoint!, _http);
         if (pendingAuthorization.IsCompletedSuccessfully)
         {
-            Start(stream, frame, values, pendingAuthorization.Result, frame.HasPayload ? frame.Payload : (ReadOnlySequence<byte>?)null);
+            Start(stream, frame.Offset, values, pendingAuthorization.Result, frame.HasPayload ? frame.Payload : null);
         }
         else
         {
             // Policies that go async (a database, a remote check): the stream waits, its input is buffered meanwhile.
+            // The payload is copied: the receive buffer is reused for the next message.
             var request = frame.HasPayload ? new ReadOnlySequence<byte>(frame.Payload.ToArray()) : (ReadOnlySequence<byte>?)null;
-            var copy = frame with { Payload = request ?? default };
-            _ = StartAfterAuthorizationAsync(stream, copy, values, pendingAuthorization, request);
+            _ = StartAfterAuthorizationAsync(stream, frame.Offset, values, pendingAuthorization, request);
         }
     }
 
-    private async Task StartAfterAuthorizationAsync(ServerStream stream, Frame frame, RouteValues values, ValueTask<AuthorizationOutcome> authorization, ReadOnlySequence<byte>? request)
+    private async Task StartAfterAuthorizationAsync(ServerStream stream, StreamOffset? resumeOffset, RouteValues values, ValueTask<AuthorizationOutcome> authorization, ReadOnlySequence<byte>? request)
     {
         AuthorizationOutcome outcome;
         try
@@ -625,24 +629,24 @@ internal sealed class StreamConnection : IServerHostConnection
             stream.Fail(StreamErrorCodes.Forbidden, "Authorization could not be evaluated.");
             return;
         }
-        Start(stream, frame, values, outcome, request);
+        Start(stream, resumeOffset, values, outcome, request);
     }
 
-    private void Start(ServerStream stream, in Frame frame, RouteValues values, AuthorizationOutcome authorization, ReadOnlySequence<byte>? request)
+    private void Start(ServerStream stream, StreamOffset? resumeOffset, RouteValues values, AuthorizationOutcome authorization, ReadOnlySequence<byte>? request)
     {
         if (authorization != AuthorizationOutcome.Allowed)
         {
-            RxStreamsHostLog.Refused(Logger, ConnectionId, stream.Route, authorization.ToString());
-            stream.Fail(authorization == AuthorizationOutcome.Unauthenticated ? StreamErrorCodes.Unauthorized : StreamErrorCodes.Forbidden,
-                authorization == AuthorizationOutcome.Unauthenticated
-                    ? $"The route '{stream.Route}' needs an authenticated user."
-                    : $"The user may not open '{stream.Route}'.");
+            var (code, message) = authorization == AuthorizationOutcome.Unauthenticated
+                ? (StreamErrorCodes.Unauthorized, $"The route '{stream.Route}' needs an authenticated user.")
+                : (StreamErrorCodes.Forbidden, $"The user may not open '{stream.Route}'.");
+            RxStreamsHostLog.Refused(Logger, ConnectionId, code, message);
+            stream.Fail(code, message);
             return;
         }
         var endpoint = stream.Endpoint;
         try
         {
-            if (request is { } payload && endpoint.Interaction == StreamInteraction.Subscription)
+            if (request is not null && endpoint.Interaction == StreamInteraction.Subscription)
             {
                 stream.Fail(StreamErrorCodes.InvalidPayload, $"The route '{stream.Route}' is a subscription: open it without a request payload.");
                 return;
@@ -657,7 +661,7 @@ internal sealed class StreamConnection : IServerHostConnection
                 StreamId = stream.Id,
                 Route = stream.Route,
                 RouteValues = RouteValueDictionary(endpoint, stream.Route, values),
-                ResumeOffset = frame.Offset,
+                ResumeOffset = resumeOffset,
                 Services = scope.ServiceProvider,
                 Aborted = stream.Aborted,
                 Clock = _handler.Clock,
@@ -675,8 +679,7 @@ internal sealed class StreamConnection : IServerHostConnection
         }
         catch (Exception e)
         {
-            var (code, message, offset) = Describe(e, stream);
-            stream.Fail(code, message, offset);
+            stream.Fail(e);
         }
     }
 
@@ -941,6 +944,6 @@ internal sealed class StreamConnection : IServerHostConnection
     {
         Span<byte> random = stackalloc byte[bytes];
         RandomNumberGenerator.Fill(random);
-        return Convert.ToBase64String(random).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(random);
     }
 }

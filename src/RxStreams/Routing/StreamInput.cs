@@ -116,7 +116,10 @@ public sealed class StreamInput
         });
     }
 
-    /// <summary>Delivers what arrived before the first subscription, then lets payloads through directly.</summary>
+    /// <summary>
+    /// Delivers what arrived before the first subscription (and while replaying, in order), then lets payloads through
+    /// directly; an end that came meanwhile is delivered last.
+    /// </summary>
     private void Replay()
     {
         while (true)
@@ -126,8 +129,10 @@ public sealed class StreamInput
             lock (_gate)
             {
                 observers = _observers;
-                if (_early!.Count == 0)
+                batch = _early!;
+                if (batch.Count == 0)
                 {
+                    // Caught up: from now on payloads (and the end) go straight to the observers.
                     _early = null;
                     _replaying = false;
                     if (!_ended)
@@ -135,11 +140,19 @@ public sealed class StreamInput
                         return;
                     }
                 }
-                batch = _early ?? [];
-                if (_early is not null)
+                else
                 {
                     _early = [];
                 }
+            }
+            if (batch.Count == 0)
+            {
+                // Ended before the subscription or during the replay.
+                foreach (var observer in observers)
+                {
+                    observer.OnEnd(_error);
+                }
+                return;
             }
             foreach (var bytes in batch)
             {
@@ -147,15 +160,6 @@ public sealed class StreamInput
                 {
                     observer.OnPayload(new ReadOnlySequence<byte>(bytes));
                 }
-            }
-            if (batch.Count == 0)
-            {
-                // Ended while not subscribed or during the replay: deliver the end last.
-                foreach (var observer in observers)
-                {
-                    observer.OnEnd(_error);
-                }
-                return;
             }
         }
     }

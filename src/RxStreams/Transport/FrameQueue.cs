@@ -63,6 +63,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         where TState : allows ref struct
     {
         bool wake;
+        int length;
         lock (_gate)
         {
             if (_completed || _discarding)
@@ -72,11 +73,12 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             var staging = _staging ??= new ArrayBufferWriter<byte>(StagingCapacity);
             var start = staging.WrittenCount;
             write(staging, state);
-            var length = staging.WrittenCount - start;
+            length = staging.WrittenCount - start;
             _entries.Add(new Entry(start, length, default, 0, null, IsShared: false));
             AddPendingLocked(length);
             wake = TakeWaiterLocked();
         }
+        RxStreamsMetrics.SendQueueBytes.Add(length);
         if (wake)
         {
             Wake();
@@ -100,12 +102,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                 return false;
             }
             _entries.Add(new Entry(0, length, payload, streamId, offset, IsShared: true));
-            var pending = _pendingBytes + length;
-            Volatile.Write(ref _pendingBytes, pending);
-            if (pending > PeakPendingBytes)
-            {
-                PeakPendingBytes = pending;
-            }
+            AddPendingLocked(length);
             wake = TakeWaiterLocked();
         }
         RxStreamsMetrics.SendQueueBytes.Add(length);
@@ -138,6 +135,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         return true;
     }
 
+    /// <summary>Counts a queued frame in <see cref="PendingBytes"/> and its peak; the caller updates the send-queue metric (after the lock on the enqueue paths).</summary>
     private void AddPendingLocked(long bytes)
     {
         var pending = _pendingBytes + bytes;
@@ -146,7 +144,6 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         {
             PeakPendingBytes = pending;
         }
-        RxStreamsMetrics.SendQueueBytes.Add(bytes);
     }
 
     /// <summary>Drops everything queued and then queues only what <paramref name="write"/> writes (a last ERROR), after which nothing more is accepted.</summary>
@@ -168,6 +165,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             write(staging, state);
             _entries.Add(new Entry(0, staging.WrittenCount, default, 0, null, IsShared: false));
             AddPendingLocked(staging.WrittenCount);
+            RxStreamsMetrics.SendQueueBytes.Add(staging.WrittenCount);
             _discarding = true;
             _completed = true;
             wake = TakeWaiterLocked();
