@@ -136,7 +136,7 @@ internal sealed class HandlerParser
         {
             reason = "it is abstract; a handler instance is created per stream";
         }
-        else if (_type.IsGenericType && _type.TypeParameters.Length > 0)
+        else if (_type.Arity > 0)
         {
             reason = "it is generic";
         }

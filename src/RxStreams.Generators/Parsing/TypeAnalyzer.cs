@@ -133,7 +133,7 @@ internal sealed class TypeAnalyzer
                 : new TypeModel(JsonTypeKind.Enum, Names.Full(named), PrimitiveKind.None, null, enumSerializer, true, false, StripSuffix(enumSerializer));
         }
 
-        if (named.IsGenericType)
+        if (named.Arity > 0)
         {
             return AnalyzeGeneric(named, allowsNull, out reason);
         }
@@ -288,13 +288,12 @@ internal sealed class TypeAnalyzer
     private string? CheckNamed(INamedTypeSymbol type)
     {
         var name = type.ToDisplayString(Names.Readable);
-        for (var t = type; t is not null; t = t.ContainingType)
+        // The type itself is not generic: Analyze sent those to AnalyzeGeneric.
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
         {
-            if (t.IsGenericType)
+            if (t.Arity > 0)
             {
-                return SymbolEqualityComparer.Default.Equals(t, type)
-                    ? $"'{name}' is generic; generic message types are not supported"
-                    : $"'{name}' is nested in the generic type '{t.ToDisplayString(Names.Readable)}'";
+                return $"'{name}' is nested in the generic type '{t.ToDisplayString(Names.Readable)}'";
             }
         }
         if (type.IsFileLocal)
