@@ -269,9 +269,9 @@ public sealed class DiagnosticTests
 
             public partial class Handlers
             {
-                [StreamRoute("m")] public IObservable<[|Ambiguous|]> M() => throw null!;
+                [StreamRoute("m")] public [|IObservable<Ambiguous>|] M() => throw null!;
             }
-            """.Replace("IObservable<[|Ambiguous|]>", "[|IObservable<Ambiguous>|]", StringComparison.Ordinal)).GetMessage(), StringComparison.Ordinal);
+            """).GetMessage(), StringComparison.Ordinal);
 
     [Fact]
     public void RXS0006_stream_item_as_an_input()
