@@ -4,7 +4,6 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using RxStreams.Generators.Emitting;
 using RxStreams.Generators.Helpers;
 using RxStreams.Generators.Model;
 
@@ -57,17 +56,13 @@ internal static class PipelineSteps
             referenced.Distinct().ToEquatableArray());
     }
 
-    /// <summary>Every route of the compilation, sorted, one per shape (RXS0002 reports the others).</summary>
+    /// <summary>Every route of the compilation in match order, one per shape (RXS0002 reports the others).</summary>
     public static RouterModel BuildRouter(ImmutableArray<HandlerClassModel> models, CancellationToken cancellationToken)
     {
         var routes = models
             .SelectMany(m => m.Endpoints.Select(e => new RouteModel(e.Template, m.FullName + "." + e.ClassName)))
             .ToList();
-        routes.Sort((a, b) =>
-        {
-            var c = string.CompareOrdinal(a.Template.Shape, b.Template.Shape);
-            return c != 0 ? c : RouterEmitter.ComparePrecedence(a, b);
-        });
+        routes.Sort(RouteModel.CompareMatchOrder);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         return new RouterModel(routes.Where(r => seen.Add(r.Template.Shape)).ToEquatableArray());
     }

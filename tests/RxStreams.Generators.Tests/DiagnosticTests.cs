@@ -234,6 +234,20 @@ public sealed class DiagnosticTests
             """);
 
     [Fact]
+    public void RXS0006_a_message_type_nested_in_a_generic_type()
+        => Assert.Contains("'Outer<int>.Inner' is nested in the generic type 'Outer<int>'", AssertDiagnostic("RXS0006", DiagnosticSeverity.Error, """
+            public sealed class Outer<T>
+            {
+                public sealed record Inner(int Value);
+            }
+
+            public partial class Handlers
+            {
+                [StreamRoute("m")] public [|IObservable<Outer<int>.Inner>|] M() => throw null!;
+            }
+            """).GetMessage(), StringComparison.Ordinal);
+
+    [Fact]
     public void RXS0006_members_with_the_same_json_name()
         => Assert.Contains("its members 'Id' and 'ID' have the same JSON name 'id'", AssertDiagnostic("RXS0006", DiagnosticSeverity.Error, """
             [StreamMessage]
@@ -255,9 +269,9 @@ public sealed class DiagnosticTests
 
             public partial class Handlers
             {
-                [StreamRoute("m")] public IObservable<[|Ambiguous|]> M() => throw null!;
+                [StreamRoute("m")] public [|IObservable<Ambiguous>|] M() => throw null!;
             }
-            """.Replace("IObservable<[|Ambiguous|]>", "[|IObservable<Ambiguous>|]", StringComparison.Ordinal)).GetMessage(), StringComparison.Ordinal);
+            """).GetMessage(), StringComparison.Ordinal);
 
     [Fact]
     public void RXS0006_stream_item_as_an_input()

@@ -41,9 +41,7 @@ public sealed class EndpointInvocationTests
     public async Task Subscription_gets_an_int_route_value_and_the_stream_cancellation()
     {
         using var host = new Host();
-        var (sink, subscription) = host.Run("items/7");
-        using var _ = subscription;
-        await Wait.ForAsync(sink.Ended, "the subscription to complete");
+        var sink = await host.RunToEndAsync("items/7");
 
         Assert.Equal(["7", "8", "9"], sink.Items.Select(i => i.Payload));
         Assert.All(sink.Items, i => Assert.Null(i.Offset));
@@ -54,9 +52,7 @@ public sealed class EndpointInvocationTests
     public async Task Subscription_gets_a_long_route_value()
     {
         using var host = new Host();
-        var (sink, subscription) = host.Run("items/9999999999/big");
-        using var _ = subscription;
-        await Wait.ForAsync(sink.Ended, "the subscription to complete");
+        var sink = await host.RunToEndAsync("items/9999999999/big");
         Assert.Equal(["9999999999"], sink.Items.Select(i => i.Payload));
     }
 
@@ -64,9 +60,7 @@ public sealed class EndpointInvocationTests
     public async Task Method_parameter_services_come_from_the_stream_scope()
     {
         using var host = new Host();
-        var (sink, subscription) = host.Run("items/bob");
-        using var _ = subscription;
-        await Wait.ForAsync(sink.Ended, "the subscription to complete");
+        var sink = await host.RunToEndAsync("items/bob");
 
         Assert.Equal(["\"hello bob\""], sink.Items.Select(i => i.Payload));
         Assert.Equal("bob", host.Probe.Arguments.First());
@@ -78,9 +72,7 @@ public sealed class EndpointInvocationTests
     {
         using var host = new Host();
         var key = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
-        var (sink, subscription) = host.Run($"items/by-guid/{key}", """{"value":"v","count":1}""");
-        using var _ = subscription;
-        await Wait.ForAsync(sink.Ended, "the response");
+        var sink = await host.RunToEndAsync($"items/by-guid/{key}", """{"value":"v","count":1}""");
 
         Assert.True(sink.Completed, sink.Error?.ToString());
         Assert.Equal("""{"value":"0f8fad5bd9cb469fa16570867728950e:v","count":2}""", Assert.Single(sink.Items).Payload);
@@ -94,9 +86,7 @@ public sealed class EndpointInvocationTests
     public async Task Request_response_with_a_string_request_and_a_constructor_service()
     {
         using var host = new Host();
-        var (sink, subscription) = host.Run("items/greet", "\"carol\"");
-        using var _ = subscription;
-        await Wait.ForAsync(sink.Ended, "the response");
+        var sink = await host.RunToEndAsync("items/greet", "\"carol\"");
         Assert.Equal("\"hello carol\"", Assert.Single(sink.Items).Payload);
     }
 
@@ -104,9 +94,7 @@ public sealed class EndpointInvocationTests
     public async Task Fire_and_forget_ValueTask_gets_a_bool_route_value_the_message_and_the_cancellation()
     {
         using var host = new Host();
-        var (sink, subscription) = host.Run("items/flag/TRUE", """{"name":"n","size":3}""");
-        using var _ = subscription;
-        await Wait.ForAsync(sink.Ended, "the fire-and-forget to complete");
+        var sink = await host.RunToEndAsync("items/flag/TRUE", """{"name":"n","size":3}""");
 
         Assert.True(sink.Completed);
         Assert.Empty(sink.Items);
@@ -121,9 +109,7 @@ public sealed class EndpointInvocationTests
     public async Task Fire_and_forget_void_binds_route_values_by_name_whatever_their_order()
     {
         using var host = new Host();
-        var (sink, subscription) = host.Run("items/note/5/hello", """{"id":"r1","tags":["a"]}""");
-        using var _ = subscription;
-        await Wait.ForAsync(sink.Ended, "the fire-and-forget to complete");
+        var sink = await host.RunToEndAsync("items/note/5/hello", """{"id":"r1","tags":["a"]}""");
 
         Assert.True(sink.Completed);
         var arguments = host.Probe.Arguments.ToArray();
@@ -138,15 +124,13 @@ public sealed class EndpointInvocationTests
     public async Task Fire_and_forget_Task_with_a_recursive_message()
     {
         using var host = new Host();
-        var (sink, subscription) = host.Run("items/tree", """{"name":"root","children":[{"name":"leaf","children":[]}]}""");
-        using var _ = subscription;
-        await Wait.ForAsync(sink.Ended, "the fire-and-forget to complete");
+        await host.RunToEndAsync("items/tree", """{"name":"root","children":[{"name":"leaf","children":[]}]}""");
         var tree = Assert.IsType<TreeNode>(host.Probe.Arguments.Single());
         Assert.Equal("leaf", Assert.Single(tree.Children).Name);
     }
 
     [Fact]
-    public async Task Private_constructor_with_service_provider_and_optional_service()
+    public void Private_constructor_with_service_provider_and_optional_service()
     {
         using var host = new Host(withGreeter: false);
         var (sink, subscription) = host.Run("orders/12");
@@ -161,7 +145,6 @@ public sealed class EndpointInvocationTests
         subscription.Dispose();
         Assert.Equal(1, host.Probe.Disposed);
         Assert.False(sink.Ended.IsCompleted);
-        await Task.CompletedTask;
     }
 
     [Fact]

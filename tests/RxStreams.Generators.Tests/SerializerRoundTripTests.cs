@@ -25,6 +25,7 @@ public sealed class SerializerRoundTripTests
             StreamSerializer.Get<GeoPoint>(), StreamSerializer.Get<Priority>(), StreamSerializer.Get<Permissions>(),
             StreamSerializer.Get<Settings>(), StreamSerializer.Get<Shared>(), StreamSerializer.Get<TreeNode>(),
             StreamSerializer.Get<List<int>>(), StreamSerializer.Get<int[]>(), StreamSerializer.Get<PresenceEvent>(),
+            StreamSerializer.Get<Standalone>(),
         })
         {
             Assert.StartsWith("RxStreams.Generated.RxStreams_Generators_Tests+", serializer.GetType().FullName, StringComparison.Ordinal);

@@ -94,42 +94,9 @@ internal static class EndpointEmitter
             writer.OpenBlock();
         }
 
-        var arguments = endpoint.Arguments.Select(Argument).ToList();
         var call = "handler." + endpoint.MethodName;
-        var nullMessage = Names.Literal(endpoint.DisplayName + " returned null.");
-        var notNull = $"result ?? throw new global::System.InvalidOperationException({nullMessage})";
-        var payload = endpoint.PayloadType;
-        switch (endpoint.Result)
-        {
-            case ResultKind.Void:
-                EmitterHelpers.WriteCall(writer, call, arguments, ";");
-                writer.WriteLine($"return {Result}.Completed().Owning(handler);");
-                break;
-            case ResultKind.Task:
-                EmitterHelpers.WriteCall(writer, "var result = " + call, arguments, ";");
-                writer.WriteLine($"return {Result}.FromTask({notNull}).Owning(handler);");
-                break;
-            case ResultKind.ValueTask:
-                EmitterHelpers.WriteCall(writer, "var result = " + call, arguments, ";");
-                writer.WriteLine($"return {Result}.FromValueTask(result).Owning(handler);");
-                break;
-            case ResultKind.TaskOfT:
-                EmitterHelpers.WriteCall(writer, "var result = " + call, arguments, ";");
-                writer.WriteLine($"return {Result}.FromTask<{payload}>({notNull}, {Serializer}.Get<{payload}>()).Owning(handler);");
-                break;
-            case ResultKind.ValueTaskOfT:
-                EmitterHelpers.WriteCall(writer, "var result = " + call, arguments, ";");
-                writer.WriteLine($"return {Result}.FromValueTask<{payload}>(result, {Serializer}.Get<{payload}>()).Owning(handler);");
-                break;
-            case ResultKind.Observable:
-                EmitterHelpers.WriteCall(writer, "var result = " + call, arguments, ";");
-                writer.WriteLine($"return {Result}.FromObservable<{payload}>({notNull}, {Serializer}.Get<{payload}>()).Owning(handler);");
-                break;
-            case ResultKind.StreamItems:
-                EmitterHelpers.WriteCall(writer, "var result = " + call, arguments, ";");
-                writer.WriteLine($"return {Result}.FromStreamItems<{payload}>({notNull}, {Serializer}.Get<{payload}>()).Owning(handler);");
-                break;
-        }
+        EmitterHelpers.WriteCall(writer, endpoint.Result == ResultKind.Void ? call : "var result = " + call, endpoint.Arguments.Select(Argument).ToList(), ";");
+        writer.WriteLine($"return {Result}.{ResultFactory(endpoint)}.Owning(handler);");
 
         if (guarded)
         {
@@ -146,6 +113,25 @@ internal static class EndpointEmitter
 
         writer.CloseBlock();
         writer.CloseBlock();
+    }
+
+    /// <summary>The StreamHandlerResult factory call that wraps <c>result</c> (a null task or observable is the handler's bug, said by name).</summary>
+    private static string ResultFactory(EndpointModel endpoint)
+    {
+        var payload = endpoint.PayloadType;
+        var serializer = $"{Serializer}.Get<{payload}>()";
+        var notNull = $"result ?? throw new global::System.InvalidOperationException({Names.Literal(endpoint.DisplayName + " returned null.")})";
+        return endpoint.Result switch
+        {
+            ResultKind.Void => "Completed()",
+            ResultKind.Task => $"FromTask({notNull})",
+            ResultKind.ValueTask => "FromValueTask(result)",
+            ResultKind.TaskOfT => $"FromTask<{payload}>({notNull}, {serializer})",
+            ResultKind.ValueTaskOfT => $"FromValueTask<{payload}>(result, {serializer})",
+            ResultKind.Observable => $"FromObservable<{payload}>({notNull}, {serializer})",
+            ResultKind.StreamItems => $"FromStreamItems<{payload}>({notNull}, {serializer})",
+            _ => throw new System.ArgumentOutOfRangeException(nameof(endpoint), endpoint.Result, "Unknown result kind."),
+        };
     }
 
     private static string Argument(ArgumentModel argument) => argument.Kind switch

@@ -120,20 +120,13 @@ internal static class RouterEmitter
         writer.WriteLine("switch (count)");
         writer.OpenBlock();
 
-        var indexOf = new Dictionary<RouteModel, int>();
-        for (var i = 0; i < routes.Count; i++)
+        // The routes are in match order (RouteModel.CompareMatchOrder); an endpoint's field is numbered by its position.
+        foreach (var bySize in routes.Select((route, index) => (Route: route, Index: index)).GroupBy(r => r.Route.Template.Segments.Count))
         {
-            indexOf[routes[i]] = i;
-        }
-        foreach (var bySize in routes.GroupBy(r => r.Template.Segments.Count).OrderBy(g => g.Key))
-        {
-            var size = bySize.Key;
-            var ordered = bySize.ToList();
-            ordered.Sort(ComparePrecedence);
-            writer.WriteLine($"case {size.ToString(CultureInfo.InvariantCulture)}:");
+            writer.WriteLine($"case {bySize.Key.ToString(CultureInfo.InvariantCulture)}:");
             writer.OpenBlock();
-            var used = new SortedSet<int>(ordered.SelectMany(r => r.Template.Segments.Select((s, i) => (s, i))
-                .Where(x => x.s.IsParameter ? x.s.Constraint != RouteConstraint.None : true).Select(x => x.i)));
+            var used = new SortedSet<int>(bySize.SelectMany(r => r.Route.Template.Segments.Select((s, i) => (s, i))
+                .Where(x => !x.s.IsParameter || x.s.Constraint != RouteConstraint.None).Select(x => x.i)));
             foreach (var i in used)
             {
                 writer.WriteLine($"var s{i} = text.Slice(starts[{i}], lengths[{i}]);");
@@ -141,20 +134,20 @@ internal static class RouterEmitter
 
             var endsWithReturn = false;
             // Templates starting with a literal, grouped by it (different literals exclude each other) …
-            foreach (var group in ordered.Where(r => !r.Template.Segments[0].IsParameter).GroupBy(r => r.Template.Segments[0].Value, StringComparer.Ordinal))
+            foreach (var group in bySize.Where(r => !r.Route.Template.Segments[0].IsParameter).GroupBy(r => r.Route.Template.Segments[0].Value, StringComparer.Ordinal))
             {
                 writer.WriteLine($"if (Is(s0, {Names.Literal(group.Key)}))");
                 writer.OpenBlock();
-                foreach (var route in group)
+                foreach (var (route, index) in group)
                 {
-                    WriteTemplate(writer, route, indexOf[route], skipFirst: true);
+                    WriteTemplate(writer, route, index, skipFirst: true);
                 }
                 writer.CloseBlock();
             }
             // … then those starting with a parameter, which come after every literal in precedence.
-            foreach (var route in ordered.Where(r => r.Template.Segments[0].IsParameter))
+            foreach (var (route, index) in bySize.Where(r => r.Route.Template.Segments[0].IsParameter))
             {
-                endsWithReturn = WriteTemplate(writer, route, indexOf[route], skipFirst: false);
+                endsWithReturn = WriteTemplate(writer, route, index, skipFirst: false);
             }
             if (!endsWithReturn)
             {
@@ -236,39 +229,4 @@ internal static class RouterEmitter
         RouteConstraint.Guid => "Guid",
         _ => "Boolean",
     };
-
-    /// <summary>Literal before typed parameter before string parameter, segment by segment; equal literals stay together.</summary>
-    public static int ComparePrecedence(RouteModel x, RouteModel y)
-    {
-        var a = x.Template.Segments;
-        var b = y.Template.Segments;
-        for (var i = 0; i < Math.Min(a.Count, b.Count); i++)
-        {
-            var c = Rank(a[i]).CompareTo(Rank(b[i]));
-            if (c != 0)
-            {
-                return c;
-            }
-            if (!a[i].IsParameter)
-            {
-                c = string.CompareOrdinal(a[i].Value, b[i].Value);
-                if (c != 0)
-                {
-                    return c;
-                }
-            }
-            else
-            {
-                c = a[i].Constraint.CompareTo(b[i].Constraint);
-                if (c != 0)
-                {
-                    return c;
-                }
-            }
-        }
-        var byText = string.CompareOrdinal(x.Template.Text, y.Template.Text);
-        return byText != 0 ? byText : string.CompareOrdinal(x.EndpointType, y.EndpointType);
-    }
-
-    private static int Rank(RouteSegment segment) => !segment.IsParameter ? 0 : segment.Constraint != RouteConstraint.None ? 1 : 2;
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -206,7 +207,7 @@ internal static class SerializerEmitter
     // ---- objects ----
 
     /// <summary>A value the reader fills: a constructor parameter or a settable property.</summary>
-    private sealed record ReadSlot(string JsonName, TypeModel Type, string Local, string? DefaultValue, PropertyModel? Property, string Path);
+    private sealed record ReadSlot(string JsonName, TypeModel Type, string Local, string? DefaultValue, PropertyModel? Property);
 
     private static List<ReadSlot> ReadSlots(NamedTypeModel model)
     {
@@ -214,11 +215,11 @@ internal static class SerializerEmitter
         var n = 0;
         foreach (var parameter in model.ConstructorParameters.Where(p => p.JsonName.Length > 0))
         {
-            slots.Add(new ReadSlot(parameter.JsonName, parameter.Type, "p" + (n++).ToString(CultureInfo.InvariantCulture), parameter.DefaultValue, null, parameter.JsonName));
+            slots.Add(new ReadSlot(parameter.JsonName, parameter.Type, "p" + (n++).ToString(CultureInfo.InvariantCulture), parameter.DefaultValue, null));
         }
         foreach (var property in model.Properties.Where(p => p.ReadKind is PropertyReadKind.Setter or PropertyReadKind.Init or PropertyReadKind.Initializer))
         {
-            slots.Add(new ReadSlot(property.JsonName, property.Type, "p" + (n++).ToString(CultureInfo.InvariantCulture), null, property, property.JsonName));
+            slots.Add(new ReadSlot(property.JsonName, property.Type, "p" + (n++).ToString(CultureInfo.InvariantCulture), null, property));
         }
         return slots;
     }
@@ -296,7 +297,7 @@ internal static class SerializerEmitter
                 var slot = slots[i];
                 writer.WriteLine($"case {i.ToString(CultureInfo.InvariantCulture)}:");
                 writer.Indent();
-                body.ReadInto(slot.Type, slot.Local, model.DisplayName, slot.Path);
+                body.ReadInto(slot.Type, slot.Local, model.DisplayName, slot.JsonName);
                 if (slot.Property is { ReadKind: PropertyReadKind.Setter or PropertyReadKind.Init })
                 {
                     writer.WriteLine($"has{slot.Local} = true;");
@@ -390,7 +391,8 @@ internal static class SerializerEmitter
         }
     }
 
-    private static string DefaultOf(TypeModel type) => type.IsValueType ? "default" : "default!";
+    /// <summary>The initial value of a local of <see cref="TypeModel.DeclaredName"/>: <c>default!</c> only where the type is not nullable.</summary>
+    private static string DefaultOf(TypeModel type) => type.IsValueType || type.AllowsNull ? "default" : "default!";
 
     private static string InitAccessor(PropertyModel property) => "Init" + property.Name.TrimStart('@');
 
@@ -406,48 +408,14 @@ internal static class SerializerEmitter
         /// <summary>Writes a property: its name, then its value (one call for the primitives the writer knows).</summary>
         public void WriteMember(TypeModel type, string expression, string nameField)
         {
-            if (type.Kind == JsonTypeKind.Primitive)
+            if (type.Kind == JsonTypeKind.Primitive && DirectWrite(type.Primitive) is { } direct)
             {
-                switch (type.Primitive)
-                {
-                    case PrimitiveKind.Boolean:
-                        Writer.WriteLine($"writer.WriteBoolean({nameField}, {expression});");
-                        return;
-                    case PrimitiveKind.Byte:
-                    case PrimitiveKind.SByte:
-                    case PrimitiveKind.Int16:
-                    case PrimitiveKind.UInt16:
-                        Writer.WriteLine($"writer.WriteNumber({nameField}, (int){expression});");
-                        return;
-                    case PrimitiveKind.Int32:
-                    case PrimitiveKind.UInt32:
-                    case PrimitiveKind.Int64:
-                    case PrimitiveKind.UInt64:
-                    case PrimitiveKind.Single:
-                    case PrimitiveKind.Double:
-                    case PrimitiveKind.Decimal:
-                        Writer.WriteLine($"writer.WriteNumber({nameField}, {expression});");
-                        return;
-                    case PrimitiveKind.String:
-                    case PrimitiveKind.Guid:
-                    case PrimitiveKind.DateTime:
-                    case PrimitiveKind.DateTimeOffset:
-                        Writer.WriteLine($"writer.WriteString({nameField}, {expression});");
-                        return;
-                }
+                Writer.WriteLine($"writer.{direct.Method}({nameField}, {direct.Cast}{expression});");
+                return;
             }
             if (type.Kind == JsonTypeKind.Nullable && type.Element!.Kind == JsonTypeKind.Primitive)
             {
-                var local = Local("v");
-                Writer.WriteLine($"var {local} = {expression};");
-                Writer.WriteLine($"if ({local}.HasValue)");
-                Writer.OpenBlock();
-                WriteMember(type.Element, local + ".GetValueOrDefault()", nameField);
-                Writer.CloseBlock();
-                Writer.WriteLine("else");
-                Writer.OpenBlock();
-                Writer.WriteLine($"writer.WriteNull({nameField});");
-                Writer.CloseBlock();
+                WriteNullOr(type, expression, $"writer.WriteNull({nameField});", value => WriteMember(type.Element, value, nameField));
                 return;
             }
             Writer.WriteLine($"writer.WritePropertyName({nameField});");
@@ -467,30 +435,17 @@ internal static class SerializerEmitter
                     Writer.WriteLine($"{type.SerializerName}.WriteValue(writer, {expression});");
                     return;
                 case JsonTypeKind.Nullable:
-                {
-                    var local = Local("v");
-                    Writer.WriteLine($"var {local} = {expression};");
-                    Writer.WriteLine($"if ({local}.HasValue)");
-                    Writer.OpenBlock();
-                    WriteValue(type.Element!, local + ".GetValueOrDefault()");
-                    Writer.CloseBlock();
-                    Writer.WriteLine("else");
-                    Writer.OpenBlock();
-                    Writer.WriteLine("writer.WriteNullValue();");
-                    Writer.CloseBlock();
+                    WriteNullOr(type, expression, "writer.WriteNullValue();", value => WriteValue(type.Element!, value));
                     return;
-                }
+                default:
+                    WriteNullOr(type, expression, "writer.WriteNullValue();", value => WriteCollection(type, value));
+                    return;
             }
+        }
 
-            // Collections and dictionaries: null, or an array / object.
-            var value = Local("v");
-            Writer.WriteLine($"var {value} = {expression};");
-            Writer.WriteLine($"if ({value} is null)");
-            Writer.OpenBlock();
-            Writer.WriteLine("writer.WriteNullValue();");
-            Writer.CloseBlock();
-            Writer.WriteLine("else");
-            Writer.OpenBlock();
+        /// <summary>Writes a collection as an array, a dictionary as an object.</summary>
+        private void WriteCollection(TypeModel type, string value)
+        {
             var element = type.Element!;
             switch (type.Kind)
             {
@@ -505,7 +460,7 @@ internal static class SerializerEmitter
                     WriteValue(element, item);
                     Writer.CloseBlock();
                     Writer.WriteLine("writer.WriteEndArray();");
-                    break;
+                    return;
                 }
                 case JsonTypeKind.ListInterface:
                 {
@@ -516,7 +471,7 @@ internal static class SerializerEmitter
                     WriteValue(element, $"{value}[{index}]");
                     Writer.CloseBlock();
                     Writer.WriteLine("writer.WriteEndArray();");
-                    break;
+                    return;
                 }
                 default:
                 {
@@ -528,40 +483,20 @@ internal static class SerializerEmitter
                     WriteValue(element, pair + ".Value");
                     Writer.CloseBlock();
                     Writer.WriteLine("writer.WriteEndObject();");
-                    break;
+                    return;
                 }
             }
-            Writer.CloseBlock();
         }
 
         private void WritePrimitive(TypeModel type, string expression)
         {
+            if (DirectWrite(type.Primitive) is { } direct)
+            {
+                Writer.WriteLine($"writer.{direct.Method}Value({direct.Cast}{expression});");
+                return;
+            }
             switch (type.Primitive)
             {
-                case PrimitiveKind.Boolean:
-                    Writer.WriteLine($"writer.WriteBooleanValue({expression});");
-                    break;
-                case PrimitiveKind.Byte:
-                case PrimitiveKind.SByte:
-                case PrimitiveKind.Int16:
-                case PrimitiveKind.UInt16:
-                    Writer.WriteLine($"writer.WriteNumberValue((int){expression});");
-                    break;
-                case PrimitiveKind.Int32:
-                case PrimitiveKind.UInt32:
-                case PrimitiveKind.Int64:
-                case PrimitiveKind.UInt64:
-                case PrimitiveKind.Single:
-                case PrimitiveKind.Double:
-                case PrimitiveKind.Decimal:
-                    Writer.WriteLine($"writer.WriteNumberValue({expression});");
-                    break;
-                case PrimitiveKind.String:
-                case PrimitiveKind.Guid:
-                case PrimitiveKind.DateTime:
-                case PrimitiveKind.DateTimeOffset:
-                    Writer.WriteLine($"writer.WriteStringValue({expression});");
-                    break;
                 case PrimitiveKind.Char:
                     Writer.WriteLine($"{Json}.WriteChar(writer, {expression});");
                     break;
@@ -578,20 +513,41 @@ internal static class SerializerEmitter
                     Writer.WriteLine($"{Json}.WriteElement(writer, {expression});");
                     break;
                 case PrimitiveKind.ByteArray:
-                {
-                    var local = Local("v");
-                    Writer.WriteLine($"var {local} = {expression};");
-                    Writer.WriteLine($"if ({local} is null)");
-                    Writer.OpenBlock();
-                    Writer.WriteLine("writer.WriteNullValue();");
-                    Writer.CloseBlock();
-                    Writer.WriteLine("else");
-                    Writer.OpenBlock();
-                    Writer.WriteLine($"writer.WriteBase64StringValue({local});");
-                    Writer.CloseBlock();
+                    WriteNullOr(type, expression, "writer.WriteNullValue();", value => Writer.WriteLine($"writer.WriteBase64StringValue({value});"));
                     break;
-                }
             }
+        }
+
+        /// <summary>
+        /// The Utf8JsonWriter method that writes a primitive in one call (<c>WriteNumber(name, v)</c> for a property,
+        /// <c>WriteNumberValue(v)</c> for a value) and the cast its argument needs; null for the other primitives.
+        /// </summary>
+        private static (string Method, string Cast)? DirectWrite(PrimitiveKind kind) => kind switch
+        {
+            PrimitiveKind.Boolean => ("WriteBoolean", ""),
+            PrimitiveKind.Byte or PrimitiveKind.SByte or PrimitiveKind.Int16 or PrimitiveKind.UInt16 => ("WriteNumber", "(int)"),
+            PrimitiveKind.Int32 or PrimitiveKind.UInt32 or PrimitiveKind.Int64 or PrimitiveKind.UInt64
+                or PrimitiveKind.Single or PrimitiveKind.Double or PrimitiveKind.Decimal => ("WriteNumber", ""),
+            PrimitiveKind.String or PrimitiveKind.Guid or PrimitiveKind.DateTime or PrimitiveKind.DateTimeOffset => ("WriteString", ""),
+            _ => null,
+        };
+
+        /// <summary>
+        /// Writes <c>var vN = expression;</c>, then <paramref name="writeNull"/> when it is null and
+        /// <paramref name="writeValue"/> of it (of its value, for a Nullable&lt;T&gt;) otherwise.
+        /// </summary>
+        private void WriteNullOr(TypeModel type, string expression, string writeNull, Action<string> writeValue)
+        {
+            var local = Local("v");
+            Writer.WriteLine($"var {local} = {expression};");
+            Writer.WriteLine($"if ({local} is null)");
+            Writer.OpenBlock();
+            Writer.WriteLine(writeNull);
+            Writer.CloseBlock();
+            Writer.WriteLine("else");
+            Writer.OpenBlock();
+            writeValue(type.Kind == JsonTypeKind.Nullable ? local + ".GetValueOrDefault()" : local);
+            Writer.CloseBlock();
         }
 
         /// <summary>Reads the value the reader is on into <paramref name="target"/> (null handled by the type's nullability).</summary>
@@ -602,23 +558,20 @@ internal static class SerializerEmitter
                 Writer.WriteLine($"{target} = global::System.Text.Json.JsonElement.ParseValue(ref reader);");
                 return;
             }
-            if (type.AllowsNull)
-            {
-                Writer.WriteLine($"if (reader.TokenType == {Token}.Null)");
-                Writer.OpenBlock();
-                Writer.WriteLine($"{target} = {(type.IsValueType ? "null" : "null!")};");
-                Writer.CloseBlock();
-                Writer.WriteLine("else");
-                Writer.OpenBlock();
-                ReadNotNull(type.Kind == JsonTypeKind.Nullable ? type.Element! : type, target, owner, path);
-                Writer.CloseBlock();
-                return;
-            }
+            // Targets are declared with DeclaredName, so a type that allows null has a nullable local.
             Writer.WriteLine($"if (reader.TokenType == {Token}.Null)");
             Writer.OpenBlock();
-            Writer.WriteLine($"{Json}.ThrowNull({Names.Literal(owner)}, {Names.Literal(path)});");
+            Writer.WriteLine(type.AllowsNull ? $"{target} = null;" : $"{Json}.ThrowNull({Names.Literal(owner)}, {Names.Literal(path)});");
             Writer.CloseBlock();
+            if (!type.AllowsNull)
+            {
+                ReadNotNull(type, target, owner, path);
+                return;
+            }
+            Writer.WriteLine("else");
+            Writer.OpenBlock();
             ReadNotNull(type, target, owner, path);
+            Writer.CloseBlock();
         }
 
         private void ReadNotNull(TypeModel type, string target, string owner, string path)

@@ -8,8 +8,6 @@ internal sealed class SourceWriter
     private readonly StringBuilder _builder = new();
     private int _indentation;
 
-    public int Indentation => _indentation;
-
     public SourceWriter WriteLine(string line)
     {
         if (line.Length > 0)
@@ -22,16 +20,6 @@ internal sealed class SourceWriter
     }
 
     public SourceWriter WriteLine() => WriteLine(string.Empty);
-
-    /// <summary>Writes several lines (separated by <c>\n</c>) at the current indentation.</summary>
-    public SourceWriter WriteLines(string text)
-    {
-        foreach (var line in text.Split('\n'))
-        {
-            WriteLine(line);
-        }
-        return this;
-    }
 
     /// <summary>Writes <c>{</c> and indents.</summary>
     public SourceWriter OpenBlock()

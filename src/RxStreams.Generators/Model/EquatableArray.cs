@@ -22,8 +22,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 
     public int Count => _items?.Length ?? 0;
 
-    public bool IsEmpty => Count == 0;
-
     public T this[int index] => _items![index];
 
     public bool Equals(EquatableArray<T> other)
@@ -55,8 +53,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
         }
         return hash;
     }
-
-    public T[] ToArray() => _items is null ? [] : (T[])_items.Clone();
 
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_items ?? [])).GetEnumerator();
 

@@ -12,6 +12,4 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
         => location?.SourceTree is { } tree
             ? new LocationInfo(tree.FilePath, location.SourceSpan, location.GetLineSpan().Span)
             : null;
-
-    public static LocationInfo? From(SyntaxNode? node) => node is null ? null : From(node.GetLocation());
 }

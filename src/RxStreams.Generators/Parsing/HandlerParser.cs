@@ -122,7 +122,7 @@ internal sealed class HandlerParser
 
     private bool CheckClass()
     {
-        var location = IdentifierLocation(_type);
+        var location = KnownTypes.SourceLocation(_type);
         string? reason = null;
         if (_type.TypeKind != TypeKind.Class)
         {
@@ -136,7 +136,7 @@ internal sealed class HandlerParser
         {
             reason = "it is abstract; a handler instance is created per stream";
         }
-        else if (_type.IsGenericType && _type.TypeParameters.Length > 0)
+        else if (_type.Arity > 0)
         {
             reason = "it is generic";
         }
@@ -156,8 +156,8 @@ internal sealed class HandlerParser
                 if (t.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
                 {
                     reason = SymbolEqualityComparer.Default.Equals(t, _type)
-                        ? $"it is {AccessibilityText(t.DeclaredAccessibility)}, so the generated router cannot reach it; make it internal or public"
-                        : $"it is nested in the {AccessibilityText(t.DeclaredAccessibility)} type '{t.ToDisplayString(Names.Readable)}', so the generated router cannot reach it";
+                        ? $"it is {SyntaxFacts.GetText(t.DeclaredAccessibility)}, so the generated router cannot reach it; make it internal or public"
+                        : $"it is nested in the {SyntaxFacts.GetText(t.DeclaredAccessibility)} type '{t.ToDisplayString(Names.Readable)}', so the generated router cannot reach it";
                     break;
                 }
             }
@@ -173,20 +173,12 @@ internal sealed class HandlerParser
         {
             if (!IsPartial(t))
             {
-                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HandlerClassNotPartial, IdentifierLocation(t), t.ToDisplayString(Names.Readable)));
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HandlerClassNotPartial, KnownTypes.SourceLocation(t), t.ToDisplayString(Names.Readable)));
                 ok = false;
             }
         }
         return ok;
     }
-
-    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
-    {
-        Accessibility.Private => "private",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedAndInternal => "private protected",
-        _ => accessibility.ToString().ToLowerInvariant(),
-    };
 
     private static bool IsPartial(INamedTypeSymbol type)
         => type.DeclaringSyntaxReferences.Length > 0
@@ -226,12 +218,12 @@ internal sealed class HandlerParser
     private List<ArgumentModel>? ParseConstructor()
     {
         var constructors = _type.InstanceConstructors
-            .Where(c => !(_type.IsRecord && c.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, _type)))
+            .Where(c => !(_type.IsRecord && KnownTypes.IsCopyConstructor(c, _type)))
             .ToList();
         // Public and internal constructors first; private ones still work (the endpoints are nested in the class).
         var accessible = constructors.Where(c => c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal).ToList();
         var pool = accessible.Count > 0 ? accessible : constructors;
-        var location = IdentifierLocation(_type);
+        var location = KnownTypes.SourceLocation(_type);
         var name = _type.ToDisplayString(Names.Readable);
 
         IMethodSymbol? chosen;
@@ -263,7 +255,7 @@ internal sealed class HandlerParser
         {
             if (parameter.RefKind != RefKind.None)
             {
-                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoUsableConstructor, ParameterLocation(parameter) ?? location, name,
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoUsableConstructor, KnownTypes.SourceLocation(parameter) ?? location, name,
                     $"its constructor parameter '{parameter.Name}' is passed by reference"));
                 return null;
             }
@@ -296,12 +288,12 @@ internal sealed class HandlerParser
         }
         if (candidates.Count > 1)
         {
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AmbiguousHandlerMethods, IdentifierLocation(_type),
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AmbiguousHandlerMethods, KnownTypes.SourceLocation(_type),
                 _type.ToDisplayString(Names.Readable), string.Join(", ", candidates.Select(c => c.Name))));
         }
         else
         {
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoHandlerMethod, IdentifierLocation(_type),
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoHandlerMethod, KnownTypes.SourceLocation(_type),
                 _type.ToDisplayString(Names.Readable), TemplateText(_classAttribute) ?? ""));
         }
         return [];
@@ -325,120 +317,31 @@ internal sealed class HandlerParser
                 }
             }
         }
-        var returnType = method.ReturnType;
-        return method.ReturnsVoid
-               || KnownTypes.Is(returnType, _known.Task) || KnownTypes.Is(returnType, _known.TaskOfT)
-               || KnownTypes.Is(returnType, _known.ValueTask) || KnownTypes.Is(returnType, _known.ValueTaskOfT)
-               || ObservableElement(returnType) is not null;
+        return ShapeOf(method) is not null;
     }
 
     private EndpointModel? ParseEndpoint(IMethodSymbol method, AttributeData? attribute, RouteTemplate? prefix, bool prefixOk, HashSet<string> classNames)
     {
         var display = $"{_typeDisplay}.{method.Name}";
-        var methodLocation = IdentifierLocation(method);
+        var methodLocation = KnownTypes.SourceLocation(method);
 
-        // The template: the class prefix joined with the method's own (an empty method template means the prefix alone).
-        RouteTemplate? own = null;
-        if (attribute is not null)
-        {
-            var text = TemplateText(attribute);
-            var meansClassTemplate = text == "" && _classAttribute is not null;
-            if (!meansClassTemplate)
-            {
-                if (!RouteTemplateParser.TryParse(text, out var parsed, out var error))
-                {
-                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedTemplate, TemplateLocation(attribute), text ?? "", error));
-                    return null;
-                }
-                own = parsed;
-            }
-        }
-        if (!prefixOk)
+        var template = TemplateOf(attribute, prefix, prefixOk);
+        if (template is null)
         {
             return null;
         }
-        if (!RouteTemplateParser.TryCombine(prefix, own, out var template, out var combineError))
+        if (UnsupportedMethodReason(method) is { } methodError)
         {
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedTemplate, TemplateLocation(attribute ?? _classAttribute!), template.Text, combineError));
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedHandlerMethod, methodLocation, display, methodError));
             return null;
         }
-
-        // The method itself.
-        string? shapeError = null;
-        if (method.MethodKind != MethodKind.Ordinary)
-        {
-            shapeError = "only ordinary methods can be handlers";
-        }
-        else if (method.IsStatic)
-        {
-            shapeError = "it is static; handlers are instance methods (the handler is created per stream)";
-        }
-        else if (method.IsGenericMethod)
-        {
-            shapeError = "it is generic";
-        }
-        else if (method.IsAbstract)
-        {
-            shapeError = "it is abstract";
-        }
-        else if (method.ReturnsByRef || method.ReturnsByRefReadonly)
-        {
-            shapeError = "it returns by reference";
-        }
-        else if (method.IsAsync && method.ReturnsVoid)
-        {
-            shapeError = "it is async void: return Task instead, so that its completion and failure reach the client";
-        }
-        if (shapeError is not null)
-        {
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedHandlerMethod, methodLocation, display, shapeError));
-            return null;
-        }
-
-        // The shape, from the return type.
-        InteractionKind interaction;
-        ResultKind result;
-        ITypeSymbol? payload = null;
-        var returnType = method.ReturnType;
-        var hasInput = method.Parameters.Any(p => KnownTypes.Is(p.Type, _known.Observable));
-        if (method.ReturnsVoid)
-        {
-            (interaction, result) = (InteractionKind.FireAndForget, ResultKind.Void);
-        }
-        else if (KnownTypes.Is(returnType, _known.Task) && returnType is INamedTypeSymbol { IsGenericType: false })
-        {
-            (interaction, result) = (InteractionKind.FireAndForget, ResultKind.Task);
-        }
-        else if (KnownTypes.Is(returnType, _known.ValueTask) && returnType is INamedTypeSymbol { IsGenericType: false })
-        {
-            (interaction, result) = (InteractionKind.FireAndForget, ResultKind.ValueTask);
-        }
-        else if (KnownTypes.Is(returnType, _known.TaskOfT))
-        {
-            (interaction, result, payload) = (InteractionKind.RequestResponse, ResultKind.TaskOfT, ((INamedTypeSymbol)returnType).TypeArguments[0]);
-        }
-        else if (KnownTypes.Is(returnType, _known.ValueTaskOfT))
-        {
-            (interaction, result, payload) = (InteractionKind.RequestResponse, ResultKind.ValueTaskOfT, ((INamedTypeSymbol)returnType).TypeArguments[0]);
-        }
-        else if (ObservableElement(returnType) is { } element)
-        {
-            interaction = hasInput ? InteractionKind.Duplex : InteractionKind.Subscription;
-            if (KnownTypes.Is(element, _known.StreamItem))
-            {
-                (result, payload) = (ResultKind.StreamItems, ((INamedTypeSymbol)element).TypeArguments[0]);
-            }
-            else
-            {
-                (result, payload) = (ResultKind.Observable, element);
-            }
-        }
-        else
+        if (ShapeOf(method) is not { } shape)
         {
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedHandlerMethod, ReturnTypeLocation(method) ?? methodLocation, display,
-                $"it returns '{returnType.ToDisplayString(Names.Readable)}'; a handler returns IObservable<T>, Task<T>, ValueTask<T>, Task, ValueTask or void"));
+                $"it returns '{method.ReturnType.ToDisplayString(Names.Readable)}'; a handler returns IObservable<T>, Task<T>, ValueTask<T>, Task, ValueTask or void"));
             return null;
         }
+        var (interaction, result, payload) = shape;
 
         // The parameters.
         var ok = true;
@@ -449,7 +352,7 @@ internal sealed class HandlerParser
         var inputCount = 0;
         foreach (var parameter in method.Parameters)
         {
-            var parameterLocation = ParameterLocation(parameter) ?? methodLocation;
+            var parameterLocation = KnownTypes.SourceLocation(parameter) ?? methodLocation;
             if (parameter.RefKind != RefKind.None)
             {
                 _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedHandlerMethod, parameterLocation, display,
@@ -474,14 +377,9 @@ internal sealed class HandlerParser
                 arguments.Add(new ArgumentModel(ArgumentKind.RouteValue, Names.FullNoTopAnnotation(parameter.Type), routeIndex, segment.Constraint));
                 continue;
             }
-            if (KnownTypes.Is(parameter.Type, _known.StreamContext))
+            if (StreamArgument(parameter.Type) is { } streamArgument)
             {
-                arguments.Add(ArgumentModel.Of(ArgumentKind.Context, Names.FullNoTopAnnotation(parameter.Type)));
-                continue;
-            }
-            if (KnownTypes.Is(parameter.Type, _known.CancellationToken))
-            {
-                arguments.Add(ArgumentModel.Of(ArgumentKind.CancellationToken, Names.FullNoTopAnnotation(parameter.Type)));
+                arguments.Add(streamArgument);
                 continue;
             }
             if (KnownTypes.Is(parameter.Type, _known.Observable))
@@ -556,16 +454,112 @@ internal sealed class HandlerParser
             display);
     }
 
+    /// <summary>The class prefix joined with the method's own template (an empty method template means the prefix alone); null after reporting RXS0001.</summary>
+    private RouteTemplate? TemplateOf(AttributeData? attribute, RouteTemplate? prefix, bool prefixOk)
+    {
+        RouteTemplate? own = null;
+        if (attribute is not null)
+        {
+            var text = TemplateText(attribute);
+            var meansClassTemplate = text == "" && _classAttribute is not null;
+            if (!meansClassTemplate)
+            {
+                if (!RouteTemplateParser.TryParse(text, out var parsed, out var error))
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedTemplate, TemplateLocation(attribute), text ?? "", error));
+                    return null;
+                }
+                own = parsed;
+            }
+        }
+        if (!prefixOk)
+        {
+            return null;
+        }
+        if (!RouteTemplateParser.TryCombine(prefix, own, out var template, out var combineError))
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedTemplate, TemplateLocation(attribute ?? _classAttribute!), template.Text, combineError));
+            return null;
+        }
+        return template;
+    }
+
+    /// <summary>Why the method cannot be a handler whatever it returns (RXS0005), or null.</summary>
+    private static string? UnsupportedMethodReason(IMethodSymbol method)
+    {
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            return "only ordinary methods can be handlers";
+        }
+        if (method.IsStatic)
+        {
+            return "it is static; handlers are instance methods (the handler is created per stream)";
+        }
+        if (method.IsGenericMethod)
+        {
+            return "it is generic";
+        }
+        if (method.IsAbstract)
+        {
+            return "it is abstract";
+        }
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return "it returns by reference";
+        }
+        if (method.IsAsync && method.ReturnsVoid)
+        {
+            return "it is async void: return Task instead, so that its completion and failure reach the client";
+        }
+        return null;
+    }
+
+    /// <summary>The interaction, result and payload type that the method's return type makes; null when no handler returns that.</summary>
+    private (InteractionKind Interaction, ResultKind Result, ITypeSymbol? Payload)? ShapeOf(IMethodSymbol method)
+    {
+        var returnType = method.ReturnType;
+        if (method.ReturnsVoid)
+        {
+            return (InteractionKind.FireAndForget, ResultKind.Void, null);
+        }
+        if (KnownTypes.Is(returnType, _known.Task))
+        {
+            return (InteractionKind.FireAndForget, ResultKind.Task, null);
+        }
+        if (KnownTypes.Is(returnType, _known.ValueTask))
+        {
+            return (InteractionKind.FireAndForget, ResultKind.ValueTask, null);
+        }
+        if (KnownTypes.Is(returnType, _known.TaskOfT))
+        {
+            return (InteractionKind.RequestResponse, ResultKind.TaskOfT, ((INamedTypeSymbol)returnType).TypeArguments[0]);
+        }
+        if (KnownTypes.Is(returnType, _known.ValueTaskOfT))
+        {
+            return (InteractionKind.RequestResponse, ResultKind.ValueTaskOfT, ((INamedTypeSymbol)returnType).TypeArguments[0]);
+        }
+        if (ObservableElement(returnType) is not { } element)
+        {
+            return null;
+        }
+        var interaction = method.Parameters.Any(p => KnownTypes.Is(p.Type, _known.Observable)) ? InteractionKind.Duplex : InteractionKind.Subscription;
+        return KnownTypes.Is(element, _known.StreamItem)
+            ? (interaction, ResultKind.StreamItems, ((INamedTypeSymbol)element).TypeArguments[0])
+            : (interaction, ResultKind.Observable, element);
+    }
+
+    /// <summary>The stream's own arguments, which bind by type wherever they are: StreamContext and CancellationToken.</summary>
+    private ArgumentModel? StreamArgument(ITypeSymbol type)
+        => KnownTypes.Is(type, _known.StreamContext) ? ArgumentModel.Of(ArgumentKind.Context, Names.FullNoTopAnnotation(type))
+            : KnownTypes.Is(type, _known.CancellationToken) ? ArgumentModel.Of(ArgumentKind.CancellationToken, Names.FullNoTopAnnotation(type))
+            : null;
+
     private ArgumentModel ServiceArgument(IParameterSymbol parameter, bool warnSimple)
     {
         var type = parameter.Type;
-        if (KnownTypes.Is(type, _known.StreamContext))
+        if (StreamArgument(type) is { } streamArgument)
         {
-            return ArgumentModel.Of(ArgumentKind.Context, Names.FullNoTopAnnotation(type));
-        }
-        if (KnownTypes.Is(type, _known.CancellationToken))
-        {
-            return ArgumentModel.Of(ArgumentKind.CancellationToken, Names.FullNoTopAnnotation(type));
+            return streamArgument;
         }
         if (KnownTypes.Is(type, _known.ServiceProvider))
         {
@@ -573,7 +567,7 @@ internal sealed class HandlerParser
         }
         if (warnSimple && IsSimple(type))
         {
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SimpleTypeService, ParameterLocation(parameter), parameter.Name, type.ToDisplayString(Names.Readable)));
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SimpleTypeService, KnownTypes.SourceLocation(parameter), parameter.Name, type.ToDisplayString(Names.Readable)));
         }
         var isNullableValue = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
         var optional = parameter.HasExplicitDefaultValue || isNullableValue
@@ -659,10 +653,6 @@ internal sealed class HandlerParser
         }
         return null;
     }
-
-    private static Location? IdentifierLocation(ISymbol symbol) => symbol.Locations.FirstOrDefault(l => l.IsInSource);
-
-    private static Location? ParameterLocation(IParameterSymbol parameter) => parameter.Locations.FirstOrDefault(l => l.IsInSource);
 
     private static Location? ReturnTypeLocation(IMethodSymbol method)
         => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation();

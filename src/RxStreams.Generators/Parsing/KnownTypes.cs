@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace RxStreams.Generators.Parsing;
@@ -120,21 +121,7 @@ internal sealed class KnownTypes
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
         => type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
 
-    public static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute)
-    {
-        if (attribute is null)
-        {
-            return false;
-        }
-        foreach (var data in symbol.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, attribute))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute) => GetAttribute(symbol, attribute) is not null;
 
     public static AttributeData? GetAttribute(ISymbol symbol, INamedTypeSymbol? attribute)
     {
@@ -151,6 +138,13 @@ internal sealed class KnownTypes
         }
         return null;
     }
+
+    /// <summary>A record's compiler-generated copy constructor (or any constructor taking the type itself), never one to create instances with.</summary>
+    public static bool IsCopyConstructor(IMethodSymbol constructor, INamedTypeSymbol type)
+        => constructor.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type);
+
+    /// <summary>Where a symbol is declared in source (the identifier of a type, method or parameter), if anywhere.</summary>
+    public static Location? SourceLocation(ISymbol symbol) => symbol.Locations.FirstOrDefault(l => l.IsInSource);
 
     private INamedTypeSymbol? Get(string metadataName) => Compilation.GetTypeByMetadataName(metadataName);
 }

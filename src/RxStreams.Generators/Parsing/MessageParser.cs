@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using RxStreams.Generators.Model;
@@ -17,7 +16,7 @@ internal static class MessageParser
         }
         var diagnostics = new List<DiagnosticInfo>();
         var analyzer = new TypeAnalyzer(new KnownTypes(context.SemanticModel.Compilation), diagnostics, cancellationToken);
-        analyzer.AddRoot(type, type.Locations.FirstOrDefault(l => l.IsInSource));
+        analyzer.AddRoot(type, KnownTypes.SourceLocation(type));
         return new MessageTypeResult(analyzer.ToModel(), diagnostics.ToEquatableArray());
     }
 }

@@ -133,7 +133,7 @@ internal sealed class TypeAnalyzer
                 : new TypeModel(JsonTypeKind.Enum, Names.Full(named), PrimitiveKind.None, null, enumSerializer, true, false, StripSuffix(enumSerializer));
         }
 
-        if (named.IsGenericType)
+        if (named.Arity > 0)
         {
             return AnalyzeGeneric(named, allowsNull, out reason);
         }
@@ -237,31 +237,13 @@ internal sealed class TypeAnalyzer
             case SpecialType.System_String: return PrimitiveKind.String;
             case SpecialType.System_DateTime: return PrimitiveKind.DateTime;
         }
-        if (KnownTypes.Is(type, _known.Guid))
-        {
-            return PrimitiveKind.Guid;
-        }
-        if (KnownTypes.Is(type, _known.DateTimeOffset))
-        {
-            return PrimitiveKind.DateTimeOffset;
-        }
-        if (KnownTypes.Is(type, _known.TimeSpan))
-        {
-            return PrimitiveKind.TimeSpan;
-        }
-        if (KnownTypes.Is(type, _known.DateOnly))
-        {
-            return PrimitiveKind.DateOnly;
-        }
-        if (KnownTypes.Is(type, _known.TimeOnly))
-        {
-            return PrimitiveKind.TimeOnly;
-        }
-        if (KnownTypes.Is(type, _known.JsonElement))
-        {
-            return PrimitiveKind.JsonElement;
-        }
-        return PrimitiveKind.None;
+        return KnownTypes.Is(type, _known.Guid) ? PrimitiveKind.Guid
+            : KnownTypes.Is(type, _known.DateTimeOffset) ? PrimitiveKind.DateTimeOffset
+            : KnownTypes.Is(type, _known.TimeSpan) ? PrimitiveKind.TimeSpan
+            : KnownTypes.Is(type, _known.DateOnly) ? PrimitiveKind.DateOnly
+            : KnownTypes.Is(type, _known.TimeOnly) ? PrimitiveKind.TimeOnly
+            : KnownTypes.Is(type, _known.JsonElement) ? PrimitiveKind.JsonElement
+            : PrimitiveKind.None;
     }
 
     /// <summary>The serializer class name of a record, class, struct or enum, analyzing it on first use; null (with a reason) when unsupported.</summary>
@@ -306,13 +288,12 @@ internal sealed class TypeAnalyzer
     private string? CheckNamed(INamedTypeSymbol type)
     {
         var name = type.ToDisplayString(Names.Readable);
-        for (var t = type; t is not null; t = t.ContainingType)
+        // The type itself is not generic: Analyze sent those to AnalyzeGeneric.
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
         {
-            if (t.IsGenericType)
+            if (t.Arity > 0)
             {
-                return SymbolEqualityComparer.Default.Equals(t, type)
-                    ? $"'{name}' is generic; generic message types are not supported"
-                    : $"'{name}' is nested in the generic type '{t.ToDisplayString(Names.Readable)}'";
+                return $"'{name}' is nested in the generic type '{t.ToDisplayString(Names.Readable)}'";
             }
         }
         if (type.IsFileLocal)
@@ -544,7 +525,7 @@ internal sealed class TypeAnalyzer
     {
         reason = null;
         var constructors = type.InstanceConstructors
-            .Where(c => !IsCopyConstructor(c, type) && _known.Compilation.IsSymbolAccessibleWithin(c, _assembly))
+            .Where(c => !KnownTypes.IsCopyConstructor(c, type) && _known.Compilation.IsSymbolAccessibleWithin(c, _assembly))
             .ToList();
         var marked = constructors.Where(c => KnownTypes.HasAttribute(c, _known.JsonConstructorAttribute)).ToList();
         if (marked.Count == 1)
@@ -577,12 +558,9 @@ internal sealed class TypeAnalyzer
         return null;
     }
 
-    private static bool IsCopyConstructor(IMethodSymbol constructor, INamedTypeSymbol type)
-        => constructor.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(constructor.Parameters[0].Type, type);
-
     private void Report(INamedTypeSymbol type, ISymbol member, string reason)
     {
-        var location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? _usage;
+        var location = KnownTypes.SourceLocation(member) ?? _usage;
         _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, location, type.ToDisplayString(Names.Readable), reason));
     }
 }

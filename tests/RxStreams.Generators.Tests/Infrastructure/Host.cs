@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using RxStreams.Generators.Tests.Handlers;
 using RxStreams.Routing;
+using RxStreams.Testing;
 
 namespace RxStreams.Generators.Tests.Infrastructure;
 
@@ -69,6 +70,17 @@ internal sealed class Host : IDisposable
         var sink = new CollectingSink();
         var subscription = Endpoint.Invoke(invocation).Subscribe(sink);
         return (sink, subscription);
+    }
+
+    /// <summary>Runs the route (see <see cref="Run"/>), waits until its result completed or failed, then ends the subscription.</summary>
+    public async Task<CollectingSink> RunToEndAsync(string route, string? requestJson = null)
+    {
+        var (sink, subscription) = Run(route, requestJson);
+        using (subscription)
+        {
+            await Wait.ForAsync(sink.Ended, $"the stream '{route}' to end");
+        }
+        return sink;
     }
 
     public void Dispose()

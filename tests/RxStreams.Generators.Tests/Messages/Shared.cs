@@ -1,5 +1,5 @@
 namespace RxStreams.Generators.Tests.Messages;
 
-/// <summary>Used by no handler: it gets a serializer through [StreamMessage] only.</summary>
+/// <summary>A record with a constructor parameter default; also marked [StreamMessage] (Items.ByGuid uses it too).</summary>
 [StreamMessage]
 public sealed record Shared(string Value, int Count = 7);

@@ -17,11 +17,11 @@ namespace RxStreams.Generated
             /// <summary>The router registered with StreamRoutes.</summary>
             public static readonly Router Instance = new Router();
 
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint0 = new global::Shop.OrderHandlers.RxStreamsCancelEndpoint();
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint1 = new global::Shop.OrderHandlers.RxStreamsFlagEndpoint();
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint2 = new global::Shop.OrderHandlers.RxStreamsPlaceEndpoint();
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint3 = new global::Shop.OrderHandlers.RxStreamsWatchEndpoint();
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint4 = new global::Shop.OrderHandlers.RxStreamsPingEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint0 = new global::Shop.OrderHandlers.RxStreamsPlaceEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint1 = new global::Shop.OrderHandlers.RxStreamsPingEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint2 = new global::Shop.OrderHandlers.RxStreamsCancelEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint3 = new global::Shop.OrderHandlers.RxStreamsFlagEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint4 = new global::Shop.OrderHandlers.RxStreamsWatchEndpoint();
             private readonly global::RxStreams.Routing.StreamEndpoint _endpoint5 = new global::Shop.OrderHandlers.RxStreamsQuoteEndpoint();
             private readonly global::System.Collections.Generic.IReadOnlyList<global::RxStreams.Routing.StreamEndpoint> _endpoints;
 
@@ -88,7 +88,7 @@ namespace RxStreams.Generated
                             {
                                 values.Clear();
                                 values.Add(starts[1], lengths[1]);
-                                endpoint = _endpoint2;
+                                endpoint = _endpoint0;
                                 return global::RxStreams.Routing.RouteMatchStatus.Matched;
                             }
                             // shop/{tenant}/ping
@@ -96,7 +96,7 @@ namespace RxStreams.Generated
                             {
                                 values.Clear();
                                 values.Add(starts[1], lengths[1]);
-                                endpoint = _endpoint4;
+                                endpoint = _endpoint1;
                                 return global::RxStreams.Routing.RouteMatchStatus.Matched;
                             }
                         }
@@ -117,7 +117,7 @@ namespace RxStreams.Generated
                                     values.Clear();
                                     values.Add(starts[1], lengths[1]);
                                     values.Add(starts[3], lengths[3]);
-                                    endpoint = _endpoint0;
+                                    endpoint = _endpoint2;
                                     return global::RxStreams.Routing.RouteMatchStatus.Matched;
                                 }
                                 invalid = true;
@@ -130,7 +130,7 @@ namespace RxStreams.Generated
                                     values.Clear();
                                     values.Add(starts[1], lengths[1]);
                                     values.Add(starts[3], lengths[3]);
-                                    endpoint = _endpoint1;
+                                    endpoint = _endpoint3;
                                     return global::RxStreams.Routing.RouteMatchStatus.Matched;
                                 }
                                 invalid = true;
@@ -143,7 +143,7 @@ namespace RxStreams.Generated
                                     values.Clear();
                                     values.Add(starts[1], lengths[1]);
                                     values.Add(starts[3], lengths[3]);
-                                    endpoint = _endpoint3;
+                                    endpoint = _endpoint4;
                                     return global::RxStreams.Routing.RouteMatchStatus.Matched;
                                 }
                                 invalid = true;

@@ -42,10 +42,10 @@ namespace RxStreams.Generated
             /// <summary>Reads a value; the reader is on its first token and is left on its last.</summary>
             public static int[] ReadValue(ref global::System.Text.Json.Utf8JsonReader reader)
             {
-                int[]? result = default!;
+                int[]? result = default;
                 if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
                 {
-                    result = null!;
+                    result = null;
                 }
                 else
                 {

@@ -103,13 +103,13 @@ namespace RxStreams.Generated
                     writer.WriteBase64StringValue(v0);
                 }
                 var v1 = value.MaybeInt;
-                if (v1.HasValue)
+                if (v1 is null)
                 {
-                    writer.WriteNumber(s_maybeInt, v1.GetValueOrDefault());
+                    writer.WriteNull(s_maybeInt);
                 }
                 else
                 {
-                    writer.WriteNull(s_maybeInt);
+                    writer.WriteNumber(s_maybeInt, v1.GetValueOrDefault());
                 }
                 writer.WritePropertyName(s_mood);
                 Model_MoodSerializer.WriteValue(writer, value.Mood);
@@ -119,13 +119,13 @@ namespace RxStreams.Generated
                 Model_PointSerializer.WriteValue(writer, value.Where);
                 writer.WritePropertyName(s_maybeWhere);
                 var v2 = value.MaybeWhere;
-                if (v2.HasValue)
+                if (v2 is null)
                 {
-                    Model_PointSerializer.WriteValue(writer, v2.GetValueOrDefault());
+                    writer.WriteNullValue();
                 }
                 else
                 {
-                    writer.WriteNullValue();
+                    Model_PointSerializer.WriteValue(writer, v2.GetValueOrDefault());
                 }
                 writer.WritePropertyName(s_owner);
                 Model_ProfileSerializer.WriteValue(writer, value.Owner);
@@ -253,7 +253,7 @@ namespace RxStreams.Generated
                     global::RxStreams.Serialization.StreamJson.ThrowUnexpectedToken(ref reader, "Everything", "object");
                 }
                 string p0 = default!;
-                string? p1 = default!;
+                string? p1 = default;
                 bool p2 = default;
                 byte p3 = default;
                 sbyte p4 = default;
@@ -273,7 +273,7 @@ namespace RxStreams.Generated
                 global::System.TimeSpan p18 = default;
                 global::System.DateOnly p19 = default;
                 global::System.TimeOnly p20 = default;
-                byte[]? p21 = default!;
+                byte[]? p21 = default;
                 int? p22 = default;
                 global::Model.Mood p23 = default;
                 global::Model.Access p24 = default;
@@ -285,10 +285,10 @@ namespace RxStreams.Generated
                 global::System.Collections.Generic.IReadOnlyList<global::Model.Profile> p30 = default!;
                 global::System.Collections.Generic.IEnumerable<global::Model.Mood> p31 = default!;
                 global::System.Collections.Generic.Dictionary<string, int> p32 = default!;
-                global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Model.Point>>? p33 = default!;
+                global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Collections.Generic.List<global::Model.Point>>? p33 = default;
                 global::System.Text.Json.JsonElement p34 = default;
                 int p35 = 3;
-                string? p36 = default!;
+                string? p36 = default;
                 var hasp36 = false;
                 while (true)
                 {
@@ -311,7 +311,7 @@ namespace RxStreams.Generated
                         case 1:
                             if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
                             {
-                                p1 = null!;
+                                p1 = null;
                             }
                             else
                             {
@@ -454,7 +454,7 @@ namespace RxStreams.Generated
                         case 21:
                             if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
                             {
-                                p21 = null!;
+                                p21 = null;
                             }
                             else
                             {
@@ -553,10 +553,10 @@ namespace RxStreams.Generated
                                 {
                                     break;
                                 }
-                                string? item20 = default!;
+                                string? item20 = default;
                                 if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
                                 {
-                                    item20 = null!;
+                                    item20 = null;
                                 }
                                 else
                                 {
@@ -652,7 +652,7 @@ namespace RxStreams.Generated
                         case 33:
                             if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
                             {
-                                p33 = null!;
+                                p33 = null;
                             }
                             else
                             {
@@ -714,7 +714,7 @@ namespace RxStreams.Generated
                         case 36:
                             if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
                             {
-                                p36 = null!;
+                                p36 = null;
                             }
                             else
                             {

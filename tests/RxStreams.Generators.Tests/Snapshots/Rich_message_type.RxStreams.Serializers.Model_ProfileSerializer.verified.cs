@@ -56,9 +56,9 @@ namespace RxStreams.Generated
                 string p0 = default!;
                 int p1 = default;
                 var hasp1 = false;
-                string? p2 = default!;
+                string? p2 = default;
                 var hasp2 = false;
-                global::Model.Profile? p3 = default!;
+                global::Model.Profile? p3 = default;
                 var hasp3 = false;
                 while (true)
                 {
@@ -89,7 +89,7 @@ namespace RxStreams.Generated
                         case 2:
                             if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
                             {
-                                p2 = null!;
+                                p2 = null;
                             }
                             else
                             {
@@ -100,7 +100,7 @@ namespace RxStreams.Generated
                         case 3:
                             if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)
                             {
-                                p3 = null!;
+                                p3 = null;
                             }
                             else
                             {

@@ -19,10 +19,10 @@ namespace RxStreams.Generated
 
             private readonly global::RxStreams.Routing.StreamEndpoint _endpoint0 = new global::Routes.RouteTable.RxStreamsFileEndpoint();
             private readonly global::RxStreams.Routing.StreamEndpoint _endpoint1 = new global::Routes.RouteTable.RxStreamsMeEndpoint();
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint2 = new global::Routes.RouteTable.RxStreamsPostEndpoint();
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint3 = new global::Routes.RouteTable.RxStreamsByIdEndpoint();
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint4 = new global::Routes.RouteTable.RxStreamsByNameEndpoint();
-            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint5 = new global::Routes.RouteTable.RxStreamsHealthEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint2 = new global::Routes.RouteTable.RxStreamsByIdEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint3 = new global::Routes.RouteTable.RxStreamsByNameEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint4 = new global::Routes.RouteTable.RxStreamsHealthEndpoint();
+            private readonly global::RxStreams.Routing.StreamEndpoint _endpoint5 = new global::Routes.RouteTable.RxStreamsPostEndpoint();
             private readonly global::System.Collections.Generic.IReadOnlyList<global::RxStreams.Routing.StreamEndpoint> _endpoints;
 
             private Router()
@@ -103,14 +103,14 @@ namespace RxStreams.Generated
                             {
                                 values.Clear();
                                 values.Add(starts[1], lengths[1]);
-                                endpoint = _endpoint3;
+                                endpoint = _endpoint2;
                                 return global::RxStreams.Routing.RouteMatchStatus.Matched;
                             }
                             invalid = true;
                             // users/{name}
                             values.Clear();
                             values.Add(starts[1], lengths[1]);
-                            endpoint = _endpoint4;
+                            endpoint = _endpoint3;
                             return global::RxStreams.Routing.RouteMatchStatus.Matched;
                         }
                         // {any}/health
@@ -118,7 +118,7 @@ namespace RxStreams.Generated
                         {
                             values.Clear();
                             values.Add(starts[0], lengths[0]);
-                            endpoint = _endpoint5;
+                            endpoint = _endpoint4;
                             return global::RxStreams.Routing.RouteMatchStatus.Matched;
                         }
                         break;
@@ -139,7 +139,7 @@ namespace RxStreams.Generated
                                     values.Clear();
                                     values.Add(starts[1], lengths[1]);
                                     values.Add(starts[3], lengths[3]);
-                                    endpoint = _endpoint2;
+                                    endpoint = _endpoint5;
                                     return global::RxStreams.Routing.RouteMatchStatus.Matched;
                                 }
                                 invalid = true;
