@@ -1,4 +1,5 @@
 using RxStreams.Protocol;
+using RxStreams.Routing;
 
 namespace RxStreams.AspNetCore;
 
@@ -43,6 +44,13 @@ public sealed class RxStreamsOptions
     /// </summary>
     public int MaxMessagesPerSecond { get; set; } = 1000;
 
+    /// <summary>
+    /// The most input messages (NEXT on a duplex stream) the server keeps for a handler that has not subscribed its
+    /// input yet, for example while an asynchronous authorization policy runs. One more ends the stream with
+    /// <c>rate_limited</c>. Default 64.
+    /// </summary>
+    public int MaxUnreadInputMessages { get; set; } = StreamInput.DefaultMaxBuffered;
+
     /// <summary>How many messages a connection may send in a burst above <see cref="MaxMessagesPerSecond"/>. Default 2,000.</summary>
     public int MessageBurst { get; set; } = 2000;
 
@@ -73,5 +81,6 @@ public sealed class RxStreamsOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ClientTimeout, KeepAliveInterval, nameof(ClientTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessagesPerSecond, 1, nameof(MaxMessagesPerSecond));
         ArgumentOutOfRangeException.ThrowIfLessThan(MessageBurst, 1, nameof(MessageBurst));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnreadInputMessages, 1, nameof(MaxUnreadInputMessages));
     }
 }

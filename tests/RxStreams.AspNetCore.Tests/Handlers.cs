@@ -89,3 +89,10 @@ public sealed partial class AdminHandler
 {
     public IObservable<Tick> Secrets() => Observable.Return(new Tick(42));
 }
+
+/// <summary>A duplex handler that never reads its input: what the client writes waits for it, up to the host's limit.</summary>
+[StreamRoute("unread")]
+public sealed partial class UnreadInputHandler
+{
+    public IObservable<Tick> Ignore(IObservable<Say> input) => Observable.Never<Tick>();
+}

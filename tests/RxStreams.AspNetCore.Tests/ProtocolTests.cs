@@ -265,6 +265,44 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
     }
 
     [Fact]
+    public async Task Messages_beyond_the_rate_limit_end_their_stream_with_rate_limited_and_the_connection_lives()
+    {
+        // A burst of 5 and 1 message per second: the OPEN and 4 NEXT pass, one of the next ones is refused.
+        await using var host = await KestrelHost.StartAsync(o => (o.MaxMessagesPerSecond, o.MessageBurst) = (1, 5), inMemory: true);
+        await using var client = await RawClient.StartAsync(await host.ConnectWebSocketAsync());
+        await client.OpenAsync(1, "echo/1");
+        for (var i = 0; i < 20; i++)
+        {
+            await client.NextAsync(1, $"{{\"text\":\"{i}\"}}");
+        }
+        var error = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal((1u, "rate_limited"), (error.StreamId, error.Code));
+        // PING is not rate-limited: the connection still answers.
+        await client.SendAsync(w => FrameWriter.WritePing(w));
+        await client.ReceiveUntilAsync(f => f.Type == FrameType.Pong);
+        Assert.Null(client.CloseStatus);
+    }
+
+    [Fact]
+    public async Task Input_a_handler_has_not_read_is_kept_up_to_the_limit_then_its_stream_ends_with_rate_limited()
+    {
+        await using var host = await KestrelHost.StartAsync(o => o.MaxUnreadInputMessages = 3, inMemory: true);
+        await using var client = await RawClient.StartAsync(await host.ConnectWebSocketAsync());
+        await client.OpenAsync(1, "unread");
+        for (var i = 0; i < 3; i++)
+        {
+            await client.NextAsync(1, $"{{\"text\":\"{i}\"}}");
+        }
+        // Three are kept: the PING's answer comes with no error before it.
+        await client.SendAsync(w => FrameWriter.WritePing(w));
+        Assert.Equal(FrameType.Pong, (await client.ReceiveAsync()).Type);
+        await client.NextAsync(1, """{"text":"one too many"}""");
+        var error = await client.ReceiveAsync();
+        Assert.Equal((1u, "rate_limited"), (error.StreamId, error.Code));
+        await AssertAlive(client, 3);
+    }
+
+    [Fact]
     public async Task Random_and_truncated_frames_never_escape_and_never_hurt_another_connection()
     {
         // On the in-memory test server: most hostile messages close their connection, and tens of thousands of

@@ -35,6 +35,7 @@ internal sealed class ServerStream : IStreamResultSink
         Endpoint = endpoint;
         _unbounded = credits == ProtocolConstants.UnboundedCredits || endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
         _credits = credits;
+        Input = new StreamInput(connection.MaxUnreadInputMessages);
         _demand = new Demand(this);
         Activity = RxStreamsMetrics.ActivitySource.StartActivity(
             endpoint.Interaction == StreamInteraction.RequestResponse ? "rxstreams.invoke" : "rxstreams.stream", ActivityKind.Server);
@@ -51,7 +52,7 @@ internal sealed class ServerStream : IStreamResultSink
 
     public StreamEndpoint Endpoint { get; }
 
-    public StreamInput Input { get; } = new();
+    public StreamInput Input { get; }
 
     public Activity? Activity { get; }
 

@@ -69,6 +69,8 @@ internal sealed class StreamConnection : IServerHostConnection
 
     public long MaxPendingBytes => _options.MaxPendingBytesPerConnection;
 
+    public int MaxUnreadInputMessages => _options.MaxUnreadInputMessages;
+
     public long TotalPendingBytes => Outbound.PendingBytes + Volatile.Read(ref _heldBytes);
 
     /// <summary>The streams open now (for tests and diagnostics).</summary>

@@ -18,8 +18,8 @@ namespace RxStreams.Routing;
 /// </remarks>
 public sealed class StreamInput
 {
-    /// <summary>The most payloads kept for a handler that has not subscribed its input yet.</summary>
-    public const int MaxBuffered = 64;
+    /// <summary>The default of <see cref="MaxBuffered"/>.</summary>
+    public const int DefaultMaxBuffered = 64;
 
     private readonly object _gate = new();
     private ImmutableArray<IPayloadObserver> _observers = [];
@@ -27,6 +27,17 @@ public sealed class StreamInput
     private Exception? _error;
     private bool _ended;
     private bool _replaying;
+
+    /// <summary>Creates the input of one stream.</summary>
+    /// <param name="maxBuffered">The most payloads kept for a handler that has not subscribed its input yet (at least 1).</param>
+    public StreamInput(int maxBuffered = DefaultMaxBuffered)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBuffered, 1);
+        MaxBuffered = maxBuffered;
+    }
+
+    /// <summary>The most payloads kept for a handler that has not subscribed its input yet; one more ends the stream with <c>rate_limited</c>.</summary>
+    public int MaxBuffered { get; }
 
     /// <summary>Delivers one payload. The bytes are only read during the call.</summary>
     /// <exception cref="StreamSerializationException">The payload is not valid for the input type.</exception>
