@@ -23,6 +23,18 @@ public static class Snapshot
     /// <param name="extension">The file extension, with its dot.</param>
     /// <param name="sourceFile">The calling test's file (supplied by the compiler): the Snapshots folder is next to it.</param>
     public static void Match(string actual, string name, string extension = ".cs", [CallerFilePath] string sourceFile = "")
+        => Match(actual, name, extension, Environment.GetEnvironmentVariable(AcceptVariable) == "1", sourceFile);
+
+    /// <summary>
+    /// As <see cref="Match(string, string, string, string)"/>, with the decision to accept the text as the new baseline
+    /// made by the caller rather than by <see cref="AcceptVariable"/> (the snapshot helper's own tests).
+    /// </summary>
+    /// <param name="actual">The text produced by the test.</param>
+    /// <param name="name">The snapshot's name, unique within the folder.</param>
+    /// <param name="extension">The file extension, with its dot.</param>
+    /// <param name="accept">Write <paramref name="actual"/> as the baseline instead of comparing.</param>
+    /// <param name="sourceFile">The test file the Snapshots folder is next to.</param>
+    public static void Match(string actual, string name, string extension, bool accept, string sourceFile)
     {
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -31,7 +43,7 @@ public static class Snapshot
         var received = Path.Combine(directory, name + ".received" + extension);
         var text = Normalize(actual);
 
-        if (Environment.GetEnvironmentVariable(AcceptVariable) == "1")
+        if (accept)
         {
             Directory.CreateDirectory(directory);
             File.WriteAllText(verified, text, s_utf8);
