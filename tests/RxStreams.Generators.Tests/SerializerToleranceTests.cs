@@ -1,6 +1,8 @@
+using System.Text;
 using RxStreams.Generators.Tests.Infrastructure;
 using RxStreams.Generators.Tests.Messages;
 using RxStreams.Serialization;
+using RxStreams.Testing;
 
 namespace RxStreams.Generators.Tests;
 
@@ -49,6 +51,21 @@ public sealed class SerializerToleranceTests
         var message = Json.Read<ChatMessage>("""{"FROM":"a","Text":"b","SENTAT":"2024-01-01T00:00:00Z"}""");
         Assert.Equal(("a", "b"), (message.From, message.Text));
         Assert.Equal("Display", Json.Read<Settings>("""{"Name":"n","DISPLAY_NAME":"Display"}""").DisplayName);
+    }
+
+    [Fact]
+    public void Unknown_and_differently_cased_member_names_cost_no_allocation()
+    {
+        // A client that sends members a message does not know (or other casing) does so on every message: matching
+        // their names must not allocate, so the same message read with and without them allocates the same.
+        var serializer = StreamSerializer.Get<ChatMessage>();
+        var plain = Encoding.UTF8.GetBytes("""{"from":"a","text":"b","sentAt":"2024-01-01T00:00:00Z"}""");
+        var noisy = Encoding.UTF8.GetBytes("""{"type":"chat","FROM":"a","clientVersion":7,"Text":"b","sentAt":"2024-01-01T00:00:00Z","traceId":null}""");
+        Assert.Equal(StreamSerializer.Deserialize(serializer, plain), StreamSerializer.Deserialize(serializer, noisy));
+
+        var withoutUnknown = Allocations.SteadyState(() => StreamSerializer.Deserialize(serializer, plain));
+        var withUnknown = Allocations.SteadyState(() => StreamSerializer.Deserialize(serializer, noisy));
+        Assert.Equal(withoutUnknown, withUnknown);
     }
 
     [Fact]

@@ -357,6 +357,8 @@ internal static class SerializerEmitter
         if (slots.Count > 0)
         {
             writer.WriteLine();
+            writer.WriteLine($"private static readonly string[] MemberNames = new string[] {{ {string.Join(", ", slots.Select(s => Names.Literal(s.JsonName)))} }};");
+            writer.WriteLine();
             writer.WriteLine($"private static int MatchMember(ref {Reader} reader)");
             writer.OpenBlock();
             for (var i = 0; i < slots.Count; i++)
@@ -366,19 +368,7 @@ internal static class SerializerEmitter
                 writer.WriteLine($"return {i.ToString(CultureInfo.InvariantCulture)};");
                 writer.CloseBlock();
             }
-            writer.WriteLine("return MatchMemberIgnoringCase(reader.GetString());");
-            writer.CloseBlock();
-            writer.WriteLine();
-            writer.WriteLine("private static int MatchMemberIgnoringCase(string? name)");
-            writer.OpenBlock();
-            for (var i = 0; i < slots.Count; i++)
-            {
-                writer.WriteLine($"if (string.Equals(name, {Names.Literal(slots[i].JsonName)}, global::System.StringComparison.OrdinalIgnoreCase))");
-                writer.OpenBlock();
-                writer.WriteLine($"return {i.ToString(CultureInfo.InvariantCulture)};");
-                writer.CloseBlock();
-            }
-            writer.WriteLine("return -1;");
+            writer.WriteLine("return global::RxStreams.Serialization.StreamJson.MatchNameIgnoringCase(ref reader, MemberNames);");
             writer.CloseBlock();
         }
 

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 
 namespace RxStreams.Serialization;
@@ -152,6 +153,40 @@ public static class StreamJson
         {
             value.WriteTo(writer);
         }
+    }
+
+    /// <summary>
+    /// The index in <paramref name="names"/> of the property name the reader is on, compared ignoring case, or -1: the
+    /// fallback after the exact UTF-8 comparisons. A name of up to <c>128</c> bytes is compared without allocating, so
+    /// members a message does not know (skipped on every message) cost no garbage.
+    /// </summary>
+    /// <param name="reader">The reader, on a property name.</param>
+    /// <param name="names">The members' JSON names, in the order their indexes mean.</param>
+    public static int MatchNameIgnoringCase(ref Utf8JsonReader reader, ReadOnlySpan<string> names)
+    {
+        const int MaxStackName = 128;
+        Span<char> chars = stackalloc char[MaxStackName];
+        scoped ReadOnlySpan<char> name;
+        var raw = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (raw <= MaxStackName)
+        {
+            // Unescaped UTF-8 is no longer than its escaped form, and has no more chars than bytes.
+            Span<byte> bytes = stackalloc byte[MaxStackName];
+            var length = reader.CopyString(bytes);
+            name = chars[..Encoding.UTF8.GetChars(bytes[..length], chars)];
+        }
+        else
+        {
+            name = reader.GetString();
+        }
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (name.Equals(names[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     [DoesNotReturn]

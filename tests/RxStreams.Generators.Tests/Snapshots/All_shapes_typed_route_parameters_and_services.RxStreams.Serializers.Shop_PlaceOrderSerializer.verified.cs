@@ -84,6 +84,8 @@ namespace RxStreams.Generated
                 return result;
             }
 
+            private static readonly string[] MemberNames = new string[] { "sku", "quantity" };
+
             private static int MatchMember(ref global::System.Text.Json.Utf8JsonReader reader)
             {
                 if (reader.ValueTextEquals(s_sku.EncodedUtf8Bytes))
@@ -94,20 +96,7 @@ namespace RxStreams.Generated
                 {
                     return 1;
                 }
-                return MatchMemberIgnoringCase(reader.GetString());
-            }
-
-            private static int MatchMemberIgnoringCase(string? name)
-            {
-                if (string.Equals(name, "sku", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 0;
-                }
-                if (string.Equals(name, "quantity", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 1;
-                }
-                return -1;
+                return global::RxStreams.Serialization.StreamJson.MatchNameIgnoringCase(ref reader, MemberNames);
             }
         }
     }

@@ -94,6 +94,8 @@ namespace RxStreams.Generated
                 return result;
             }
 
+            private static readonly string[] MemberNames = new string[] { "from", "text", "sentAt" };
+
             private static int MatchMember(ref global::System.Text.Json.Utf8JsonReader reader)
             {
                 if (reader.ValueTextEquals(s_from.EncodedUtf8Bytes))
@@ -108,24 +110,7 @@ namespace RxStreams.Generated
                 {
                     return 2;
                 }
-                return MatchMemberIgnoringCase(reader.GetString());
-            }
-
-            private static int MatchMemberIgnoringCase(string? name)
-            {
-                if (string.Equals(name, "from", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 0;
-                }
-                if (string.Equals(name, "text", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 1;
-                }
-                if (string.Equals(name, "sentAt", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 2;
-                }
-                return -1;
+                return global::RxStreams.Serialization.StreamJson.MatchNameIgnoringCase(ref reader, MemberNames);
             }
         }
     }

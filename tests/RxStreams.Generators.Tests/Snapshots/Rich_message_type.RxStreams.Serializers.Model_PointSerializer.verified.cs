@@ -75,6 +75,8 @@ namespace RxStreams.Generated
                 return result;
             }
 
+            private static readonly string[] MemberNames = new string[] { "x", "y" };
+
             private static int MatchMember(ref global::System.Text.Json.Utf8JsonReader reader)
             {
                 if (reader.ValueTextEquals(s_x.EncodedUtf8Bytes))
@@ -85,20 +87,7 @@ namespace RxStreams.Generated
                 {
                     return 1;
                 }
-                return MatchMemberIgnoringCase(reader.GetString());
-            }
-
-            private static int MatchMemberIgnoringCase(string? name)
-            {
-                if (string.Equals(name, "x", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 0;
-                }
-                if (string.Equals(name, "y", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 1;
-                }
-                return -1;
+                return global::RxStreams.Serialization.StreamJson.MatchNameIgnoringCase(ref reader, MemberNames);
             }
         }
     }

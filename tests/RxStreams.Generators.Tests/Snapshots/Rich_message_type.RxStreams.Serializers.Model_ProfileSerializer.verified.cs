@@ -132,6 +132,8 @@ namespace RxStreams.Generated
                 return result;
             }
 
+            private static readonly string[] MemberNames = new string[] { "name", "level", "e-mail", "parent" };
+
             private static int MatchMember(ref global::System.Text.Json.Utf8JsonReader reader)
             {
                 if (reader.ValueTextEquals(s_name.EncodedUtf8Bytes))
@@ -150,28 +152,7 @@ namespace RxStreams.Generated
                 {
                     return 3;
                 }
-                return MatchMemberIgnoringCase(reader.GetString());
-            }
-
-            private static int MatchMemberIgnoringCase(string? name)
-            {
-                if (string.Equals(name, "name", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 0;
-                }
-                if (string.Equals(name, "level", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 1;
-                }
-                if (string.Equals(name, "e-mail", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 2;
-                }
-                if (string.Equals(name, "parent", global::System.StringComparison.OrdinalIgnoreCase))
-                {
-                    return 3;
-                }
-                return -1;
+                return global::RxStreams.Serialization.StreamJson.MatchNameIgnoringCase(ref reader, MemberNames);
             }
 
             [global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Method, Name = "set_Level")]
