@@ -7,7 +7,7 @@ using RxStreams.Serialization;
 namespace RxStreams.Client;
 
 /// <summary>A duplex or server → client stream of the client (see <see cref="IClientStream{TIn, TOut}"/>).</summary>
-internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<TIn, TOut>, IAbortable
+internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<TIn, TOut>
 {
     private readonly IStreamSerializer<TOut> _outSerializer;
     private readonly Func<IStreamSerializer<TIn>>? _inSerializer;
@@ -223,7 +223,7 @@ internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<
     }
 
     /// <summary>The client gave up or was disposed.</summary>
-    public void Abort(Exception? error) => End(error);
+    public override void Abort(Exception error) => End(error);
 
     private void End(Exception? error)
     {

@@ -160,34 +160,36 @@ public sealed class RxStreamsClient : IAsyncDisposable
         {
             throw new StreamException(StreamErrorCodes.NameTaken, $"This client already serves '{name}'.");
         }
+        // This listener's own entry only: stopping it never removes a later listener's.
+        void Forget() => _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var listening = new ClientStream<object, System.Text.Json.JsonElement>(this, "$listen/" + name, new StreamOpenOptions(), null);
         var subscription = listening.Subscribe(
             _ => ready.TrySetResult(),
             error =>
             {
-                _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
+                Forget();
                 if (!ready.TrySetException(error))
                 {
                     Report(new ClientEvent(ClientEventKind.ListenerLost, name, $"Serving '{name}' ended: {error.Message}"));
                 }
             },
-            () => _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server)));
+            Forget);
+        void Stop()
+        {
+            subscription.Dispose();
+            Forget();
+        }
         try
         {
             await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            subscription.Dispose();
-            _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
+            Stop();
             throw;
         }
-        return new Listener(() =>
-        {
-            subscription.Dispose();
-            _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
-        });
+        return new Listener(Stop);
     }
 
     /// <summary>
@@ -236,12 +238,12 @@ public sealed class RxStreamsClient : IAsyncDisposable
         catch (TimeoutException)
         {
             var error = new TimeoutException($"'{request.Route}' did not answer within {limit.TotalSeconds:0.###} seconds.");
-            request.Abandon(error);
+            request.Abort(error);
             throw error;
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            request.Abandon(e);
+            request.Abort(e);
             throw;
         }
     }
@@ -268,7 +270,10 @@ public sealed class RxStreamsClient : IAsyncDisposable
             }
             connection = _connection;
         }
-        connection?.Let(stream.Attach);
+        if (connection is not null)
+        {
+            stream.Attach(connection);
+        }
     }
 
     internal void DetachStream(ClientStreamBase stream)
@@ -287,7 +292,10 @@ public sealed class RxStreamsClient : IAsyncDisposable
         {
             connection = _attached.Contains(stream) ? _connection : null;
         }
-        connection?.Let(stream.Attach);
+        if (connection is not null)
+        {
+            stream.Attach(connection);
+        }
     }
 
     /// <summary>A request answered by this message: cancelled after it unless its COMPLETE came too (receive loop only).</summary>
@@ -542,12 +550,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
         }
         foreach (var stream in streams)
         {
-            switch (stream)
-            {
-                case IAbortable abortable:
-                    abortable.Abort(error);
-                    break;
-            }
+            stream.Abort(error);
         }
         _state.OnNext(ConnectionState.Closed);
     }
@@ -725,15 +728,4 @@ public sealed class RxStreamsClient : IAsyncDisposable
 internal interface IAnswered
 {
     void CancelIfOpen();
-}
-
-/// <summary>A stream the client can end on its own (gave up, disposed).</summary>
-internal interface IAbortable
-{
-    void Abort(Exception error);
-}
-
-internal static class LetExtensions
-{
-    public static void Let<T>(this T value, Action<T> action) => action(value);
 }
