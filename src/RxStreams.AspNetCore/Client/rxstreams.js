@@ -46,11 +46,14 @@ const toOffset = (text) => {
   return [+m[1], +m[2]];
 };
 
-/** True when offset a comes after offset b. */
+/**
+ * True when offset a comes after offset b. Both are valid already (decoded, or checked by toOffset on the way in),
+ * so they are compared as they are: this runs for every item of a resumable stream.
+ */
 const isAfter = (a, b) => {
-  const [x, y] = toOffset(a);
-  const [u, v] = toOffset(b);
-  return x > u || (x === u && y > v);
+  const i = a.indexOf("-");
+  const j = b.indexOf("-");
+  return (a.slice(0, i) - b.slice(0, j) || a.slice(i + 1) - b.slice(j + 1)) > 0;
 };
 
 // ---- Codec (sections 2 to 5) ----
