@@ -2,11 +2,19 @@
 // load() on a reloaded page, resume without duplicates, bounds, and a full or missing storage.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { start, sleep, until, MemoryStorage } from "./fake-server.mjs";
+import { start, sleep, until, at, item, MemoryStorage, pageEvents } from "./fake-server.mjs";
 
-const at = (major, minor = 0) => `${1700000000000 + major}-${minor}`;
-const item = (streamId, value, offset) => ({ type: "next", streamId, offset, payload: JSON.stringify(value) });
 const SAVE_DELAY = 150; // the client writes the cache at most every 100 ms
+
+/** A client (started with `options`) whose stream "feed", opened with cache: true, is subscribed and open (id 1). */
+async function cachedFeed(t, options) {
+  const client = start(t, options);
+  const socket = await client.net.connected();
+  const feed = client.rx.open("feed", { cache: true });
+  feed.subscribe(() => {});
+  await socket.expect("open");
+  return { ...client, socket, feed };
+}
 
 test("a reloaded page gets the cached items at once and resumes after the cached offset, with no duplicate", async (t) => {
   const storage = new MemoryStorage();
@@ -38,11 +46,7 @@ test("a reloaded page gets the cached items at once and resumes after the cached
 
 test("the cache keeps the last maxCachedItems items", async (t) => {
   const storage = new MemoryStorage();
-  const { rx, net } = start(t, { storage, maxCachedItems: 3 });
-  const socket = await net.connected();
-  const feed = rx.open("feed", { cache: true });
-  feed.subscribe(() => {});
-  await socket.expect("open");
+  const { socket, feed } = await cachedFeed(t, { storage, maxCachedItems: 3 });
   socket.deliver(...[1, 2, 3, 4, 5].map((n) => item(1, n, at(n))));
   assert.deepEqual(feed.load(), [3, 4, 5]);
   await sleep(SAVE_DELAY);
@@ -53,11 +57,7 @@ test("the cache keeps the last maxCachedItems items", async (t) => {
 
 test("the cache is bounded in size (maxCacheBytes): older items go first", async (t) => {
   const storage = new MemoryStorage();
-  const { rx, net } = start(t, { storage, maxCacheBytes: 600 });
-  const socket = await net.connected();
-  const feed = rx.open("feed", { cache: true });
-  feed.subscribe(() => {});
-  await socket.expect("open");
+  const { socket, feed } = await cachedFeed(t, { storage, maxCacheBytes: 600 });
   socket.deliver(...Array.from({ length: 20 }, (_, i) => item(1, "x".repeat(50) + i, at(i + 1))));
   await sleep(SAVE_DELAY);
   const text = [...storage.map.values()][0];
@@ -71,11 +71,7 @@ test("the cache is bounded in size (maxCacheBytes): older items go first", async
 test("a full storage is tolerated: fewer items are kept, or none", async (t) => {
   const storage = new MemoryStorage(700);
   storage.setItem("someone-else", "y".repeat(300));
-  const { rx, net, errors } = start(t, { storage });
-  const socket = await net.connected();
-  const feed = rx.open("feed", { cache: true });
-  feed.subscribe(() => {});
-  await socket.expect("open");
+  const { socket, errors } = await cachedFeed(t, { storage });
   socket.deliver(...Array.from({ length: 30 }, (_, i) => item(1, "z".repeat(40), at(i + 1))));
   await sleep(SAVE_DELAY);
   const saved = JSON.parse(storage.getItem("rxstreams:server.test/rx:feed"));
@@ -108,11 +104,7 @@ test("a storage that throws on every access, or none at all: the cache lives in 
     },
   };
   for (const storage of [hostile, null]) {
-    const { rx, net, errors } = start(t, { storage });
-    const socket = await net.connected();
-    const feed = rx.open("feed", { cache: true });
-    feed.subscribe(() => {});
-    await socket.expect("open");
+    const { rx, socket, feed, errors } = await cachedFeed(t, { storage });
     socket.deliver(item(1, "a", at(1)));
     await sleep(SAVE_DELAY);
     assert.deepEqual(feed.load(), ["a"]);
@@ -152,11 +144,7 @@ test("clearCache() forgets this endpoint's cached streams only", async (t) => {
   const storage = new MemoryStorage();
   storage.setItem("rxstreams:server.test/other:feed", JSON.stringify({ o: "1-1", i: [1] }));
   storage.setItem("unrelated", "keep");
-  const { rx, net } = start(t, { storage });
-  const socket = await net.connected();
-  const feed = rx.open("feed", { cache: true });
-  feed.subscribe(() => {});
-  await socket.expect("open");
+  const { rx, socket, feed } = await cachedFeed(t, { storage });
   socket.deliver(item(1, "a", at(1)));
   await sleep(SAVE_DELAY);
   assert.equal(storage.length, 3);
@@ -195,18 +183,9 @@ test("not_recovered: a cache of the same history is kept; one from another histo
 });
 
 test("pagehide writes a pending cache save at once", async (t) => {
-  const events = new EventTarget();
-  globalThis.addEventListener = events.addEventListener.bind(events);
-  globalThis.removeEventListener = events.removeEventListener.bind(events);
-  t.after(() => {
-    delete globalThis.addEventListener;
-    delete globalThis.removeEventListener;
-  });
+  const events = pageEvents(t);
   const storage = new MemoryStorage();
-  const { rx, net } = start(t, { storage });
-  const socket = await net.connected();
-  rx.open("feed", { cache: true }).subscribe(() => {});
-  await socket.expect("open");
+  const { socket } = await cachedFeed(t, { storage });
   socket.deliver(item(1, "a", at(1)));
   assert.equal(storage.length, 0);
   events.dispatchEvent(new Event("pagehide"));
@@ -215,10 +194,7 @@ test("pagehide writes a pending cache save at once", async (t) => {
 
 test("close() writes a pending cache save at once, so a pending write cannot land on a newer client's", async (t) => {
   const storage = new MemoryStorage();
-  const { rx, net } = start(t, { storage });
-  const socket = await net.connected();
-  rx.open("feed", { cache: true }).subscribe(() => {});
-  await socket.expect("open");
+  const { rx, socket } = await cachedFeed(t, { storage });
   socket.deliver(item(1, "a", at(1)));
   assert.equal(storage.length, 0);
   rx.close();
@@ -237,13 +213,7 @@ test("close() writes a pending cache save at once, so a pending write cannot lan
 });
 
 test("the 'online' event reconnects at once instead of waiting for the backoff", async (t) => {
-  const events = new EventTarget();
-  globalThis.addEventListener = events.addEventListener.bind(events);
-  globalThis.removeEventListener = events.removeEventListener.bind(events);
-  t.after(() => {
-    delete globalThis.addEventListener;
-    delete globalThis.removeEventListener;
-  });
+  const events = pageEvents(t);
   const { rx, net } = start(t, { reconnectDelay: 60000, maxReconnectDelay: 60000 });
   (await net.connected()).drop();
   assert.equal(rx.state, "reconnecting");

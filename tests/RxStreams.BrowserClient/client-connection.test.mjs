@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, RxStreamsError } from "../../src/RxStreams.AspNetCore/Client/rxstreams.js";
-import { createNetwork, start, sleep, until, MemoryStorage } from "./fake-server.mjs";
+import { createNetwork, start, sleep, until, MemoryStorage, pageEvents } from "./fake-server.mjs";
 
 test("importing the module touches no browser global; connect needs a WebSocket", () => {
   assert.equal(typeof globalThis.WebSocket === "undefined" || typeof globalThis.WebSocket === "function", true);
@@ -90,16 +90,10 @@ test("the session id of the last WELCOME goes back in the next HELLO", async (t)
 }, { timeout: 5000 });
 
 test("sessionStorage keeps the session id across a reload only (taken on start, put back on pagehide)", async (t) => {
-  const events = new EventTarget();
-  globalThis.addEventListener = events.addEventListener.bind(events);
-  globalThis.removeEventListener = events.removeEventListener.bind(events);
-  t.after(() => {
-    delete globalThis.addEventListener;
-    delete globalThis.removeEventListener;
-  });
+  const events = pageEvents(t);
   const sessionStorage = new MemoryStorage();
   const { rx, net } = start(t, { sessionStorage });
-  (await net.socket()).handshake({ sessionId: "s_kept", expectSession: "" });
+  await (await net.socket()).handshake({ sessionId: "s_kept", expectSession: "" });
   await until(() => rx.state === "connected");
   assert.equal(sessionStorage.length, 0);
   events.dispatchEvent(new Event("pagehide"));

@@ -7,6 +7,9 @@ import { start, sleep, until } from "./fake-server.mjs";
 
 const acquired = (streamId, name) => ({ type: "next", streamId, payload: JSON.stringify({ name }) });
 
+/** The server opens stream `streamId` (even) to this client for a caller of `name`, unbounded as the server does. */
+const callerOpens = (streamId, name = "room1-counter") => ({ type: "open", streamId, route: name, credits: 4294967295 });
+
 /** Listens on `name`, acknowledges the $listen stream; returns the listener and the connections it got. */
 async function hosting(rx, socket, name = "room1-counter", onConnection) {
   const connections = [];
@@ -43,7 +46,7 @@ test("listen: name_taken rejects with an RxStreamsError; the name is then not se
   assert.ok(error instanceof RxStreamsError);
   assert.equal(error.code, "name_taken");
   assert.equal(error.route, "$listen/room1-counter");
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   await socket.expect("error", { streamId: 2, code: "no_such_server" });
   assert.deepEqual(called, []);
   assert.deepEqual(errors, [], "a rejected promise is the application's to handle");
@@ -72,7 +75,7 @@ test("a caller: the server opens an even stream on the name; input arrives, the 
     connections.push(connection);
     connection.subscribe({ next: (v) => input.push(v), complete: () => input.push("input done") });
   });
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   await until(() => connections.length === 1, "onConnection");
   const connection = connections[0];
   assert.equal(connection.name, "room1-counter");
@@ -102,7 +105,7 @@ test("callers are independent streams: each gets its own connection and answers 
   const { rx, net } = start(t);
   const socket = await net.connected();
   const { connections } = await hosting(rx, socket);
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 }, { type: "open", streamId: 4, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2), callerOpens(4));
   assert.equal(connections.length, 2);
   connections[1].next("to 4");
   connections[0].next("to 2");
@@ -115,9 +118,9 @@ test("a caller: connection.error(code, message) sends ERROR; a code that is not 
   const socket = await net.connected();
   const { connections } = await hosting(rx, socket);
   socket.deliver(
-    { type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 },
-    { type: "open", streamId: 4, route: "room1-counter", credits: 4294967295 },
-    { type: "open", streamId: 6, route: "room1-counter", credits: 4294967295 },
+    callerOpens(2),
+    callerOpens(4),
+    callerOpens(6),
   );
   connections[0].error("out_of_range", "The count is at its maximum.");
   connections[1].error("Not A Code", "Bad input.");
@@ -134,7 +137,7 @@ test("a caller: onConnection throwing ends that call with ERROR and reports the 
   await hosting(rx, socket, "room1-counter", () => {
     throw new RxStreamsError("not_ready", "Not ready yet.");
   });
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   await socket.expect("error", { streamId: 2, code: "not_ready", message: "Not ready yet." });
   assert.equal(errors.length, 1);
   assert.equal(errors[0].code, "not_ready");
@@ -152,7 +155,7 @@ test("a caller: CANCEL (the caller went away) calls onClose with cancelled and c
     connection.subscribe({ next: (v) => events.push(v), complete: () => events.push("input done") });
     connection.onClose((reason) => events.push(reason?.code ?? "ended by the host"));
   });
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 }, { type: "next", streamId: 2, payload: "1" });
+  socket.deliver(callerOpens(2), { type: "next", streamId: 2, payload: "1" });
   socket.deliver({ type: "cancel", streamId: 2 });
   assert.deepEqual(events, [1, "input done", "cancelled"]);
   connections[0].next("too late");
@@ -167,7 +170,7 @@ test("a caller: onClose is called once, without a reason, when the host ends the
   const { rx, net } = start(t);
   const socket = await net.connected();
   const { connections } = await hosting(rx, socket);
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   const seen = [];
   const off = connections[0].onClose(() => seen.push("removed"));
   connections[0].onClose((reason) => seen.push(reason));
@@ -195,7 +198,7 @@ test("no_such_server: an OPEN for a name this client does not serve; its late fr
   const { rx, net, errors } = start(t);
   const socket = await net.connected();
   await hosting(rx, socket, "room1-counter");
-  socket.deliver({ type: "open", streamId: 2, route: "room2-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2, "room2-counter"));
   const refused = await socket.expect("error", { streamId: 2, code: "no_such_server" });
   assert.match(refused.message, /room2-counter/);
   socket.deliver({ type: "next", streamId: 2, payload: "{}" }, { type: "ping" }); // late: ignored
@@ -210,7 +213,7 @@ test("listener.close(): CANCEL of $listen; later callers get no_such_server", as
   listener.close();
   listener.close(); // twice is fine
   await socket.expect("cancel", { streamId: listenId });
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   await socket.expect("error", { streamId: 2, code: "no_such_server" });
   assert.deepEqual(connections, []);
   // The name can be listened on again.
@@ -230,13 +233,13 @@ test("reconnection: calls end with connection_lost; $listen is reopened and the 
     connections.push(connection);
     connection.onClose((reason) => closes.push(reason.code));
   });
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   socket.drop();
   assert.deepEqual(closes, ["connection_lost"]);
   socket = await net.connected();
   const reopened = await socket.expect("open", { streamId: 1, route: "$listen/room1-counter", offset: undefined });
   socket.deliver(acquired(reopened.streamId, "room1-counter"));
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 }); // ids start afresh
+  socket.deliver(callerOpens(2)); // ids start afresh
   assert.equal(connections.length, 2);
   connections[1].next("hello again");
   await socket.expect("next", { streamId: 2, payload: '"hello again"' });
@@ -256,7 +259,7 @@ test("reconnection: the name was taken meanwhile, so the listener is lost: liste
   assert.equal(lost.length, 1);
   assert.equal(lost[0].name, "room1-counter");
   assert.equal(lost[0].error.code, "name_taken");
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   await socket.expect("error", { streamId: 2, code: "no_such_server" });
   assert.deepEqual(errors, []);
 });
@@ -280,7 +283,7 @@ test("a second listen of a name this client serves is refused by the server, and
   const open = await socket.expect("open", { route: "$listen/room1-counter" });
   socket.deliver({ type: "error", streamId: open.streamId, code: "name_taken", message: "Taken." });
   await assert.rejects(second, { code: "name_taken" });
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   assert.equal(connections.length, 1);
 });
 
@@ -335,7 +338,7 @@ test("both ends in one client: a page can host a name and call it (through the s
   await socket.expect("open", { streamId: 3, route: "$connect/room1-counter" });
   await socket.expect("complete", { streamId: 3 });
   // The server relays: an even stream to the host, its answer back to the caller.
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 }, { type: "next", streamId: 2, payload: '{"by":5}' }, { type: "complete", streamId: 2 });
+  socket.deliver(callerOpens(2), { type: "next", streamId: 2, payload: '{"by":5}' }, { type: "complete", streamId: 2 });
   const reply = await socket.expect("next", { streamId: 2 });
   socket.deliver({ type: "next", streamId: 3, payload: reply.payload }, { type: "complete", streamId: 3 });
   assert.deepEqual(await answer, { count: 5 });
@@ -349,7 +352,7 @@ test("rx.close(): hosted calls end too (onClose with closed), and the listener s
     connection.subscribe({ complete: () => closes.push("input done") });
     connection.onClose((reason) => closes.push(reason.code));
   });
-  socket.deliver({ type: "open", streamId: 2, route: "room1-counter", credits: 4294967295 });
+  socket.deliver(callerOpens(2));
   rx.close();
   assert.deepEqual(closes, ["input done", "closed"]);
   assert.deepEqual(errors, []);

@@ -2,10 +2,7 @@
 // reconnection with offsets and dedupe, not_recovered (docs/protocol.md sections 7, 8).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { start, sleep, until } from "./fake-server.mjs";
-
-const at = (major, minor = 0) => `${1700000000000 + major}-${minor}`;
-const item = (streamId, value, offset) => ({ type: "next", streamId, ...(offset ? { offset } : {}), payload: JSON.stringify(value) });
+import { start, sleep, until, at, item } from "./fake-server.mjs";
 
 test("multiplexing: each stream has its own odd id; frames reach the right subscribers", async (t) => {
   const { rx, net } = start(t);
@@ -258,7 +255,7 @@ test("input buffered before the first connection, and a completed input, are rep
   socket.drop();
   socket = await net.connected();
   await socket.expect("open", { streamId: 1 });
-  await socket.expect("complete", { streamId: 1 }, "the new server stream learns the input is done");
+  await socket.expect("complete", { streamId: 1 }); // the new server stream learns the input is done
 });
 
 test("unsubscribing drops input that waited for the connection", async (t) => {

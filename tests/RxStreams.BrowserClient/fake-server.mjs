@@ -9,6 +9,27 @@ export const { encode, decode } = _protocol;
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** An offset of the tests' channels: Unix milliseconds (from 1700000000000) and a sequence. */
+export const at = (major, minor = 0) => `${1700000000000 + major}-${minor}`;
+
+/** A NEXT frame from the server: `value` as JSON, with `offset` when one is given. */
+export const item = (streamId, value, offset) => ({ type: "next", streamId, offset, payload: JSON.stringify(value) });
+
+/**
+ * The page's events for one test: an EventTarget stands in for `window` (globalThis.addEventListener), so the test
+ * can dispatch "pagehide" or "online". Install it before starting the client, which listens as it starts.
+ */
+export function pageEvents(t) {
+  const events = new EventTarget();
+  globalThis.addEventListener = events.addEventListener.bind(events);
+  globalThis.removeEventListener = events.removeEventListener.bind(events);
+  t.after(() => {
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+  });
+  return events;
+}
+
 /** Resolves once `condition()` is truthy, polling; fails after `timeout` ms with `what`. */
 export async function until(condition, what = "a condition", timeout = 2000) {
   const deadline = Date.now() + timeout;

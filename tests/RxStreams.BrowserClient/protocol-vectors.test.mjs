@@ -131,6 +131,12 @@ describe("JavaScript rules (protocol.md section 13)", () => {
     assert.ok(_protocol.isAfter("1-10", "1-9"));
     assert.ok(!_protocol.isAfter("1-9", "1-9"));
     assert.ok(!_protocol.isAfter("1-8", "1-9"));
+    // Compared as numbers whatever their lengths, exactly up to 2^53 - 1.
+    assert.ok(_protocol.isAfter("1700000000000-0", "999999999999-9"));
+    assert.ok(!_protocol.isAfter("999999999999-9", "1700000000000-0"));
+    assert.ok(_protocol.isAfter("9007199254740991-0", "9007199254740990-9007199254740991"));
+    assert.ok(_protocol.isAfter("9007199254740991-9007199254740991", "9007199254740991-9007199254740990"));
+    assert.ok(!_protocol.isAfter("9007199254740991-9007199254740991", "9007199254740991-9007199254740991"));
   });
 
   test("error messages name the frame, the problem and the byte", () => {

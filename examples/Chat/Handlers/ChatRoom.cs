@@ -1,4 +1,3 @@
-using System.Reactive.Linq;
 using Chat.Model;
 using Chat.Rx;
 using Microsoft.AspNetCore.Authorization;
@@ -19,13 +18,7 @@ public sealed partial class ChatRoom(IStreamHub hub, RoomDirectory rooms, Messag
     {
         rooms.Require(room);
         var me = ChatUser.Of(context);
-        var notices = hub.Ephemeral<Notice>(Channels.Notices(me.Id));
-        var messages = input
-            .Select(post => post.Text)
-            .Enforce(policy, rejected: notices)                    // trim, length, blocked words, :emoji:
-            .RateLimit(burst: 5, refill: TimeSpan.FromSeconds(1), context.Clock,
-                onLimited: _ => notices.OnNext(Notice.SlowDown))    // token bucket: 5 at once, then 1 a second
-            .Select(text => ChatMessage.Create(me, text, context.Now));
+        var messages = input.ToMessages(me, policy, hub.Ephemeral<Notice>(Channels.Notices(me.Id)), context);
         return hub.Channel<ChatMessage>(Channels.Room(room), Channels.History)
             .Connect(messages, from: context.ResumeOffset ?? StreamOffset.Start);
     }

@@ -1,4 +1,3 @@
-using System.Reactive.Linq;
 using Chat.Model;
 using Chat.Rx;
 using Microsoft.AspNetCore.Authorization;
@@ -22,12 +21,8 @@ public sealed partial class DirectMessages(IStreamHub hub, MessagePolicy policy)
         {
             throw new StreamException("invalid_peer", "Direct messages go to another user, by their user id.");
         }
-        var notices = hub.Ephemeral<Notice>(Channels.Notices(me.Id));
         var messages = input
-            .Select(post => post.Text)
-            .Enforce(policy, rejected: notices)
-            .RateLimit(burst: 5, refill: TimeSpan.FromSeconds(1), context.Clock, onLimited: _ => notices.OnNext(Notice.SlowDown))
-            .Select(text => ChatMessage.Create(me, text, context.Now))
+            .ToMessages(me, policy, hub.Ephemeral<Notice>(Channels.Notices(me.Id)), context)
             .DoFirst(_ =>
             {
                 hub.Channel<Conversation>(Channels.Inbox(peer)).OnNext(new Conversation(me.Id, me.Name));

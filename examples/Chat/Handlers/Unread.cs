@@ -52,16 +52,19 @@ public sealed partial class Unread(IStreamHub hub, RoomDirectory rooms)
     // sends a few a second at most), and for each, the others' messages after it counted (Switch drops the count of
     // the previous position).
     private IObservable<int> Count(string channel, ChatUser me)
-        => hub.Channel<ReadPosition>(Channels.Read(me.Id, channel), Channels.LatestOnly)
+    {
+        var messages = hub.Channel<ChatMessage>(channel, Channels.History);
+        return hub.Channel<ReadPosition>(Channels.Read(me.Id, channel), Channels.LatestOnly)
             .From(StreamOffset.Start)
             .Select(read => StreamOffset.Parse(read.Value.Offset))
             .StartWith(StreamOffset.Start)
             .Throttle(s_quiet)
-            .Select(lastRead => hub.Channel<ChatMessage>(channel, Channels.History)
+            .Select(lastRead => messages
                 .From(lastRead)
-                .Catch((StreamNotRecoveredException _) => hub.Channel<ChatMessage>(channel, Channels.History).From(StreamOffset.Start))
+                .Catch((StreamNotRecoveredException _) => messages.From(StreamOffset.Start))
                 .Where(message => message.Value.UserId != me.Id)
                 .RunningCount(s_updates))
             .Switch()
             .DistinctUntilChanged();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using Chat.Model;
+using RxStreams;
 
 namespace Chat.Rx;
 
@@ -9,6 +10,19 @@ namespace Chat.Rx;
 /// </summary>
 public static class ChatOperators
 {
+    /// <summary>
+    /// What a user posts to a room or a direct conversation, as the messages to publish: each text through the
+    /// <paramref name="policy"/> (<see cref="Enforce"/>: trim, length, blocked words, <c>:emoji:</c>), then the rate
+    /// limit (<see cref="RateLimit"/>: 5 at once, then 1 a second; what goes over it gets <see cref="Notice.SlowDown"/>),
+    /// then stamped with the user and the time. Refusals go to <paramref name="notices"/>.
+    /// </summary>
+    public static IObservable<ChatMessage> ToMessages(this IObservable<Post> input, ChatUser me, MessagePolicy policy, IObserver<Notice> notices, StreamContext context)
+        => input
+            .Select(post => post.Text)
+            .Enforce(policy, rejected: notices)
+            .RateLimit(burst: 5, refill: TimeSpan.FromSeconds(1), context.Clock, onLimited: _ => notices.OnNext(Notice.SlowDown))
+            .Select(text => ChatMessage.Create(me, text, context.Now));
+
     /// <summary>
     /// Runs each text through the <paramref name="policy"/>: what it accepts goes on (cleaned), what it refuses
     /// becomes a <see cref="Notice"/> on <paramref name="rejected"/>, and blank input is dropped.

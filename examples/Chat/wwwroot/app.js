@@ -376,11 +376,9 @@ function render(conversation, message) {
   conversation.ids.add(message.id);
   if (message.userId) names.set(message.userId, message.from);
   if (conversation.kind === "dm" && message.userId === conversation.name) setPeerName(conversation, message.from);
-  conversation.typing.delete(message.userId);
-  if (conversation === active) renderTyping();
+  if (conversation.typing.delete(message.userId) && conversation === active) renderTyping();
+  if (conversation === active) followSoon(conversation, message.userId === me.id); // before the row is added
 
-  const log = $("log");
-  const atBottom = conversation !== active || log.scrollHeight - log.scrollTop - log.clientHeight < 80;
   const time = new Date(message.sentAt);
   const last = conversation.last;
   const grouped = last && last.userId === message.userId && time - last.time < GROUP_WINDOW;
@@ -388,9 +386,10 @@ function render(conversation, message) {
 
   const row = el("div", "message" + (grouped ? " grouped" : "") + (message.userId === me.id ? " mine" : ""));
   row.dataset.user = message.userId;
+  const colour = grouped ? null : hue(message.userId);
   if (!grouped) {
     const avatar = el("div", "avatar", initials(message.from));
-    avatar.style.setProperty("--hue", hue(message.userId));
+    avatar.style.setProperty("--hue", colour);
     avatar.setAttribute("aria-hidden", "true");
     row.append(avatar);
   }
@@ -398,7 +397,7 @@ function render(conversation, message) {
   if (!grouped) {
     const meta = el("div", "meta");
     const author = el("span", "author", message.from);
-    author.style.setProperty("--hue", hue(message.userId));
+    author.style.setProperty("--hue", colour);
     const stamp = el("time", "time", time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
     stamp.dateTime = message.sentAt;
     stamp.title = time.toLocaleString();
@@ -410,11 +409,25 @@ function render(conversation, message) {
   body.append(text);
   row.append(body);
   conversation.list.append(row);
+}
 
-  if (conversation === active) {
-    if (atBottom || message.userId === me.id) scrollToBottom();
-    else $("jump").hidden = false;
+// Following new messages down: decided once per burst (a room's history, or the backlog after a reconnection, comes
+// as hundreds of items in a few WebSocket messages), from where the reader was before the first row was added, and
+// done once after the last. Measuring before every row would lay the whole log out again for each message.
+let follow = null; // { conversation, down } while a burst of the shown conversation is being rendered
+function followSoon(conversation, mine) {
+  if (!follow) {
+    const log = $("log");
+    follow = { conversation, down: log.scrollHeight - log.scrollTop - log.clientHeight < 80 };
+    queueMicrotask(() => {
+      const { conversation: shown, down } = follow;
+      follow = null;
+      if (shown !== active) return;
+      if (down) scrollToBottom();
+      else $("jump").hidden = false;
+    });
   }
+  follow.down ||= mine; // one's own message is always followed
 }
 
 function markNewMessages(conversation) {

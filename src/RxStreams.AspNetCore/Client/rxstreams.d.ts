@@ -135,7 +135,7 @@ export interface HostedConnection<TIn = unknown, TOut = unknown> {
 
   /**
    * Ends the call with an error the caller receives with this code (lower-case snake_case; anything else is sent
-   * as `handler_error`) and message. Ignored once it has ended.
+   * as `handler_error`) and message (its first 999 characters). Ignored once it has ended.
    */
   error(code?: string, message?: string): void;
 

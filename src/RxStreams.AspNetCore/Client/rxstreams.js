@@ -46,11 +46,14 @@ const toOffset = (text) => {
   return [+m[1], +m[2]];
 };
 
-/** True when offset a comes after offset b. */
+/**
+ * True when offset a comes after offset b. Both are valid already (decoded, or checked by toOffset on the way in),
+ * so they are compared as they are: this runs for every item of a resumable stream.
+ */
 const isAfter = (a, b) => {
-  const [x, y] = toOffset(a);
-  const [u, v] = toOffset(b);
-  return x > u || (x === u && y > v);
+  const i = a.indexOf("-");
+  const j = b.indexOf("-");
+  return (a.slice(0, i) - b.slice(0, j) || a.slice(i + 1) - b.slice(j + 1)) > 0;
 };
 
 // ---- Codec (sections 2 to 5) ----
@@ -277,9 +280,8 @@ export function connect(url, options = {}) {
   let connectedAt = 0;
   let timer = 0; // the reconnection delay, then the connect timeout
   let deadTimer = 0;
-  let nextId = 1;
-  let lastOdd = 0;
-  let lastEven = 0;
+  let nextId = 1; // the next odd (client) id; those below it were opened on this connection
+  let lastEven = 0; // the last id the server opened
   let wire = new Map(); // stream id -> what handles its frames, on this connection
   let outbox = []; // encoded frames of the next batch
   let buffered = 0; // input items waiting for a connection, over all streams
@@ -369,11 +371,7 @@ export function connect(url, options = {}) {
     }
     if (size) ws.send(concat(batch));
   };
-  const newId = () => {
-    const id = nextId;
-    nextId += 2;
-    return (lastOdd = id);
-  };
+  const newId = () => (nextId += 2) - 2;
 
   // ---- The connection: handshake, keepalive, loss and reconnection (sections 6 and 8.2) ----
 
@@ -502,7 +500,7 @@ export function connect(url, options = {}) {
         const entry = wire.get(id);
         if (!entry) {
           // Late (its stream ended while the frame travelled): ignored. Never opened: a protocol error (7.6).
-          if (id > (id % 2 ? lastOdd : lastEven)) fail(`Stream ${id} was never opened.`);
+          if (id % 2 ? id >= nextId : id > lastEven) fail(`Stream ${id} was never opened.`);
           return;
         }
         // The client's streams end with the server's COMPLETE or ERROR; a call (even id) ends itself (accept).
@@ -524,7 +522,7 @@ export function connect(url, options = {}) {
     failures = 0;
     connectedAt = Date.now();
     nextId = 1;
-    lastOdd = lastEven = 0;
+    lastEven = 0;
     log("info", `connected (session ${session}${frame.resumed ? ", resumed" : ""})`);
     setState("connected");
     for (const stream of active) stream._attach();

@@ -7,10 +7,11 @@ using RxStreams.Serialization;
 namespace RxStreams.Client;
 
 /// <summary>A duplex or server → client stream of the client (see <see cref="IClientStream{TIn, TOut}"/>).</summary>
-internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<TIn, TOut>, IAbortable
+internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<TIn, TOut>
 {
     private readonly IStreamSerializer<TOut> _outSerializer;
     private readonly Func<IStreamSerializer<TIn>>? _inSerializer;
+    private readonly uint _requestEvery; // REQUEST after this many items (half the window); 0: unbounded, never
     private ImmutableArray<IObserver<TOut>> _observers = [];
     private Queue<byte[]>? _unsent;
     private bool _inputCompleted;
@@ -22,6 +23,7 @@ internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<
     {
         _outSerializer = StreamSerializer.Get<TOut>();
         _inSerializer = inSerializer;
+        _requestEvery = options.Credits == ProtocolConstants.UnboundedCredits ? 0 : Math.Max(1, options.Credits / 2);
     }
 
     // ---- The application subscribes ----
@@ -186,7 +188,7 @@ internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<
                 Client.Report(new ClientEvent(ClientEventKind.ObserverFailed, Route, $"An observer threw and was detached: {e.Message}"));
             }
         }
-        if (Options.Credits != ProtocolConstants.UnboundedCredits && ++_deliveredSinceRequest >= Math.Max(1, Options.Credits / 2))
+        if (_requestEvery != 0 && ++_deliveredSinceRequest >= _requestEvery)
         {
             RequestMore(_deliveredSinceRequest);
             _deliveredSinceRequest = 0;
@@ -223,7 +225,7 @@ internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<
     }
 
     /// <summary>The client gave up or was disposed.</summary>
-    public void Abort(Exception? error) => End(error);
+    public override void Abort(Exception error) => End(error);
 
     private void End(Exception? error)
     {

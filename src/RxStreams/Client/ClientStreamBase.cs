@@ -122,5 +122,8 @@ internal abstract class ClientStreamBase
 
     public abstract void OnErrorFrame(string code, string message, StreamOffset? offset);
 
+    /// <summary>The client ends the stream on its own: it gave up reconnecting, or was disposed.</summary>
+    public abstract void Abort(Exception error);
+
     private readonly record struct OpenFrame(uint Id, string Route, StreamOffset? Offset, uint Credits, ReadOnlyMemory<byte>? Payload);
 }

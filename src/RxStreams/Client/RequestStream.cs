@@ -8,13 +8,12 @@ namespace RxStreams.Client;
 /// One request: request/response (a response, then COMPLETE) or fire-and-forget (COMPLETE only). Never resent after a
 /// reconnection once it went out: whether the server handled it is then unknown, and the caller gets <c>connection_lost</c>.
 /// </summary>
-internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable, IAnswered
+internal sealed class RequestStream<TResponse> : ClientStreamBase, IAnswered
 {
     private readonly TaskCompletionSource<TResponse> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ReadOnlyMemory<byte> _request;
     private readonly IStreamSerializer<TResponse>? _responseSerializer;
     private bool _hasResponse;
-    private TResponse? _response;
     private bool _sent;
 
     public RequestStream(RxStreamsClient client, string route, ReadOnlyMemory<byte> request, IStreamSerializer<TResponse>? responseSerializer)
@@ -27,8 +26,6 @@ internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable, I
     public Task<TResponse> Result => _result.Task;
 
     protected override ReadOnlyMemory<byte>? OpenPayload => _request;
-
-    protected override uint InitialCredits => 1;
 
     protected override void OnAttachedLocked(ClientConnection connection)
     {
@@ -56,13 +53,13 @@ internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable, I
         }
         try
         {
-            _response = payload.IsSingleSegment
+            var response = payload.IsSingleSegment
                 ? StreamSerializer.Deserialize(_responseSerializer, payload.FirstSpan)
                 : StreamSerializer.Deserialize(_responseSerializer, payload);
             _hasResponse = true;
             // The first answer is the response. A request/response route completes in the same message; a duplex
             // route (a client-hosted server) may go on answering: the client cancels it once the message is read.
-            _result.TrySetResult(_response);
+            _result.TrySetResult(response);
             Client.CancelAfterMessage(this);
         }
         catch (StreamSerializationException e)
@@ -81,7 +78,7 @@ internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable, I
         }
         else
         {
-            _result.TrySetResult(_response!);
+            _result.TrySetResult(default!); // fire-and-forget; a response already set the result
         }
     }
 
@@ -102,10 +99,8 @@ internal sealed class RequestStream<TResponse> : ClientStreamBase, IAbortable, I
         }
     }
 
-    /// <summary>Timeout or cancellation: CANCEL on the wire, and the caller gets the exception.</summary>
-    public void Abort(Exception error) => Abandon(error);
-
-    public void Abandon(Exception error)
+    /// <summary>Timeout, cancellation, or the client gave up: CANCEL on the wire, and the caller gets the exception.</summary>
+    public override void Abort(Exception error)
     {
         Client.DetachStream(this);
         CancelOnWire();

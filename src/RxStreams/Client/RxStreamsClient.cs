@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -161,34 +160,36 @@ public sealed class RxStreamsClient : IAsyncDisposable
         {
             throw new StreamException(StreamErrorCodes.NameTaken, $"This client already serves '{name}'.");
         }
+        // This listener's own entry only: stopping it never removes a later listener's.
+        void Forget() => _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var listening = new ClientStream<object, System.Text.Json.JsonElement>(this, "$listen/" + name, new StreamOpenOptions(), null);
         var subscription = listening.Subscribe(
             _ => ready.TrySetResult(),
             error =>
             {
-                _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
+                Forget();
                 if (!ready.TrySetException(error))
                 {
                     Report(new ClientEvent(ClientEventKind.ListenerLost, name, $"Serving '{name}' ended: {error.Message}"));
                 }
             },
-            () => _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server)));
+            Forget);
+        void Stop()
+        {
+            subscription.Dispose();
+            Forget();
+        }
         try
         {
             await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            subscription.Dispose();
-            _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
+            Stop();
             throw;
         }
-        return new Listener(() =>
-        {
-            subscription.Dispose();
-            _servers.TryRemove(KeyValuePair.Create(name, (IHostedServer)server));
-        });
+        return new Listener(Stop);
     }
 
     /// <summary>
@@ -237,12 +238,12 @@ public sealed class RxStreamsClient : IAsyncDisposable
         catch (TimeoutException)
         {
             var error = new TimeoutException($"'{request.Route}' did not answer within {limit.TotalSeconds:0.###} seconds.");
-            request.Abandon(error);
+            request.Abort(error);
             throw error;
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            request.Abandon(e);
+            request.Abort(e);
             throw;
         }
     }
@@ -269,7 +270,10 @@ public sealed class RxStreamsClient : IAsyncDisposable
             }
             connection = _connection;
         }
-        connection?.Let(stream.Attach);
+        if (connection is not null)
+        {
+            stream.Attach(connection);
+        }
     }
 
     internal void DetachStream(ClientStreamBase stream)
@@ -288,7 +292,10 @@ public sealed class RxStreamsClient : IAsyncDisposable
         {
             connection = _attached.Contains(stream) ? _connection : null;
         }
-        connection?.Let(stream.Attach);
+        if (connection is not null)
+        {
+            stream.Attach(connection);
+        }
     }
 
     /// <summary>A request answered by this message: cancelled after it unless its COMPLETE came too (receive loop only).</summary>
@@ -352,33 +359,26 @@ public sealed class RxStreamsClient : IAsyncDisposable
             var connection = new ClientConnection(socket, _options.MaxFrameSize);
             connection.Sender.Enqueue(SessionId, static (output, session) => FrameWriter.WriteHello(output, ProtocolConstants.Version, session));
             _ = SendLoopAsync(connection);
-            var buffer = ArrayPool<byte>.Shared.Rent(4096);
-            try
+            using var buffer = new ReceiveBuffer();
+            var message = await buffer.ReceiveAsync(socket, _options.MaxFrameSize, timeout.Token).ConfigureAwait(false);
+            if (message is not { } welcome || !FrameReader.TryReadFrame(ref welcome, _options.MaxFrameSize, out var frame))
             {
-                var (message, _) = await ReceiveAsync(socket, buffer, _options.MaxFrameSize, timeout.Token).ConfigureAwait(false);
-                if (message is not { } welcome || !FrameReader.TryReadFrame(ref welcome, _options.MaxFrameSize, out var frame))
-                {
-                    throw new WebSocketException($"{endpoint} closed the connection during the handshake.");
-                }
-                if (frame.Type == FrameType.Error)
-                {
-                    throw new StreamException(frame.Code ?? StreamErrorCodes.ProtocolError, frame.Message ?? "The server refused the handshake.");
-                }
-                if (frame.Type != FrameType.Welcome || frame.Version != ProtocolConstants.Version)
-                {
-                    throw new WebSocketException($"{endpoint} answered HELLO with {frame.Type} (version {frame.Version}), not a version {ProtocolConstants.Version} WELCOME: is it an RxStreams endpoint?");
-                }
-                Volatile.Write(ref _sessionId, frame.SessionId ?? "");
-                Volatile.Write(ref _serverMaxFrameSize, (int)Math.Min(int.MaxValue, frame.MaxFrameSize));
-                _serverKeepAlive = TimeSpan.FromMilliseconds(Math.Max(100, frame.KeepAliveMilliseconds));
-                connection.Sender.MaxMessageSize = MaxFrameSize;
-                ClientLog.Connected(_logger, endpoint, SessionId, frame.Resumed);
-                return connection;
+                throw new WebSocketException($"{endpoint} closed the connection during the handshake.");
             }
-            finally
+            if (frame.Type == FrameType.Error)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                throw new StreamException(frame.Code ?? StreamErrorCodes.ProtocolError, frame.Message ?? "The server refused the handshake.");
             }
+            if (frame.Type != FrameType.Welcome || frame.Version != ProtocolConstants.Version)
+            {
+                throw new WebSocketException($"{endpoint} answered HELLO with {frame.Type} (version {frame.Version}), not a version {ProtocolConstants.Version} WELCOME: is it an RxStreams endpoint?");
+            }
+            Volatile.Write(ref _sessionId, frame.SessionId ?? "");
+            Volatile.Write(ref _serverMaxFrameSize, (int)Math.Min(int.MaxValue, frame.MaxFrameSize));
+            _serverKeepAlive = TimeSpan.FromMilliseconds(Math.Max(100, frame.KeepAliveMilliseconds));
+            connection.Sender.MaxMessageSize = MaxFrameSize;
+            ClientLog.Connected(_logger, endpoint, SessionId, frame.Resumed);
+            return connection;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_disposed.IsCancellationRequested)
         {
@@ -550,19 +550,14 @@ public sealed class RxStreamsClient : IAsyncDisposable
         }
         foreach (var stream in streams)
         {
-            switch (stream)
-            {
-                case IAbortable abortable:
-                    abortable.Abort(error);
-                    break;
-            }
+            stream.Abort(error);
         }
         _state.OnNext(ConnectionState.Closed);
     }
 
     private async Task ReceiveLoopAsync(ClientConnection connection)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        using var buffer = new ReceiveBuffer();
         var lastReceived = Environment.TickCount64;
         var timeout = _options.ServerTimeout ?? _serverKeepAlive * 2;
         using var watchdog = new Timer(_ =>
@@ -577,8 +572,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
         {
             while (true)
             {
-                var (message, grown) = await ReceiveAsync(connection.Socket, buffer, MaxFrameSize, _disposed.Token).ConfigureAwait(false);
-                buffer = grown;
+                var message = await buffer.ReceiveAsync(connection.Socket, MaxFrameSize, _disposed.Token).ConfigureAwait(false);
                 Volatile.Write(ref lastReceived, Environment.TickCount64);
                 if (message is not { } frames)
                 {
@@ -598,10 +592,6 @@ public sealed class RxStreamsClient : IAsyncDisposable
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or ProtocolException)
         {
             ClientLog.ConnectionDropped(_logger, e.Message);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -696,35 +686,6 @@ public sealed class RxStreamsClient : IAsyncDisposable
         }
     }
 
-    private static async Task<(ReadOnlySequence<byte>? Message, byte[] Buffer)> ReceiveAsync(WebSocket socket, byte[] buffer, int max, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        while (true)
-        {
-            if (count == buffer.Length)
-            {
-                if (count > max)
-                {
-                    throw new ProtocolException(StreamErrorCodes.FrameTooLarge, $"The server sent a message larger than {max} bytes.");
-                }
-                var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                buffer.AsSpan(0, count).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = bigger;
-            }
-            var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (null, buffer);
-            }
-            count += result.Count;
-            if (result.EndOfMessage)
-            {
-                return (new ReadOnlySequence<byte>(buffer, 0, count), buffer);
-            }
-        }
-    }
-
     /// <summary>Closes the connection and ends every stream (their subscribers complete).</summary>
     public async ValueTask DisposeAsync()
     {
@@ -767,15 +728,4 @@ public sealed class RxStreamsClient : IAsyncDisposable
 internal interface IAnswered
 {
     void CancelIfOpen();
-}
-
-/// <summary>A stream the client can end on its own (gave up, disposed).</summary>
-internal interface IAbortable
-{
-    void Abort(Exception error);
-}
-
-internal static class LetExtensions
-{
-    public static void Let<T>(this T value, Action<T> action) => action(value);
 }
