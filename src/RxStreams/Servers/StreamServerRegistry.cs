@@ -27,6 +27,7 @@ internal sealed class StreamServerRegistry : IStreamServers
     private readonly ConcurrentDictionary<string, LocalServer> _local = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CallerProxy> _callers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HostedProxy> _hosted = new(StringComparer.Ordinal);
+    private IDisposable? _listening;
     private Task? _bus;
     private readonly TaskCompletionSource _probe = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextProxy;
@@ -134,18 +135,21 @@ internal sealed class StreamServerRegistry : IStreamServers
     {
         lock (_gate)
         {
+            // Subscribed once for the hub's life (the backplane keeps subscriptions across reconnections); only the
+            // probe is tried again after a failure: subscribing again would hand every message to this node twice.
+            _listening ??= new CompositeDisposable(
+                Backplane.Subscribe(BusChannel(NodeId)).Subscribe(entry => OnBusMessage(entry.Payload)),
+                Backplane.SubscribePresence(ServerSet).Subscribe(OnServerEvent, _ => { }, () => { }));
             if (_bus is null || _bus.IsFaulted || _bus.IsCanceled)
             {
-                _bus = StartBusAsync();
+                _bus = ProbeBusAsync();
             }
             return _bus.WaitAsync(cancellationToken);
         }
     }
 
-    private async Task StartBusAsync()
+    private async Task ProbeBusAsync()
     {
-        Backplane.Subscribe(BusChannel(NodeId)).Subscribe(entry => OnBusMessage(entry.Payload));
-        Backplane.SubscribePresence(ServerSet).Subscribe(OnServerEvent, _ => { }, () => { });
         // The subscription may take a round trip to become live (Redis SUBSCRIBE): prove it by hearing ourselves.
         for (var attempt = 0; ; attempt++)
         {
