@@ -186,8 +186,7 @@ public sealed class RedisBackplane : StreamBackplane
         ArgumentException.ThrowIfNullOrEmpty(group);
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Prefetch, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AckTimeout, TimeSpan.Zero, nameof(options));
+        options.Validate();
         return _queues.Consume(queue, group, consumer, options);
     }
 
