@@ -215,7 +215,6 @@ public sealed class RedisBackplane : StreamBackplane
         await StepAsync("releasing work-queue items", _queues.StopAsync(release: true)).ConfigureAwait(false);
         _live.Close(silently: false);
         _ephemeral.Stop(silently: false);
-        _presence.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }

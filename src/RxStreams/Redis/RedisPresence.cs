@@ -11,7 +11,7 @@ namespace RxStreams.Redis;
 /// node renews the leases of its members every third of the lease, one script per set; members whose lease expired
 /// (their node died) are removed, and their leave published, by whichever node next touches or watches the set.
 /// </summary>
-internal sealed class RedisPresence : IDisposable
+internal sealed class RedisPresence
 {
     private readonly RedisConnection _connection;
     private readonly RedisSubscriptions _subscriptions;
@@ -282,8 +282,6 @@ internal sealed class RedisPresence : IDisposable
             watch.Listening?.Dispose();
         }
     }
-
-    public void Dispose() => _timer.Dispose();
 
     private sealed class Watch(RedisFanout<PresenceEvent> fanout)
     {
