@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using RxStreams.Backplanes;
 using StackExchange.Redis;
 
 namespace RxStreams.Redis;
@@ -45,7 +46,8 @@ internal static class RedisProtocol
         return message;
     }
 
-    public static bool TryReadEphemeral(byte[]? message, out RedisEphemeralMessage entry)
+    /// <summary>Reads an ephemeral message as the entry its subscribers get (no offset; the payload is not copied).</summary>
+    public static bool TryReadEphemeral(byte[]? message, out BackplaneEntry entry)
     {
         if (message is null || message.Length < EphemeralHeader || message[0] != EphemeralVersion)
         {
@@ -53,7 +55,7 @@ internal static class RedisProtocol
             return false;
         }
         var ms = BinaryPrimitives.ReadInt64BigEndian(message.AsSpan(1));
-        entry = new RedisEphemeralMessage(DateTimeOffset.FromUnixTimeMilliseconds(ms), message.AsMemory(EphemeralHeader));
+        entry = new BackplaneEntry(default, DateTimeOffset.FromUnixTimeMilliseconds(ms), message.AsMemory(EphemeralHeader));
         return true;
     }
 
