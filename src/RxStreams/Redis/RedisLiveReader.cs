@@ -117,7 +117,7 @@ internal sealed class RedisLiveReader
     private void OnWakeUp(LiveChannel live, byte[]? message)
     {
         // The wake-up carries the appended id: skip it when this node has read that far already.
-        if (message is not null && StreamOffset.TryParse(System.Text.Encoding.ASCII.GetString(message), out var id))
+        if (RedisProtocol.TryParseOffset(message, out var id))
         {
             lock (_gate)
             {
