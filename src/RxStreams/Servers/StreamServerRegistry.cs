@@ -3,7 +3,6 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
 using RxStreams.Backplanes;
 using RxStreams.Channels;
 using RxStreams.Serialization;
@@ -20,7 +19,7 @@ namespace RxStreams.Servers;
 internal sealed class StreamServerRegistry : IStreamServers
 {
     internal const string ServerSet = "$rx:servers";
-    private const int MaxNameLength = 128;
+    internal const int MaxNameLength = 128;
 
     private readonly StreamHub _hub;
     private readonly object _gate = new();
@@ -511,19 +510,4 @@ internal sealed class StreamServerRegistry : IStreamServers
 
         public void OnError(string code, string message) => observer.OnError(new StreamException(code, message));
     }
-}
-
-internal static partial class ServersLog
-{
-    [LoggerMessage(1101, LogLevel.Information, "Connection {ConnectionId} serves '{Name}'.")]
-    public static partial void Listening(ILogger logger, string name, string connectionId);
-
-    [LoggerMessage(1102, LogLevel.Information, "'{Name}' is no longer served.")]
-    public static partial void Stopped(ILogger logger, string name);
-
-    [LoggerMessage(1103, LogLevel.Warning, "A message of proxied stream {ProxyId} could not be sent.")]
-    public static partial void SendFailed(ILogger logger, string proxyId, Exception exception);
-
-    [LoggerMessage(1104, LogLevel.Warning, "A node-bus message could not be read and was dropped.")]
-    public static partial void BadMessage(ILogger logger);
 }
