@@ -186,8 +186,7 @@ public sealed class RedisBackplane : StreamBackplane
         ArgumentException.ThrowIfNullOrEmpty(group);
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Prefetch, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AckTimeout, TimeSpan.Zero, nameof(options));
+        options.Validate();
         return _queues.Consume(queue, group, consumer, options);
     }
 
@@ -216,7 +215,6 @@ public sealed class RedisBackplane : StreamBackplane
         await StepAsync("releasing work-queue items", _queues.StopAsync(release: true)).ConfigureAwait(false);
         _live.Close(silently: false);
         _ephemeral.Stop(silently: false);
-        _presence.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }

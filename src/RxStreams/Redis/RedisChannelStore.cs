@@ -22,7 +22,7 @@ internal sealed class RedisChannelStore
         var result = await _connection.EvalAsync(
             RedisScripts.Append,
             [_keys.Stream(channel), _keys.Meta(channel)],
-            [payload.ToArray(), maxLength, slack, _keys.LiveWakeUp(channel)],
+            [RedisProtocol.PayloadArray(payload), maxLength, slack, _keys.LiveWakeUp(channel)],
             cancellationToken).ConfigureAwait(false);
         return RedisProtocol.ParseOffset(result);
     }

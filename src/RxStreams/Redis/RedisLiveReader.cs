@@ -17,7 +17,7 @@ namespace RxStreams.Redis;
 /// cursor the history no longer covers (trimmed past it, or the channel began a new life) gets
 /// <see cref="StreamNotRecoveredException"/>: nothing is skipped silently.
 /// </summary>
-internal sealed class RedisLiveReader : IDisposable
+internal sealed class RedisLiveReader
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
@@ -117,7 +117,7 @@ internal sealed class RedisLiveReader : IDisposable
     private void OnWakeUp(LiveChannel live, byte[]? message)
     {
         // The wake-up carries the appended id: skip it when this node has read that far already.
-        if (message is not null && StreamOffset.TryParse(System.Text.Encoding.ASCII.GetString(message), out var id))
+        if (RedisProtocol.TryParseOffset(message, out var id))
         {
             lock (_gate)
             {
@@ -347,8 +347,6 @@ internal sealed class RedisLiveReader : IDisposable
             Kick(live);
         }
     }
-
-    public void Dispose() => Close(silently: false);
 
     private sealed class LiveChannel(string name)
     {

@@ -1,5 +1,3 @@
-using System.Reactive.Disposables;
-using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -11,17 +9,16 @@ namespace RxStreams.Redis;
 /// node renews the leases of its members every third of the lease, one script per set; members whose lease expired
 /// (their node died) are removed, and their leave published, by whichever node next touches or watches the set.
 /// </summary>
-internal sealed class RedisPresence : IDisposable
+internal sealed class RedisPresence
 {
     private readonly RedisConnection _connection;
-    private readonly RedisSubscriptions _subscriptions;
     private readonly RedisKeys _keys;
     private readonly RedisBackplaneOptions _options;
     private readonly ILogger _logger;
     private readonly string _nodeId;
     private readonly object _gate = new();
     private readonly Dictionary<(string Set, string Id), Handle> _owned = [];
-    private readonly Dictionary<string, Watch> _watched = new(StringComparer.Ordinal);
+    private readonly RedisTopics<PresenceEvent> _watched;
     private readonly Timer _timer;
     private long _nextToken;
     private Task _tick = Task.CompletedTask;
@@ -30,11 +27,11 @@ internal sealed class RedisPresence : IDisposable
     public RedisPresence(RedisConnection connection, RedisSubscriptions subscriptions, RedisKeys keys, RedisBackplaneOptions options, ILogger logger, string nodeId)
     {
         _connection = connection;
-        _subscriptions = subscriptions;
         _keys = keys;
         _options = options;
         _logger = logger;
         _nodeId = nodeId;
+        _watched = new RedisTopics<PresenceEvent>(subscriptions, keys.PresenceEvents, RedisProtocol.TryReadPresenceEvent, logger);
         var period = options.PresenceLease / 3;
         _timer = new Timer(static s => _ = ((RedisPresence)s!).TickAsync(), this, period, period);
     }
@@ -68,12 +65,7 @@ internal sealed class RedisPresence : IDisposable
 
     public async ValueTask<IReadOnlyList<PresenceMember>> GetAsync(string set, CancellationToken cancellationToken)
     {
-        Task? subscribing;
-        lock (_gate)
-        {
-            subscribing = _watched.TryGetValue(set, out var watch) ? watch.Subscribed.Task : null;
-        }
-        if (subscribing is { IsCompleted: false })
+        if (_watched.WhenSubscribed(set) is { IsCompleted: false } subscribing)
         {
             // A watcher of this node subscribed to the set's events and now reads a snapshot (the hub's Watch does):
             // read it once the Redis subscription is confirmed, so no event falls between the two.
@@ -106,56 +98,7 @@ internal sealed class RedisPresence : IDisposable
     }
 
     /// <summary>Joins, updates and leaves of a set, as this node hears them; the set is swept while watched.</summary>
-    public IObservable<PresenceEvent> Subscribe(string set) => Observable.Create<PresenceEvent>(observer =>
-    {
-        Watch? watch;
-        IDisposable subscription;
-        lock (_gate)
-        {
-            if (_stopped)
-            {
-                watch = null;
-                subscription = Disposable.Empty;
-            }
-            else
-            {
-                if (!_watched.TryGetValue(set, out watch))
-                {
-                    watch = new Watch(new RedisFanout<PresenceEvent>(_logger, set));
-                    var fanout = watch.Fanout;
-                    var target = watch;
-                    watch.Listening = _subscriptions.Listen(_keys.PresenceEvents(set), message =>
-                    {
-                        if (RedisProtocol.TryReadPresenceEvent(message, out var presenceEvent))
-                        {
-                            fanout.Post(presenceEvent);
-                        }
-                    }, () => target.Subscribed.TrySetResult());
-                    fanout.Emptied += () => Unwatch(set, target);
-                    _watched[set] = watch;
-                }
-                subscription = watch.Fanout.Add(observer);
-            }
-        }
-        if (watch is null)
-        {
-            observer.OnCompleted();
-        }
-        return subscription;
-    });
-
-    private void Unwatch(string set, Watch watch)
-    {
-        lock (_gate)
-        {
-            if (!watch.Fanout.IsEmpty || !_watched.TryGetValue(set, out var current) || current != watch)
-            {
-                return;
-            }
-            _watched.Remove(set);
-        }
-        watch.Listening?.Dispose();
-    }
+    public IObservable<PresenceEvent> Subscribe(string set) => _watched.Subscribe(set);
 
     /// <summary>After a reconnection: renew at once (Redis may have lost the members) and sweep.</summary>
     public void OnReconnected() => _ = TickAsync();
@@ -176,7 +119,6 @@ internal sealed class RedisPresence : IDisposable
     {
         await Task.Yield();
         List<IGrouping<string, Handle>> owned;
-        List<string> watched;
         lock (_gate)
         {
             if (_stopped)
@@ -184,12 +126,10 @@ internal sealed class RedisPresence : IDisposable
                 return;
             }
             owned = [.. _owned.Values.GroupBy(h => h.Set, StringComparer.Ordinal)];
-            watched = [.. _watched.Keys.Where(s => !_owned.Keys.Any(k => k.Set == s))];
         }
-        var work = new List<Task>(owned.Count + watched.Count);
-        work.AddRange(owned.Select(RenewAsync));
-        work.AddRange(watched.Select(SweepAsync));
-        await Task.WhenAll(work).ConfigureAwait(false);
+        // A renewal sweeps its set too: only the sets watched here without members of this node need a sweep of their own.
+        var watched = _watched.Names().Except(owned.Select(g => g.Key), StringComparer.Ordinal);
+        await Task.WhenAll(owned.Select(RenewAsync).Concat(watched.Select(SweepAsync))).ConfigureAwait(false);
     }
 
     private async Task RenewAsync(IGrouping<string, Handle> set)
@@ -259,7 +199,6 @@ internal sealed class RedisPresence : IDisposable
     public async Task StopAsync(bool silently)
     {
         Handle[] owned;
-        Watch[] watched;
         lock (_gate)
         {
             if (_stopped)
@@ -268,28 +207,13 @@ internal sealed class RedisPresence : IDisposable
             }
             _stopped = true;
             owned = [.. _owned.Values];
-            watched = [.. _watched.Values];
         }
         await _timer.DisposeAsync().ConfigureAwait(false);
-        if (silently)
+        if (!silently)
         {
-            return;
+            await Task.WhenAll(owned.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
         }
-        await Task.WhenAll(owned.Select(h => h.DisposeAsync().AsTask())).ConfigureAwait(false);
-        foreach (var watch in watched)
-        {
-            watch.Fanout.Complete();
-            watch.Listening?.Dispose();
-        }
-    }
-
-    public void Dispose() => _timer.Dispose();
-
-    private sealed class Watch(RedisFanout<PresenceEvent> fanout)
-    {
-        public RedisFanout<PresenceEvent> Fanout => fanout;
-        public readonly TaskCompletionSource Subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public IDisposable? Listening;
+        _watched.Stop(silently);
     }
 
     private sealed class Handle(RedisPresence owner, string set, PresenceMember member, string token, string json) : IAsyncDisposable

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using RxStreams.Backplanes;
 using StackExchange.Redis;
 
 namespace RxStreams.Redis;
@@ -22,14 +24,17 @@ namespace RxStreams.Redis;
 /// </remarks>
 internal static class RedisProtocol
 {
-    /// <summary>The one field of a stream entry.</summary>
-    public const string PayloadField = "p";
+    /// <summary>The one field of a stream entry (UTF-8).</summary>
+    public static ReadOnlySpan<byte> PayloadField => "p"u8;
 
     /// <summary>Queue wake-up: an item was added.</summary>
     public const string QueueItemAdded = "n";
 
     /// <summary>Queue wake-up: a consumer released its pending items; they can be claimed now.</summary>
     public const string QueueItemsReleased = "r";
+
+    /// <summary>The longest entry id: two 20-digit numbers and a dash.</summary>
+    private const int MaxIdLength = 41;
 
     private const byte EphemeralVersion = 1;
     private const int EphemeralHeader = 9;
@@ -45,7 +50,8 @@ internal static class RedisProtocol
         return message;
     }
 
-    public static bool TryReadEphemeral(byte[]? message, out RedisEphemeralMessage entry)
+    /// <summary>Reads an ephemeral message as the entry its subscribers get (no offset; the payload is not copied).</summary>
+    public static bool TryReadEphemeral(byte[]? message, out BackplaneEntry entry)
     {
         if (message is null || message.Length < EphemeralHeader || message[0] != EphemeralVersion)
         {
@@ -53,14 +59,38 @@ internal static class RedisProtocol
             return false;
         }
         var ms = BinaryPrimitives.ReadInt64BigEndian(message.AsSpan(1));
-        entry = new RedisEphemeralMessage(DateTimeOffset.FromUnixTimeMilliseconds(ms), message.AsMemory(EphemeralHeader));
+        entry = new BackplaneEntry(default, DateTimeOffset.FromUnixTimeMilliseconds(ms), message.AsMemory(EphemeralHeader));
         return true;
     }
 
     // ---- Stream entries ----
 
+    /// <summary>
+    /// A payload as the array StackExchange.Redis sends: the caller's own array when the memory spans all of it (as the
+    /// hub's freshly serialized payloads do; payloads are never modified once handed to a backplane, the in-memory one
+    /// keeps them as they are), else a copy.
+    /// </summary>
+    public static byte[] PayloadArray(ReadOnlyMemory<byte> payload)
+        => MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : payload.ToArray();
+
     /// <summary>The offset of an entry id as Redis returns it.</summary>
-    public static StreamOffset ParseOffset(RedisResult id) => StreamOffset.Parse((string)id!);
+    public static StreamOffset ParseOffset(RedisResult id)
+        => TryParseOffset((byte[]?)id, out var offset) ? offset : throw new FormatException($"'{(string?)id}' is not a stream entry id.");
+
+    /// <summary>Parses an entry id as Redis sends it (ASCII <c>ms-seq</c>) without making a string of it: once per entry read and per wake-up.</summary>
+    public static bool TryParseOffset(ReadOnlySpan<byte> id, out StreamOffset offset)
+    {
+        Span<char> chars = stackalloc char[MaxIdLength];
+        if (id.Length > MaxIdLength)
+        {
+            offset = default;
+            return false;
+        }
+        var length = Encoding.ASCII.GetChars(id, chars);
+        return StreamOffset.TryParse(chars[..length], null, out offset);
+    }
 
     /// <summary>Optional offset: a nil result is null.</summary>
     public static StreamOffset? ParseOptionalOffset(RedisResult id) => id.IsNull ? null : ParseOffset(id);
@@ -98,7 +128,7 @@ internal static class RedisProtocol
         var fields = (RedisResult[])parts[1]!;
         for (var i = 0; i + 1 < fields.Length; i += 2)
         {
-            if ((string?)fields[i] == PayloadField)
+            if (((byte[]?)fields[i]).AsSpan().SequenceEqual(PayloadField))
             {
                 payload = (byte[]?)fields[i + 1] ?? [];
                 return true;

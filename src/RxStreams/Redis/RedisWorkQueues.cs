@@ -48,7 +48,7 @@ internal sealed class RedisWorkQueues
             result = await _connection.EvalAsync(
                 RedisScripts.Enqueue,
                 [_keys.Queue(queue)],
-                [payload.ToArray(), _options.MaxQueueLength, _keys.QueueWakeUp(queue)],
+                [RedisProtocol.PayloadArray(payload), _options.MaxQueueLength, _keys.QueueWakeUp(queue)],
                 cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("QUEUEFULL", StringComparison.Ordinal))

@@ -10,41 +10,42 @@ namespace RxStreams.Servers;
 /// </summary>
 internal readonly record struct NodeMessage(NodeMessageKind Kind, string ProxyId, string Node, string Name, string Code, string Message, ReadOnlyMemory<byte> Payload)
 {
-    public static byte[] Open(string proxyId, string replyNode, string name) => Write(NodeMessageKind.Open, proxyId, replyNode, name, "", "", default);
+    public static byte[] Open(string proxyId, string replyNode, string name) => Write(NodeMessageKind.Open, proxyId, default, replyNode, name);
 
-    public static byte[] Simple(NodeMessageKind kind, string proxyId, ReadOnlySpan<byte> payload = default) => Write(kind, proxyId, "", "", "", "", payload);
+    public static byte[] Simple(NodeMessageKind kind, string proxyId, ReadOnlySpan<byte> payload = default) => Write(kind, proxyId, payload);
 
-    public static byte[] Error(string proxyId, string code, string message) => Write(NodeMessageKind.ToCallerError, proxyId, "", "", code, message, default);
+    public static byte[] Error(string proxyId, string code, string message) => Write(NodeMessageKind.ToCallerError, proxyId, default, code, message);
 
-    private static byte[] Write(NodeMessageKind kind, string proxyId, string node, string name, string code, string message, ReadOnlySpan<byte> payload)
+    /// <summary>Writes the message into one array of its exact size (once per proxied item: no growing buffer, no second copy).</summary>
+    private static byte[] Write(NodeMessageKind kind, string proxyId, ReadOnlySpan<byte> payload, params ReadOnlySpan<string> fields)
     {
-        var buffer = new ArrayBufferWriter<byte>(32 + payload.Length);
-        buffer.GetSpan(1)[0] = (byte)kind;
-        buffer.Advance(1);
-        WriteString(buffer, proxyId);
-        switch (kind)
+        var length = 1 + StringLength(proxyId) + payload.Length;
+        foreach (var field in fields)
         {
-            case NodeMessageKind.Open:
-                WriteString(buffer, node);
-                WriteString(buffer, name);
-                break;
-            case NodeMessageKind.ToCallerError:
-                WriteString(buffer, code);
-                WriteString(buffer, message);
-                break;
+            length += StringLength(field);
         }
-        buffer.Write(payload);
-        return buffer.WrittenSpan.ToArray();
+        var message = new byte[length];
+        message[0] = (byte)kind;
+        var index = 1;
+        WriteString(message, ref index, proxyId);
+        foreach (var field in fields)
+        {
+            WriteString(message, ref index, field);
+        }
+        payload.CopyTo(message.AsSpan(index));
+        return message;
     }
 
-    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
+    private static int StringLength(string value)
     {
-        var length = Encoding.UTF8.GetByteCount(value);
-        var span = buffer.GetSpan(Varint.MaxLength32 + length);
-        var n = 0;
-        Varint.Write(span, ref n, (ulong)length);
-        n += Encoding.UTF8.GetBytes(value, span[n..]);
-        buffer.Advance(n);
+        var bytes = Encoding.UTF8.GetByteCount(value);
+        return Varint.Length((ulong)bytes) + bytes;
+    }
+
+    private static void WriteString(Span<byte> destination, ref int index, string value)
+    {
+        Varint.Write(destination, ref index, (ulong)Encoding.UTF8.GetByteCount(value));
+        index += Encoding.UTF8.GetBytes(value, destination[index..]);
     }
 
     public static bool TryRead(ReadOnlyMemory<byte> message, out NodeMessage result)
@@ -56,45 +57,32 @@ internal readonly record struct NodeMessage(NodeMessageKind Kind, string ProxyId
             return false;
         }
         var kind = (NodeMessageKind)span[0];
-        var position = 1;
-        if (!TryReadString(span, ref position, out var proxyId))
+        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(message));
+        reader.Advance(1);
+        string node = "", name = "", code = "", text = "";
+        var read = TryReadString(ref reader, out var proxyId) && kind switch
+        {
+            NodeMessageKind.Open => TryReadString(ref reader, out node) && TryReadString(ref reader, out name),
+            NodeMessageKind.ToCallerError => TryReadString(ref reader, out code) && TryReadString(ref reader, out text),
+            _ => true,
+        };
+        if (!read)
         {
             return false;
         }
-        string node = "", name = "", code = "", text = "";
-        switch (kind)
-        {
-            case NodeMessageKind.Open when !TryReadString(span, ref position, out node) || !TryReadString(span, ref position, out name):
-            case NodeMessageKind.ToCallerError when !TryReadString(span, ref position, out code) || !TryReadString(span, ref position, out text):
-                return false;
-        }
-        result = new NodeMessage(kind, proxyId, node, name, code, text, message[position..]);
+        result = new NodeMessage(kind, proxyId, node, name, code, text, message[(int)reader.Consumed..]);
         return true;
     }
 
-    private static bool TryReadString(ReadOnlySpan<byte> span, ref int position, out string value)
+    private static bool TryReadString(ref SequenceReader<byte> reader, out string value)
     {
         value = "";
-        uint length = 0;
-        for (var shift = 0; ; shift += 7)
-        {
-            if (position >= span.Length || shift > 28)
-            {
-                return false;
-            }
-            var b = span[position++];
-            length |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                break;
-            }
-        }
-        if ((uint)(span.Length - position) < length)
+        if (Varint.TryRead(ref reader, Varint.MaxLength32, out var length) != VarintStatus.Ok || (ulong)reader.Remaining < length)
         {
             return false;
         }
-        value = Encoding.UTF8.GetString(span.Slice(position, (int)length));
-        position += (int)length;
+        value = Encoding.UTF8.GetString(reader.UnreadSpan[..(int)length]);
+        reader.Advance((long)length);
         return true;
     }
 }

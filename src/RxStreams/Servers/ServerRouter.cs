@@ -35,7 +35,7 @@ internal sealed class ServerRouter : StreamRouter
             return RouteMatchStatus.NotFound;
         }
         var name = route.AsSpan(prefix.Length);
-        if (name.IsEmpty || name.Length > 128 || name.Contains('/'))
+        if (name.IsEmpty || name.Length > StreamServerRegistry.MaxNameLength || name.Contains('/'))
         {
             return RouteMatchStatus.InvalidValue;
         }

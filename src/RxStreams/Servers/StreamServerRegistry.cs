@@ -3,7 +3,6 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
 using RxStreams.Backplanes;
 using RxStreams.Channels;
 using RxStreams.Serialization;
@@ -20,13 +19,14 @@ namespace RxStreams.Servers;
 internal sealed class StreamServerRegistry : IStreamServers
 {
     internal const string ServerSet = "$rx:servers";
-    private const int MaxNameLength = 128;
+    internal const int MaxNameLength = 128;
 
     private readonly StreamHub _hub;
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<string, LocalServer> _local = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CallerProxy> _callers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HostedProxy> _hosted = new(StringComparer.Ordinal);
+    private IDisposable? _listening;
     private Task? _bus;
     private readonly TaskCompletionSource _probe = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextProxy;
@@ -134,18 +134,21 @@ internal sealed class StreamServerRegistry : IStreamServers
     {
         lock (_gate)
         {
+            // Subscribed once for the hub's life (the backplane keeps subscriptions across reconnections); only the
+            // probe is tried again after a failure: subscribing again would hand every message to this node twice.
+            _listening ??= new CompositeDisposable(
+                Backplane.Subscribe(BusChannel(NodeId)).Subscribe(entry => OnBusMessage(entry.Payload)),
+                Backplane.SubscribePresence(ServerSet).Subscribe(OnServerEvent, _ => { }, () => { }));
             if (_bus is null || _bus.IsFaulted || _bus.IsCanceled)
             {
-                _bus = StartBusAsync();
+                _bus = ProbeBusAsync();
             }
             return _bus.WaitAsync(cancellationToken);
         }
     }
 
-    private async Task StartBusAsync()
+    private async Task ProbeBusAsync()
     {
-        Backplane.Subscribe(BusChannel(NodeId)).Subscribe(entry => OnBusMessage(entry.Payload));
-        Backplane.SubscribePresence(ServerSet).Subscribe(OnServerEvent, _ => { }, () => { });
         // The subscription may take a round trip to become live (Redis SUBSCRIBE): prove it by hearing ourselves.
         for (var attempt = 0; ; attempt++)
         {
@@ -507,19 +510,4 @@ internal sealed class StreamServerRegistry : IStreamServers
 
         public void OnError(string code, string message) => observer.OnError(new StreamException(code, message));
     }
-}
-
-internal static partial class ServersLog
-{
-    [LoggerMessage(1101, LogLevel.Information, "Connection {ConnectionId} serves '{Name}'.")]
-    public static partial void Listening(ILogger logger, string name, string connectionId);
-
-    [LoggerMessage(1102, LogLevel.Information, "'{Name}' is no longer served.")]
-    public static partial void Stopped(ILogger logger, string name);
-
-    [LoggerMessage(1103, LogLevel.Warning, "A message of proxied stream {ProxyId} could not be sent.")]
-    public static partial void SendFailed(ILogger logger, string proxyId, Exception exception);
-
-    [LoggerMessage(1104, LogLevel.Warning, "A node-bus message could not be read and was dropped.")]
-    public static partial void BadMessage(ILogger logger);
 }
