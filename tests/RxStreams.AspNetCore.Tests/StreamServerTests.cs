@@ -60,6 +60,42 @@ public sealed class StreamServerTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task A_message_request_or_answer_too_large_for_a_frame_fails_alone_with_frame_too_large()
+    {
+        // The server closes a connection on an oversized frame; the client refuses such a frame itself, so only the
+        // one message, request or answer fails and the connection (with everything else on it) carries on.
+        var name = NewName();
+        var big = new string('x', 70 * 1024); // above the default 64 KiB frame
+        await using var host = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        await using var caller = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        var states = new ConcurrentQueue<ConnectionState>();
+        using var watchHost = host.State.Subscribe(states.Enqueue);
+        using var watchCaller = caller.State.Subscribe(states.Enqueue);
+        await using var listener = await host.ListenAsync<Say, Said>(name, input => input.Select(s => new Said("host", s.Text == "big" ? big : s.Text.ToUpperInvariant(), 0)));
+
+        // An answer too large for a frame ends that call only.
+        var call = caller.Connect<Say, Said>(name);
+        var firstAnswer = call.FirstAsync().ToTask(); // subscribing opens the call
+        call.OnNext(new Say("big"));
+        var tooBig = await Assert.ThrowsAsync<StreamException>(() => firstAnswer);
+        Assert.Equal(StreamErrorCodes.FrameTooLarge, tooBig.Code);
+
+        // A message and a request too large fail where they are sent.
+        var stream = caller.Connect<Say, Said>(name);
+        var answers = new ConcurrentQueue<string>();
+        using var _ = stream.Subscribe(s => answers.Enqueue(s.Text));
+        Assert.Equal(StreamErrorCodes.FrameTooLarge, Assert.Throws<StreamException>(() => stream.OnNext(new Say(big))).Code);
+        Assert.Equal(StreamErrorCodes.FrameTooLarge, (await Assert.ThrowsAsync<StreamException>(() => caller.SendAsync("notes", new Say(big)))).Code);
+        Assert.Equal(StreamErrorCodes.FrameTooLarge, (await Assert.ThrowsAsync<StreamException>(() => caller.InvokeAsync<Say, Said>("$connect/" + name, new Say(big)))).Code);
+
+        // Both connections carry on: the same stream answers, requests answer, nobody reconnected.
+        stream.OnNext(new Say("still here"));
+        await Wait.UntilAsync(() => answers.Contains("STILL HERE"), "the stream answered after the refused message");
+        Assert.Equal(3, await caller.InvokeAsync<AddRequest, int>("math/add", new AddRequest(1, 2)));
+        Assert.DoesNotContain(ConnectionState.Reconnecting, states);
+    }
+
+    [Fact]
     public async Task Connecting_to_a_name_nobody_serves_gets_no_such_server()
     {
         await using var caller = await RxStreamsClient.ConnectAsync(Host.Endpoint);

@@ -76,9 +76,9 @@ internal sealed class ClientStream<TIn, TOut> : ClientStreamBase, IClientStream<
     {
         var serializer = _inSerializer?.Invoke() ?? throw new InvalidOperationException($"The stream '{Route}' takes no input: it was opened with Subscribe.");
         var payload = StreamSerializer.SerializeToArray(serializer, value);
-        if (payload.Length + 16 > Client.MaxFrameSize)
+        if (FrameSize.Check(FrameSize.Next(payload.Length), Client.MaxFrameSize, "A message") is { } tooLarge)
         {
-            throw new StreamException(StreamErrorCodes.FrameTooLarge, $"A message of {payload.Length} bytes does not fit in a frame (max {Client.MaxFrameSize} bytes).");
+            throw tooLarge;
         }
         lock (Gate)
         {

@@ -61,6 +61,11 @@ internal sealed class HostedCall(ClientConnection connection, uint id)
 
     public void Send(byte[] payload)
     {
+        if (FrameSize.Check(FrameWriter.GetNextFrameLength(id, null, payload.Length), connection.Sender.MaxMessageSize, "An answer") is { } tooLarge)
+        {
+            Fail(tooLarge); // only this call ends: its caller gets frame_too_large
+            return;
+        }
         if (Volatile.Read(ref _ended) == 0)
         {
             connection.Sender.Enqueue((id, payload), static (output, s) => FrameWriter.WriteNext(output, s.id, null, s.payload));

@@ -102,7 +102,14 @@ public sealed class RxStreamsClient : IAsyncDisposable
     /// <summary>The session id the server gave (kept across reconnections).</summary>
     public string SessionId => Volatile.Read(ref _sessionId);
 
+    /// <summary>The largest frame this client sends: its own limit and the server's, whichever is smaller.</summary>
     internal int MaxFrameSize => Math.Min(_options.MaxFrameSize, Volatile.Read(ref _serverMaxFrameSize));
+
+    /// <summary>
+    /// The largest message this client accepts: the server batches frames up to its own announced limit, so a
+    /// client limit set lower for sending must not make the client drop the connection on a full batch.
+    /// </summary>
+    private int ReceiveLimit => Math.Max(_options.MaxFrameSize, Volatile.Read(ref _serverMaxFrameSize));
 
     /// <summary>
     /// A duplex stream: what the server sends on <paramref name="route"/> is observable, what the application writes
@@ -124,23 +131,31 @@ public sealed class RxStreamsClient : IAsyncDisposable
     }
 
     /// <summary>Sends a request and returns the response.</summary>
-    /// <exception cref="StreamException">The server answered with an error (its code and message), or the connection dropped in flight (<c>connection_lost</c>).</exception>
+    /// <exception cref="StreamException">The server answered with an error (its code and message), or the connection dropped in flight (<c>connection_lost</c>), or <c>frame_too_large</c>, without sending anything, when the request does not fit in a frame (the connection is not affected).</exception>
     /// <exception cref="TimeoutException">No response within <paramref name="timeout"/> (default <see cref="RxStreamsClientOptions.InvokeTimeout"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the server is told).</exception>
     public Task<TResponse> InvokeAsync<TRequest, TResponse>(string route, TRequest request, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
         ValidateRoute(route);
         var payload = StreamSerializer.SerializeToArray(StreamSerializer.Get<TRequest>(), request);
+        if (FrameSize.Check(FrameSize.Request(route, payload), MaxFrameSize, "A request") is { } tooLarge)
+        {
+            return Task.FromException<TResponse>(tooLarge);
+        }
         return RunRequestAsync(new RequestStream<TResponse>(this, route, payload, StreamSerializer.Get<TResponse>()), cancellationToken, timeout);
     }
 
     /// <summary>Sends a message to a fire-and-forget route and completes when the server handled it.</summary>
-    /// <exception cref="StreamException">The server answered with an error, or the connection dropped in flight (<c>connection_lost</c>).</exception>
+    /// <exception cref="StreamException">The server answered with an error, or the connection dropped in flight (<c>connection_lost</c>), or <c>frame_too_large</c>, without sending anything, when the message does not fit in a frame (the connection is not affected).</exception>
     /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/>.</exception>
     public Task SendAsync<T>(string route, T message, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
         ValidateRoute(route);
         var payload = StreamSerializer.SerializeToArray(StreamSerializer.Get<T>(), message);
+        if (FrameSize.Check(FrameSize.Request(route, payload), MaxFrameSize, "A message") is { } tooLarge)
+        {
+            return Task.FromException(tooLarge);
+        }
         return RunRequestAsync(new RequestStream<object?>(this, route, payload, null), cancellationToken, timeout);
     }
 
@@ -572,13 +587,13 @@ public sealed class RxStreamsClient : IAsyncDisposable
         {
             while (true)
             {
-                var message = await buffer.ReceiveAsync(connection.Socket, MaxFrameSize, _disposed.Token).ConfigureAwait(false);
+                var message = await buffer.ReceiveAsync(connection.Socket, ReceiveLimit, _disposed.Token).ConfigureAwait(false);
                 Volatile.Write(ref lastReceived, Environment.TickCount64);
                 if (message is not { } frames)
                 {
                     return;
                 }
-                while (FrameReader.TryReadFrame(ref frames, MaxFrameSize, out var frame))
+                while (FrameReader.TryReadFrame(ref frames, ReceiveLimit, out var frame))
                 {
                     Dispatch(connection, frame);
                 }

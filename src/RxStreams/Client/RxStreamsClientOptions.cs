@@ -34,7 +34,11 @@ public sealed class RxStreamsClientOptions
     /// <summary>How many input messages may wait while disconnected, over all streams; beyond, sending fails with <c>buffer_full</c>. Default 1,000.</summary>
     public int MaxBufferedMessages { get; set; } = 1000;
 
-    /// <summary>The largest message the client sends (the server's own limit, from the handshake, applies too). Default 64 KiB.</summary>
+    /// <summary>
+    /// The largest frame the client sends (the server's own limit, from the handshake, applies too): a larger
+    /// <c>OnNext</c>, request or hosted server's answer fails with <c>frame_too_large</c> and the connection is not
+    /// affected. The client accepts messages up to this or the server's limit, whichever is larger. Default 64 KiB.
+    /// </summary>
     public int MaxFrameSize { get; set; } = Protocol.ProtocolConstants.DefaultMaxFrameSize;
 
     /// <summary>Called on every new WebSocket before it connects: set headers, cookies, a bearer token, a proxy.</summary>
