@@ -96,6 +96,19 @@ public sealed class StreamServerTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task A_bad_server_name_is_refused_by_the_client_with_the_servers_rule()
+    {
+        await using var client = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        foreach (var bad in new[] { "", "a/b", "tab\there", new string('n', 129) })
+        {
+            var connect = Assert.Throws<ArgumentException>(() => client.Connect<Say, Said>(bad));
+            Assert.Contains("no control characters", connect.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<ArgumentException>(() => client.ListenAsync<Say, Said>(bad, Shout));
+        }
+        await using var fine = await client.ListenAsync<Say, Said>(new string('n', 128), Shout);
+    }
+
+    [Fact]
     public async Task Connecting_to_a_name_nobody_serves_gets_no_such_server()
     {
         await using var caller = await RxStreamsClient.ConnectAsync(Host.Endpoint);

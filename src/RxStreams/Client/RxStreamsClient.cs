@@ -220,10 +220,10 @@ public sealed class RxStreamsClient : IAsyncDisposable
 
     private static void ValidateServerName(string name)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        if (name.Length > 128 || name.Contains('/'))
+        ArgumentNullException.ThrowIfNull(name);
+        if (!Servers.StreamServerRegistry.IsValidName(name))
         {
-            throw new ArgumentException("A server name has at most 128 characters and no '/'.", nameof(name));
+            throw new ArgumentException(Servers.StreamServerRegistry.NameRule, nameof(name));
         }
     }
 

@@ -48,11 +48,17 @@ internal sealed class StreamServerRegistry : IStreamServers
 
     private string ProbeId => "$probe:" + NodeId;
 
+    /// <summary>What a server name must be (the .NET client checks the same before sending).</summary>
+    public static readonly string NameRule = $"A server name has 1 to {MaxNameLength} characters, no '/' and no control characters.";
+
+    public static bool IsValidName(string? name)
+        => !string.IsNullOrEmpty(name) && name.Length <= MaxNameLength && !name.Contains('/') && !name.AsSpan().ContainsAnyInRange('\0', '\u001f');
+
     public static void ValidateName(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || name.Contains('/') || name.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        if (!IsValidName(name))
         {
-            throw new StreamException(StreamErrorCodes.BadRouteValue, $"A server name has 1 to {MaxNameLength} characters, no '/' and no control characters.");
+            throw new StreamException(StreamErrorCodes.BadRouteValue, NameRule);
         }
     }
 
