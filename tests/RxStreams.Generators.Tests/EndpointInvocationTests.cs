@@ -172,6 +172,21 @@ public sealed class EndpointInvocationTests
     }
 
     [Fact]
+    public async Task A_handler_that_is_both_disposable_kinds_is_disposed_asynchronously_on_both_paths()
+    {
+        using var host = new Host();
+        // Invoking failed: the generated endpoint disposes it.
+        var failing = host.Open("both/fail");
+        Assert.Throws<InvalidOperationException>(() => host.Endpoint.Invoke(failing));
+        await Wait.UntilAsync(() => Volatile.Read(ref host.Probe.DisposedAsync) == 1, "the failed handler was disposed");
+        // The stream ended: the runtime disposes it.
+        var (_, subscription) = host.Run("both/watch");
+        subscription.Dispose();
+        await Wait.UntilAsync(() => Volatile.Read(ref host.Probe.DisposedAsync) == 2, "the ended handler was disposed");
+        Assert.Equal(0, host.Probe.Disposed);
+    }
+
+    [Fact]
     public void A_missing_service_names_the_service()
     {
         using var host = new Host(withGreeter: false);

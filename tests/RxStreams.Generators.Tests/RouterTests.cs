@@ -125,7 +125,7 @@ public sealed class RouterTests
     public void Endpoints_describe_their_handlers()
     {
         var byName = Router.Endpoints.ToDictionary(e => e.DisplayName);
-        Assert.Equal(19, byName.Count);
+        Assert.Equal(21, byName.Count);
 
         var join = byName["ChatRoom.Join"];
         Assert.Equal("chat/{room}", join.Template);

@@ -202,15 +202,16 @@ internal sealed class HandlerParser
 
     private string HintName() => _type.ToDisplayString(Names.QualifiedName) + ".Endpoints.g.cs";
 
+    /// <summary>How the generated code disposes a handler it created when invoking it failed: as the runtime does on its normal path (StreamHandlerResult), DisposeAsync first when the handler has both.</summary>
     private DisposeKind DisposeKindOf()
     {
-        if (_known.Disposable is not null && _type.AllInterfaces.Contains(_known.Disposable, SymbolEqualityComparer.Default))
-        {
-            return DisposeKind.Disposable;
-        }
         if (_known.AsyncDisposable is not null && _type.AllInterfaces.Contains(_known.AsyncDisposable, SymbolEqualityComparer.Default))
         {
             return DisposeKind.AsyncDisposable;
+        }
+        if (_known.Disposable is not null && _type.AllInterfaces.Contains(_known.Disposable, SymbolEqualityComparer.Default))
+        {
+            return DisposeKind.Disposable;
         }
         return DisposeKind.None;
     }

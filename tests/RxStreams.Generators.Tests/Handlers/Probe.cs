@@ -11,6 +11,8 @@ public sealed class Probe
 
     public int Disposed;
 
+    public int DisposedAsync;
+
     public void Record(string call, params object?[] arguments)
     {
         Calls.Enqueue(call);
