@@ -96,3 +96,11 @@ public sealed partial class UnreadInputHandler
 {
     public IObservable<Tick> Ignore(IObservable<Say> input) => Observable.Never<Tick>();
 }
+
+/// <summary>A durable channel that keeps only its last five items: resuming from an older offset is not recoverable.</summary>
+[StreamRoute("short/{name}")]
+public sealed partial class ShortHistoryHandler(IStreamHub hub)
+{
+    public IObservable<StreamItem<Tick>> Read(string name, StreamContext context)
+        => hub.Channel<Tick>($"short:{name}", new StreamChannelOptions { MaxLength = 5 }).From(context.ResumeOffset ?? StreamOffset.Start);
+}
