@@ -29,6 +29,12 @@ public sealed class RxStreamsOptions
     /// <summary>How long a new connection has to send HELLO. Default 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a connection the server ends (a slow consumer, a protocol error, a keep-alive timeout, shutdown) has to
+    /// take its last frames and answer the close handshake; after it the socket is aborted. Default 5 seconds.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the server pings each connection (announced to clients in WELCOME; they treat twice this without a frame as a dead server). Default 15 seconds.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -77,6 +83,7 @@ public sealed class RxStreamsOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRouteLength, 1, nameof(MaxRouteLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingBytesPerConnection, MaxFrameSize, nameof(MaxPendingBytesPerConnection));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero, nameof(HandshakeTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero, nameof(CloseTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveInterval, TimeSpan.Zero, nameof(KeepAliveInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ClientTimeout, KeepAliveInterval, nameof(ClientTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessagesPerSecond, 1, nameof(MaxMessagesPerSecond));

@@ -21,6 +21,9 @@ public sealed class LimitsFixture : IAsyncLifetime
             o.MaxStreamsPerConnection = 8;
             o.MaxRouteLength = 64;
             o.AllowedOrigins.Add("http://good.example");
+            // A client that stopped reading has megabytes in the socket buffers to read before the closing ERROR
+            // frame: on a loaded machine that can take longer than the default 5 s before the socket is aborted.
+            o.CloseTimeout = TimeSpan.FromMinutes(1);
         },
         configureApp: app => app.Use((context, next) =>
         {
@@ -88,6 +91,27 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         var error = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
         Assert.Equal(0u, error.StreamId);
         Assert.Equal("slow_consumer", error.Code);
+    }
+
+    [Fact]
+    public async Task A_slow_client_that_never_reads_the_close_is_cut_off_after_the_close_timeout()
+    {
+        await using var host = await KestrelHost.StartAsync(o =>
+        {
+            o.MaxPendingBytesPerConnection = 256 * 1024;
+            o.CloseTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        var handler = host.Services.GetConnectionHandler();
+        await using var client = await RawClient.ConnectAsync(host.Endpoint);
+        client.PauseReading();
+        await client.OpenAsync(1, "flood");
+        Connections.StreamConnection? connection = null;
+        await Wait.UntilAsync(() => (connection = handler.Connections.FirstOrDefault()) is not null, "the connection is registered");
+        await Wait.UntilAsync(() => connection!.IsClosing, "the server ended the slow connection");
+        // The client reads nothing, so neither the ERROR frame nor the close handshake can go out: the socket is
+        // aborted and the connection released, without the client's help.
+        await Wait.UntilAsync(() => handler.Connections.Count == 0, "the stuck connection was aborted");
+        Assert.Null(client.CloseStatus);
     }
 
     [Fact]

@@ -118,10 +118,10 @@ internal sealed class StreamConnection : IServerHostConnection
             Interlocked.Exchange(ref _closing, 1);
             CancelAllStreams();
             Outbound.Complete();
-            await AwaitQuietly(writer, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await AwaitQuietly(writer).ConfigureAwait(false);
             if (keepAlive is not null)
             {
-                await AwaitQuietly(keepAlive, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                await AwaitQuietly(keepAlive).ConfigureAwait(false);
             }
             if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
             {
@@ -134,11 +134,11 @@ internal sealed class StreamConnection : IServerHostConnection
         }
     }
 
-    private static async Task AwaitQuietly(Task task, TimeSpan timeout)
+    private async Task AwaitQuietly(Task task)
     {
         try
         {
-            await task.WaitAsync(timeout).ConfigureAwait(false);
+            await task.WaitAsync(_options.CloseTimeout, _handler.Clock).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -156,7 +156,7 @@ internal sealed class StreamConnection : IServerHostConnection
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 // Everything queued went out (a closing ERROR frame included): now the close handshake.
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var timeout = new CancellationTokenSource(_options.CloseTimeout, _handler.Clock);
                 await _socket.CloseOutputAsync(_closeStatus, _closeDescription, timeout.Token).ConfigureAwait(false);
             }
         }
@@ -229,7 +229,7 @@ internal sealed class StreamConnection : IServerHostConnection
 
     private async Task AbortLaterAsync()
     {
-        await Task.Delay(TimeSpan.FromSeconds(5), _handler.Clock).ConfigureAwait(false);
+        await Task.Delay(_options.CloseTimeout, _handler.Clock).ConfigureAwait(false);
         if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
         {
             _socket.Abort();
