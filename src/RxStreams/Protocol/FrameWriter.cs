@@ -13,7 +13,7 @@ namespace RxStreams.Protocol;
 /// The methods check their arguments (a stream id of 0, a REQUEST of 0, an error code that is not snake_case,
 /// a string that is not valid UTF-16 …) and throw <see cref="ArgumentException"/> rather than write a frame the peer
 /// would refuse. They do not know the peer's maximum frame size: use <see cref="GetNextFrameLength"/> or
-/// <see cref="GetFrameLength"/> to check before writing. <see cref="WriteNext"/> allocates nothing.
+/// <see cref="GetFrameLength"/> to check before writing. <see cref="WriteNext(IBufferWriter{byte}, uint, StreamOffset?, ReadOnlySpan{byte})"/> allocates nothing.
 /// </remarks>
 public static class FrameWriter
 {
@@ -232,7 +232,7 @@ public static class FrameWriter
     }
 
     /// <summary>
-    /// The exact number of bytes <see cref="WriteNext"/> writes for these arguments, length prefix included: compare it
+    /// The exact number of bytes <see cref="WriteNext(IBufferWriter{byte}, uint, StreamOffset?, ReadOnlySpan{byte})"/> writes for these arguments, length prefix included: compare it
     /// with the peer's maximum frame size before writing, or add it up to batch frames into one message.
     /// </summary>
     /// <param name="streamId">The stream id.</param>
