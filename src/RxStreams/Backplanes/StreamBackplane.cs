@@ -66,6 +66,24 @@ public abstract class StreamBackplane : IAsyncDisposable
     /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
     public abstract ValueTask<IReadOnlyList<PresenceMember>> GetPresenceAsync(string set, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The member of a presence set with this id now, or null. The default reads the whole set; a backplane that can
+    /// look one member up (the Redis one does) overrides it, so finding an owner costs the same whatever the set's size.
+    /// </summary>
+    /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
+    public virtual async ValueTask<PresenceMember?> GetPresenceMemberAsync(string set, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        foreach (var member in await GetPresenceAsync(set, cancellationToken).ConfigureAwait(false))
+        {
+            if (member.Id == id)
+            {
+                return member;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Joins, updates and leaves of a presence set (no snapshot: the hub adds it).</summary>
     public abstract IObservable<PresenceEvent> SubscribePresence(string set);
 

@@ -157,6 +157,15 @@ public sealed class RedisBackplane : StreamBackplane
     }
 
     /// <inheritdoc />
+    public override ValueTask<PresenceMember?> GetPresenceMemberAsync(string set, string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(set);
+        ArgumentNullException.ThrowIfNull(id);
+        ThrowIfDisposed();
+        return _presence.GetMemberAsync(set, id, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public override IObservable<PresenceEvent> SubscribePresence(string set)
     {
         ArgumentException.ThrowIfNullOrEmpty(set);

@@ -97,6 +97,29 @@ internal sealed class RedisPresence
         return members;
     }
 
+    /// <summary>One member, looked up by id (expired leases are swept first, as for the whole set).</summary>
+    public async ValueTask<PresenceMember?> GetMemberAsync(string set, string id, CancellationToken cancellationToken)
+    {
+        var result = await _connection.EvalAsync(
+            RedisScripts.Member,
+            [_keys.PresenceLeases(set), _keys.PresenceMembers(set)],
+            [id, _keys.PresenceEvents(set)],
+            cancellationToken).ConfigureAwait(false);
+        if (result is null || result.IsNull)
+        {
+            return null;
+        }
+        try
+        {
+            return RedisProtocol.ReadMember((byte[]?)result ?? []);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            RedisLog.UndecodableMessage(_logger, set, e);
+            return null;
+        }
+    }
+
     /// <summary>Joins, updates and leaves of a set, as this node hears them; the set is swept while watched.</summary>
     public IObservable<PresenceEvent> Subscribe(string set) => _watched.Subscribe(set);
 

@@ -167,6 +167,14 @@ internal static class RedisScripts
         return out
         """);
 
+    /// <summary>KEYS: leases, members. ARGV: id, events channel. Sweeps, then returns the member with the id, or nil.</summary>
+    public static readonly RedisScript Member = new("presence-member", PresenceFunctions + """
+        sweep(KEYS[1], KEYS[2], ARGV[2], now_ms())
+        local v = redis.call('HGET', KEYS[2], ARGV[1])
+        if not v then return false end
+        return member_of(v)
+        """);
+
     /// <summary>KEYS: leases, members. ARGV: events channel. Removes expired members; returns how many.</summary>
     public static readonly RedisScript Sweep = new("presence-sweep", PresenceFunctions + """
         return sweep(KEYS[1], KEYS[2], ARGV[1], now_ms())

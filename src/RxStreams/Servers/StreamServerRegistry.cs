@@ -266,16 +266,7 @@ internal sealed class StreamServerRegistry : IStreamServers
     }
 
     private async Task<string?> FindOwnerAsync(string name, CancellationToken cancellationToken)
-    {
-        foreach (var member in await Backplane.GetPresenceAsync(ServerSet, cancellationToken).ConfigureAwait(false))
-        {
-            if (member.Id == name)
-            {
-                return member.Data;
-            }
-        }
-        return null;
-    }
+        => (await Backplane.GetPresenceMemberAsync(ServerSet, name, cancellationToken).ConfigureAwait(false))?.Data;
 
     // ---- The two ends of a proxied stream, and a local server ----
 

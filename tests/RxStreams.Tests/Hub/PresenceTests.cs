@@ -68,4 +68,18 @@ public sealed class PresenceTests
         await second.DisposeAsync();
         Assert.Empty(await presence.GetMembersAsync());
     }
+
+    [Fact]
+    public async Task The_in_memory_backplane_looks_one_member_up_by_id()
+    {
+        var backplane = new RxStreams.Backplanes.InMemory.InMemoryBackplane(new RxStreams.Backplanes.InMemory.InMemoryBackplaneOptions());
+        var ann = new PresenceMember("c1", "ann", "x");
+        var handle = await backplane.JoinPresenceAsync("room", ann, CancellationToken.None);
+        await using var _ = await backplane.JoinPresenceAsync("room", new PresenceMember("c2", "bob"), CancellationToken.None);
+        Assert.Equal(ann, await backplane.GetPresenceMemberAsync("room", "c1", CancellationToken.None));
+        Assert.Null(await backplane.GetPresenceMemberAsync("room", "c3", CancellationToken.None));
+        Assert.Null(await backplane.GetPresenceMemberAsync("hall", "c1", CancellationToken.None));
+        await handle.DisposeAsync();
+        Assert.Null(await backplane.GetPresenceMemberAsync("room", "c1", CancellationToken.None));
+    }
 }

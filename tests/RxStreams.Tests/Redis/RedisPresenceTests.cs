@@ -59,6 +59,32 @@ public sealed class RedisPresenceTests(RedisFixture redis, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task One_member_is_looked_up_by_id_on_any_node_until_it_leaves_or_its_lease_expires()
+    {
+        var prefix = redis.NewPrefix();
+        await using var b = Node(prefix);
+        var a = Node(prefix);
+        var alice = new PresenceMember("c1", "alice", "node-a");
+        var left = await a.Hub.Presence("room").JoinAsync(new PresenceMember("c0", "zoe"));
+        await a.Hub.Presence("room").JoinAsync(alice);
+        for (var i = 2; i < 50; i++)
+        {
+            await a.Hub.Presence("room").JoinAsync(new PresenceMember($"c{i}", $"user{i}"));
+        }
+
+        Assert.Equal(alice, await b.Backplane.GetPresenceMemberAsync("room", "c1", CancellationToken.None));
+        Assert.Null(await b.Backplane.GetPresenceMemberAsync("room", "nobody", CancellationToken.None));
+        Assert.Null(await b.Backplane.GetPresenceMemberAsync("elsewhere", "c1", CancellationToken.None));
+        await left.DisposeAsync();
+        Assert.Null(await b.Backplane.GetPresenceMemberAsync("room", "c0", CancellationToken.None));
+
+        // Node A dies: once the lease is over, the lookup sweeps alice out rather than answer with a dead member.
+        await a.Backplane.SimulateCrashAsync();
+        await Wait.UntilAsync(async () => await b.Backplane.GetPresenceMemberAsync("room", "c1", CancellationToken.None) is null, "alice's lease expired");
+        Assert.Empty(await b.Hub.Presence("room").GetMembersAsync());
+    }
+
+    [Fact]
     public async Task A_node_cut_off_longer_than_the_lease_puts_its_members_back()
     {
         var prefix = redis.NewPrefix();

@@ -77,6 +77,13 @@ public sealed class InMemoryBackplane : StreamBackplane
         => ValueTask.FromResult(PresenceSet(set).Members());
 
     /// <inheritdoc />
+    public override ValueTask<PresenceMember?> GetPresenceMemberAsync(string set, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return ValueTask.FromResult(PresenceSet(set).Member(id));
+    }
+
+    /// <inheritdoc />
     public override IObservable<PresenceEvent> SubscribePresence(string set) => PresenceSet(set).Subscribe();
 
     /// <inheritdoc />

@@ -44,6 +44,14 @@ internal sealed class InMemoryPresenceSet
         }
     }
 
+    public PresenceMember? Member(string id)
+    {
+        lock (_gate)
+        {
+            return _members.TryGetValue(id, out var entry) ? entry.Member : null;
+        }
+    }
+
     public IObservable<PresenceEvent> Subscribe() => Observable.Create<PresenceEvent>(observer =>
     {
         var subscriber = new Subscriber<PresenceEvent>(observer, s =>
