@@ -83,9 +83,9 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         client.PauseReading();
         await client.OpenAsync(1, "flood");
         var connection = await WaitForConnection(before);
-        // The socket backs up, the queue reaches the limit, the server gives up on the connection.
-        await Wait.UntilAsync(() => connection.Outbound.PeakPendingBytes > 0 && connection.Outbound.PendingBytes == 0 && connection.IsClosing,
-            "the server ended the slow connection");
+        // The socket backs up, the queue reaches the limit, the server gives up on the connection (dropping what was
+        // queued and not yet taken by the writer, which may stay stuck in a send until the client reads).
+        await Wait.UntilAsync(() => connection.IsClosing, "the server ended the slow connection");
         Assert.InRange(connection.Outbound.PeakPendingBytes, 1, 256 * 1024 + 2 * 1024);
         client.ResumeReading();
         var error = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);

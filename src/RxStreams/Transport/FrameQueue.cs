@@ -32,6 +32,8 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
     private ArrayBufferWriter<byte>? _staging;
     private ArrayBufferWriter<byte>? _spareStaging;
     private long _pendingBytes;
+    // The part of _pendingBytes the writer has taken and is sending (it leaves _pendingBytes as its sends complete).
+    private long _inFlightBytes;
     private bool _completed;
     private bool _discarding;
     private List<TaskCompletionSource>? _drainWaiters;
@@ -157,8 +159,9 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             {
                 return;
             }
-            RxStreamsMetrics.SendQueueBytes.Add(-_pendingBytes);
-            Volatile.Write(ref _pendingBytes, 0);
+            // What the writer is sending stays counted until its send completes; the rest is dropped now.
+            RxStreamsMetrics.SendQueueBytes.Add(-(_pendingBytes - _inFlightBytes));
+            Volatile.Write(ref _pendingBytes, _inFlightBytes);
             _entries.Clear();
             var staging = _staging ??= new ArrayBufferWriter<byte>(StagingCapacity);
             staging.ResetWrittenCount();
@@ -237,6 +240,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                     else
                     {
                         (entries, _entries, _spareEntries) = (_entries, _spareEntries, _entries);
+                        _inFlightBytes = _pendingBytes;
                         (staging, _staging, _spareStaging) = (_staging, _spareStaging, _staging);
                     }
                 }
@@ -270,6 +274,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                 _waiting = false;
                 RxStreamsMetrics.SendQueueBytes.Add(-_pendingBytes);
                 Volatile.Write(ref _pendingBytes, 0);
+                _inFlightBytes = 0;
                 ReleaseDrainWaitersLocked();
             }
         }
@@ -338,6 +343,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             var pending = Math.Max(0, _pendingBytes - batchBytes);
             released = _pendingBytes - pending;
             Volatile.Write(ref _pendingBytes, pending);
+            _inFlightBytes = Math.Max(0, _inFlightBytes - batchBytes);
             ReleaseDrainWaitersLocked();
         }
         RxStreamsMetrics.SendQueueBytes.Add(-released);
