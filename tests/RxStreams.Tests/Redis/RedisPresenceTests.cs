@@ -66,11 +66,12 @@ public sealed class RedisPresenceTests(RedisFixture redis, ITestOutputHelper out
         var a = Node(prefix);
         var alice = new PresenceMember("c1", "alice", "node-a");
         var left = await a.Hub.Presence("room").JoinAsync(new PresenceMember("c0", "zoe"));
-        await a.Hub.Presence("room").JoinAsync(alice);
         for (var i = 2; i < 50; i++)
         {
             await a.Hub.Presence("room").JoinAsync(new PresenceMember($"c{i}", $"user{i}"));
         }
+        // Alice joins last: her lease is the last to expire, so once she is gone so is everyone.
+        await a.Hub.Presence("room").JoinAsync(alice);
 
         Assert.Equal(alice, await b.Backplane.GetPresenceMemberAsync("room", "c1", CancellationToken.None));
         Assert.Null(await b.Backplane.GetPresenceMemberAsync("room", "nobody", CancellationToken.None));
