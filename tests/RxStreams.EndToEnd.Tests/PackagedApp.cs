@@ -78,6 +78,10 @@ public sealed class PackagedApp : IAsyncLifetime
         foreach (var id in new[] { "rxstreams", "rxstreams.aspnetcore" })
         {
             Delete(Path.Combine(cache, id, _version));
+            if (Directory.Exists(Path.Combine(cache, id)) && !Directory.EnumerateFileSystemEntries(Path.Combine(cache, id)).Any())
+            {
+                Delete(Path.Combine(cache, id));
+            }
         }
         return Task.CompletedTask;
     }
