@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using RxStreams.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -27,48 +26,14 @@ public sealed class PackageTests(EndToEndFixture fixture, PackagedApp packaged) 
     public async Task An_app_built_from_the_packages_serves_its_handlers_and_the_browser_client()
     {
         Assert.True(packaged.Failure.Length == 0, packaged.Failure);
-        var port = RedisServer.FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = packaged.AppFolder };
-        foreach (var argument in new[] { packaged.AppAssembly, "--urls", $"http://127.0.0.1:{port}" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            var url = $"http://127.0.0.1:{port}/";
-            await Wait.UntilAsync(async () =>
-            {
-                Assert.False(process.HasExited, $"the app exited with code {(process.HasExited ? process.ExitCode : 0)}");
-                try
-                {
-                    return (await http.GetAsync(new Uri(url))).IsSuccessStatusCode;
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    return false;
-                }
-            }, "the app serves its page", TimeSpan.FromSeconds(60));
-
-            await using var context = await fixture.Browser.NewContextAsync();
-            var page = await context.NewPageAsync();
-            await page.GotoAsync(url);
-            // The duplex handler (the README's first example) echoes through the channel, with the server's changes,
-            // and the request/response handler answers: the generator ran in the app's own build.
-            await Expect(page.Locator("#messages li")).ToHaveTextAsync(["anonymous: hello from the packages"]);
-            await Expect(page.Locator("#sum")).ToHaveTextAsync("1 + 2 = 3");
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        await using var app = await ServerProcess.StartAppAsync(packaged.AppAssembly, packaged.AppFolder);
+        await using var context = await fixture.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.BaseAddress.ToString());
+        // The duplex handler (the README's first example) echoes through the channel, with the server's changes,
+        // and the request/response handler answers: the generator ran in the app's own build.
+        await Expect(page.Locator("#messages li")).ToHaveTextAsync(["anonymous: hello from the packages"]);
+        await Expect(page.Locator("#sum")).ToHaveTextAsync("1 + 2 = 3");
     }
 
     private HashSet<string> Entries(string prefix)

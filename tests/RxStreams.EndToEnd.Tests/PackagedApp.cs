@@ -36,7 +36,7 @@ public sealed class PackagedApp : IAsyncLifetime
         CopySources(Repository.Root, sources);
         foreach (var library in new[] { "RxStreams", "RxStreams.AspNetCore" })
         {
-            var (exitCode, output) = await PublishedChat.RunAsync("dotnet",
+            var (exitCode, output) = await ChildProcess.RunAsync("dotnet",
                 ["pack", Path.Combine(sources, "src", library, library + ".csproj"), "-c", "Release", "-o", Packages, $"-p:Version={_version}", "-nologo"],
                 TimeSpan.FromMinutes(8));
             if (exitCode != 0)
@@ -58,7 +58,7 @@ public sealed class PackagedApp : IAsyncLifetime
               </packageSources>
             </configuration>
             """);
-        var build = await PublishedChat.RunAsync("dotnet",
+        var build = await ChildProcess.RunAsync("dotnet",
             ["build", Path.Combine(app, "PackageConsumer.csproj"), "-c", "Release", $"-p:RxStreamsVersion={_version}", "-nologo"],
             TimeSpan.FromMinutes(8));
         BuildOutput = build.Output;

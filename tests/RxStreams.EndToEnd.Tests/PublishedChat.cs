@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using RxStreams.Testing;
 
 namespace RxStreams.EndToEnd.Tests;
@@ -21,7 +19,7 @@ public sealed class PublishedChat : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var project = Path.Combine(Repository.Root, "examples", "Chat", "Chat.csproj");
-        var (exitCode, output) = await RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishTrimmed=true", "-o", Folder, "-nologo"], TimeSpan.FromMinutes(8));
+        var (exitCode, output) = await ChildProcess.RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishTrimmed=true", "-o", Folder, "-nologo"], TimeSpan.FromMinutes(8));
         ExitCode = exitCode;
         PublishOutput = output;
     }
@@ -37,33 +35,4 @@ public sealed class PublishedChat : IAsyncLifetime
         }
         return Task.CompletedTask;
     }
-
-    /// <summary>Runs a process to its end; returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} did not finish within {timeout}.");
-        }
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
-    }
-
 }

@@ -52,7 +52,7 @@ public sealed partial class TrimmedPublishTests(EndToEndFixture fixture, Publish
     {
         Assert.True(published.ExitCode == 0, "dotnet publish failed:\n" + published.PublishOutput);
         var port = RedisServer.FreePort(); // nothing listens there
-        var (exitCode, output) = await PublishedChat.RunAsync(published.Executable, ["--redis", $"127.0.0.1:{port}", "--urls", $"http://127.0.0.1:{RedisServer.FreePort()}"], TimeSpan.FromSeconds(60));
+        var (exitCode, output) = await ChildProcess.RunAsync(published.Executable, ["--redis", $"127.0.0.1:{port}", "--urls", $"http://127.0.0.1:{RedisServer.FreePort()}"], TimeSpan.FromSeconds(60));
         Assert.Equal(1, exitCode);
         Assert.Contains($"Cannot reach Redis at '127.0.0.1:{port}'", output, StringComparison.Ordinal);
         Assert.Contains("run without --redis", output, StringComparison.Ordinal);

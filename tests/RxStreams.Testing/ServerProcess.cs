@@ -5,8 +5,8 @@ using System.Text;
 namespace RxStreams.Testing;
 
 /// <summary>
-/// A server node (tests/RxStreams.TestServer) running as a child process, so a test can kill it for real
-/// (SIGKILL: no cleanup of any kind) or stop it gracefully (SIGTERM: ASP.NET Core's shutdown).
+/// A server node (tests/RxStreams.TestServer), or any other ASP.NET Core app, running as a child process, so a test
+/// can kill it for real (SIGKILL: no cleanup of any kind) or stop it gracefully (SIGTERM: ASP.NET Core's shutdown).
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
@@ -25,6 +25,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     /// <summary>The node's port on 127.0.0.1.</summary>
     public int Port { get; }
+
+    /// <summary>The app's address, <c>http://127.0.0.1:{port}/</c>.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     /// <summary>The node's RxStreams endpoint.</summary>
     public Uri Endpoint => new($"ws://127.0.0.1:{Port}/rx");
@@ -47,17 +50,31 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Starts a node and waits until it serves.</summary>
     /// <param name="name">The node's name (it reports it on the "node" route and in its work records).</param>
     /// <param name="arguments">More arguments: <c>--redis</c>, <c>--prefix</c>, <c>--lease</c>, <c>--consume</c>, <c>--crash-after</c>.</param>
-    public static async Task<ServerProcess> StartAsync(string name, params string[] arguments)
+    public static Task<ServerProcess> StartAsync(string name, params string[] arguments)
+        => StartAsync(FindServer(), name, $"node {name}", "/health", null, ["--node", name, .. arguments]);
+
+    /// <summary>
+    /// Starts any ASP.NET Core app (its built main assembly, run with <c>dotnet</c>) on a free port of 127.0.0.1, with
+    /// <paramref name="workingDirectory"/> as its content root, and waits until <paramref name="readyPath"/> answers.
+    /// </summary>
+    public static Task<ServerProcess> StartAppAsync(string assembly, string workingDirectory, string readyPath = "/")
+        => StartAsync(assembly, Path.GetFileNameWithoutExtension(assembly), Path.GetFileName(assembly), readyPath, workingDirectory, []);
+
+    private static async Task<ServerProcess> StartAsync(string assembly, string name, string description, string readyPath, string? workingDirectory, string[] arguments)
     {
         var port = RedisServer.FreePort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(FindServer());
-        foreach (var a in new[] { "--urls", $"http://127.0.0.1:{port}", "--node", name }.Concat(arguments))
+        if (workingDirectory is not null)
+        {
+            info.WorkingDirectory = workingDirectory;
+        }
+        info.ArgumentList.Add(assembly);
+        foreach (var a in new[] { "--urls", $"http://127.0.0.1:{port}" }.Concat(arguments))
         {
             info.ArgumentList.Add(a);
         }
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("The test server did not start.");
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{description} did not start.");
         var server = new ServerProcess(process, name, port);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
@@ -72,7 +89,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             }
             try
             {
-                return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health")).ConfigureAwait(false)).IsSuccessStatusCode;
+                return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}{readyPath}")).ConfigureAwait(false)).IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
@@ -82,10 +99,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, $"node {name} serves on port {port}", TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        }, $"{description} serves on port {port}", TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         if (process.HasExited)
         {
-            throw new InvalidOperationException($"Node {name} exited at start (code {process.ExitCode}):\n{server.Output}");
+            throw new InvalidOperationException($"{description} exited at start (code {process.ExitCode}):\n{server.Output}");
         }
         return server;
     }

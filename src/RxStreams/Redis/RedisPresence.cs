@@ -85,13 +85,9 @@ internal sealed class RedisPresence
         var members = new List<PresenceMember>(result.Length);
         foreach (var item in result)
         {
-            try
+            if (ReadMember(set, item) is { } member)
             {
-                members.Add(RedisProtocol.ReadMember((byte[]?)item ?? []));
-            }
-            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
-            {
-                RedisLog.UndecodableMessage(_logger, set, e);
+                members.Add(member);
             }
         }
         return members;
@@ -105,13 +101,15 @@ internal sealed class RedisPresence
             [_keys.PresenceLeases(set), _keys.PresenceMembers(set)],
             [id, _keys.PresenceEvents(set)],
             cancellationToken).ConfigureAwait(false);
-        if (result is null || result.IsNull)
-        {
-            return null;
-        }
+        return result is null || result.IsNull ? null : ReadMember(set, result);
+    }
+
+    /// <summary>A stored member, or null (logged) when this version cannot read it.</summary>
+    private PresenceMember? ReadMember(string set, RedisResult stored)
+    {
         try
         {
-            return RedisProtocol.ReadMember((byte[]?)result ?? []);
+            return RedisProtocol.ReadMember((byte[]?)stored ?? []);
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
