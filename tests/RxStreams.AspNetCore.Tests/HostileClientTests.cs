@@ -227,6 +227,90 @@ public sealed partial class HostileClientTests(LimitsFixture fixture) : IClassFi
         await caller.AssertAliveAsync(3);
     }
 
+    [Fact]
+    public async Task A_hosted_server_answering_over_the_rate_limit_ends_that_call_with_rate_limited_and_is_cancelled()
+    {
+        await using var host = await KestrelHost.StartAsync(o => (o.MaxMessagesPerSecond, o.MessageBurst) = (1, 5), inMemory: true);
+        var name = "fast-" + Guid.NewGuid().ToString("N");
+        await using var server = await RawClient.StartAsync(await host.ConnectWebSocketAsync());
+        await server.OpenAsync(1, "$listen/" + name);
+        Assert.Equal(FrameType.Next, (await server.ReceiveUntilAsync(f => f.StreamId == 1)).Type);
+        await using var caller = await RawClient.StartAsync(await host.ConnectWebSocketAsync());
+        await caller.OpenAsync(1, "$connect/" + name);
+        var opened = await server.ReceiveUntilAsync(f => f.Type == FrameType.Open);
+        for (var i = 0; i < 20; i++)
+        {
+            await server.SendAsync(w => FrameWriter.WriteNext(w, opened.StreamId, null, Encoding.UTF8.GetBytes($$"""{"from":"host","text":"{{i}}","stream":0}""")));
+        }
+        var error = await caller.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal((1u, "rate_limited"), (error.StreamId, error.Code));
+        var cancel = await server.ReceiveUntilAsync(f => f.Type == FrameType.Cancel);
+        Assert.Equal(opened.StreamId, cancel.StreamId);
+        Assert.Null(server.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_session_keeps_the_offsets_of_at_most_MaxStreamsPerConnection_routes()
+    {
+        var hub = (IStreamHub)Host.Services.GetService(typeof(IStreamHub))!;
+        var prefix = Guid.NewGuid().ToString("N");
+        string sessionId;
+        await using (var client = await RawClient.ConnectAsync(Host.Endpoint))
+        {
+            sessionId = client.SessionId;
+            // 20 resumable routes one after the other, each with an item delivered; the limit of open streams is 8.
+            for (uint i = 0; i < 20; i++)
+            {
+                var id = (2 * i) + 1;
+                await hub.Channel<Tick>($"feed:{prefix}{i}", new StreamChannelOptions { MaxLength = 100_000 }).PublishAsync(new Tick((int)i));
+                await client.OpenAsync(id, $"feed/{prefix}{i}", offset: StreamOffset.Start);
+                Assert.Equal(FrameType.Next, (await client.ReceiveUntilAsync(f => f.StreamId == id)).Type);
+                await client.CancelAsync(id);
+            }
+        }
+        var sessions = (Sessions.IStreamSessionStore)Host.Services.GetService(typeof(Sessions.IStreamSessionStore))!;
+        Sessions.StreamSession? session = null;
+        await Wait.UntilAsync(async () => (session = await sessions.GetAsync(sessionId)) is { Streams.Count: > 0 }, "the session was saved");
+        Assert.InRange(session!.Streams.Count, 1, 8);
+    }
+
+    [Fact]
+    public async Task An_item_too_large_for_a_frame_ends_its_stream_with_handler_error_and_the_connection_lives()
+    {
+        await using var client = await RawClient.ConnectAsync(Host.Endpoint);
+        await client.OpenAsync(1, "huge");
+        var error = await client.ReceiveUntilAsync(f => f.StreamId == 1);
+        Assert.Equal((FrameType.Error, "handler_error"), (error.Type, error.Code));
+        await client.AssertAliveAsync(3);
+    }
+
+    [Fact]
+    public async Task Requests_waiting_for_an_asynchronous_policy_count_against_the_pending_limit()
+    {
+        var policy = new PendingAuthorization();
+        await using var host = await KestrelHost.StartAsync(
+            o => o.MaxPendingBytesPerConnection = 256 * 1024,
+            rx =>
+            {
+                rx.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler>(policy);
+                rx.Services.AddAuthorization(a => a.AddPolicy(PendingAuthorization.Policy, p => p.AddRequirements(new PendingAuthorization.Requirement())));
+            },
+            inMemory: true);
+        await using var client = await RawClient.StartAsync(await host.ConnectWebSocketAsync());
+        // Requests of 60 KB each wait for the policy: the fifth no longer fits in 256 KiB.
+        var padding = new string(' ', 60_000);
+        for (uint i = 0; i < 6; i++)
+        {
+            await client.OpenAsync((2 * i) + 1, "pending-auth", payload: Encoding.UTF8.GetBytes($$"""{"a":1,"b":2{{padding}}}"""));
+        }
+        var error = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal("rate_limited", error.Code);
+        Assert.InRange(error.StreamId, 7u, 11u);
+        policy.Release();
+        var answer = await client.ReceiveUntilAsync(f => f.Type == FrameType.Next);
+        Assert.Equal("3", answer.Payload);
+    }
+
     /// <summary>Messages that break the handshake's rules, sent at each point of it, and the answer each gets.</summary>
     public static TheoryData<string, bool, string, string, int> HandshakeCases => new()
     {

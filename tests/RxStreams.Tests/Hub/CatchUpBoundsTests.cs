@@ -109,6 +109,28 @@ public sealed class CatchUpBoundsTests
         Assert.InRange(sequences[0], 80, 81);
     }
 
+    [Fact]
+    public async Task Connect_ends_with_backplane_unavailable_instead_of_piling_up_publishes_the_backplane_does_not_confirm()
+    {
+        TestMessageSerializer.EnsureRegistered();
+        var backplane = new GatedBackplane(new Backplanes.InMemory.InMemoryBackplane());
+        var hub = new StreamHub(backplane);
+        var input = new System.Reactive.Subjects.Subject<TestMessage>();
+        Exception? error = null;
+        using var subscription = hub.Channel<TestMessage>("hung").Connect(input).Subscribe(_ => { }, e => error = e);
+        var sent = 0;
+        while (error is null && sent < 10 * DurableChannel<TestMessage>.MaxPublishesInFlight)
+        {
+            input.OnNext(new TestMessage(0, sent++));
+        }
+        var unavailable = Assert.IsType<StreamException>(error);
+        Assert.Equal(StreamErrorCodes.BackplaneUnavailable, unavailable.Code);
+        Assert.Equal(DurableChannel<TestMessage>.MaxPublishesInFlight + 1, sent);
+        Assert.Equal(DurableChannel<TestMessage>.MaxPublishesInFlight, backplane.Waiting);
+        backplane.Open();
+        await Wait.UntilAsync(() => backplane.Waiting == 0, "the waiting appends went through");
+    }
+
     /// <summary>A consumer that takes nothing until <see cref="Open"/>, with a byte budget that records its peak.</summary>
     private sealed class GatedDemand(long? budgetBytes) : StreamDemand, IMemoryBudget
     {
