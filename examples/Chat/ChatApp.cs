@@ -19,6 +19,9 @@ public static class ChatApp
     public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(options);
+        // The slim builder leaves out Kestrel's HTTPS configuration: put it back, so https endpoints and their
+        // certificates can be given on the command line or in appsettings.json (Kestrel:Endpoints:…).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatJsonContext.Default));
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
