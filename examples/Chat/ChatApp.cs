@@ -43,7 +43,9 @@ public static class ChatApp
         var rx = builder.Services.AddRxStreams();
         if (RedisConfiguration(builder.Configuration) is { } redis)
         {
-            rx.AddRedis(redis);
+            // Several nodes share Redis: messages, conversations and sessions are stored there encrypted with the
+            // data-protection keys below, which every node shares (they also sign the login cookie).
+            rx.AddRedis(redis).ProtectStoredData();
             var keys = new Lazy<StackExchange.Redis.ConnectionMultiplexer>(() => StackExchange.Redis.ConnectionMultiplexer.Connect(redis));
             builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new RedisXmlRepository(keys, "rx:chat:data-protection-keys"));
         }
