@@ -19,6 +19,9 @@ public static class ChatApp
     public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(options);
+        // The slim builder leaves out Kestrel's HTTPS configuration: put it back, so https endpoints and their
+        // certificates can be given on the command line or in appsettings.json (Kestrel:Endpoints:…).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatJsonContext.Default));
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -40,7 +43,9 @@ public static class ChatApp
         var rx = builder.Services.AddRxStreams();
         if (RedisConfiguration(builder.Configuration) is { } redis)
         {
-            rx.AddRedis(redis);
+            // Several nodes share Redis: messages, conversations and sessions are stored there encrypted with the
+            // data-protection keys below, which every node shares (they also sign the login cookie).
+            rx.AddRedis(redis).ProtectStoredData();
             var keys = new Lazy<StackExchange.Redis.ConnectionMultiplexer>(() => StackExchange.Redis.ConnectionMultiplexer.Connect(redis));
             builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new RedisXmlRepository(keys, "rx:chat:data-protection-keys"));
         }

@@ -2,6 +2,7 @@ using Chat;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using RxStreams.Testing;
 
 namespace RxStreams.EndToEnd.Tests;
 
@@ -18,16 +19,31 @@ public sealed class ChatServer : IAsyncDisposable
         Port = new Uri(url).Port;
     }
 
-    /// <summary>http://127.0.0.1:port</summary>
+    /// <summary>http://127.0.0.1:port, or https://127.0.0.1:port when started with a certificate.</summary>
     public string Url { get; }
 
     public int Port { get; }
 
-    /// <summary>Starts an instance: in memory, or sharing <paramref name="redis"/> with the other instances.</summary>
-    public static async Task<ChatServer> StartAsync(string? redis = null)
+    /// <summary>
+    /// Starts an instance: in memory, or sharing <paramref name="redis"/> with the other instances. With
+    /// <paramref name="certificate"/> it serves https (and so wss) only, configured as a user would, through Kestrel's
+    /// configuration on the command line.
+    /// </summary>
+    public static async Task<ChatServer> StartAsync(string? redis = null, TestCertificate? certificate = null)
     {
-        string[] args = redis is null ? ["--urls", "http://127.0.0.1:0"] : ["--urls", "http://127.0.0.1:0", "--redis", redis];
-        var app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" }, builder =>
+        List<string> args = certificate is null
+            ? ["--urls", "http://127.0.0.1:0"]
+            :
+            [
+                "--Kestrel:Endpoints:Https:Url=https://127.0.0.1:0",
+                $"--Kestrel:Endpoints:Https:Certificate:Path={certificate.PfxPath}",
+                $"--Kestrel:Endpoints:Https:Certificate:Password={certificate.Password}",
+            ];
+        if (redis is not null)
+        {
+            args.AddRange(["--redis", redis]);
+        }
+        var app = ChatApp.Build(new WebApplicationOptions { Args = [.. args], ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" }, builder =>
         {
             builder.Logging.ClearProviders();
             builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
