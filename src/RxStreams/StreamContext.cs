@@ -54,7 +54,13 @@ public sealed class StreamContext
     /// Values shared by every stream of the connection, for the application's use (a display name chosen by the
     /// user, say). Thread-safe.
     /// </summary>
-    public IDictionary<string, object?> ConnectionItems { get; init; } = new System.Collections.Concurrent.ConcurrentDictionary<string, object?>();
+    public IDictionary<string, object?> ConnectionItems
+    {
+        get => _connectionItems ?? LazyInitializer.EnsureInitialized(ref _connectionItems, static () => new System.Collections.Concurrent.ConcurrentDictionary<string, object?>());
+        init => _connectionItems = value;
+    }
+
+    private IDictionary<string, object?>? _connectionItems;
 
     /// <summary>The connection, when it can host client-hosted stream servers (set by the host).</summary>
     internal Servers.IServerHostConnection? HostConnection { get; init; }

@@ -35,7 +35,6 @@ internal sealed class ServerStream : IStreamResultSink
         Endpoint = endpoint;
         _unbounded = credits == ProtocolConstants.UnboundedCredits || endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
         _credits = credits;
-        Input = new StreamInput(connection.MaxUnreadInputMessages, connection);
         _demand = new Demand(this);
         Activity = RxStreamsMetrics.ActivitySource.StartActivity(
             endpoint.Interaction == StreamInteraction.RequestResponse ? "rxstreams.invoke" : "rxstreams.stream", ActivityKind.Server);
@@ -52,7 +51,19 @@ internal sealed class ServerStream : IStreamResultSink
 
     public StreamEndpoint Endpoint { get; }
 
-    public StreamInput Input { get; }
+    /// <summary>What the client writes on this stream; created when first needed (duplex streams), so others keep none.</summary>
+    public StreamInput Input => _input ?? LazyInitializer.EnsureInitialized(ref _input, () => new StreamInput(_connection.MaxUnreadInputMessages, _connection));
+
+    private StreamInput? _input;
+
+    private static readonly StreamInput s_endedInput = EndedInput();
+
+    private static StreamInput EndedInput()
+    {
+        var input = new StreamInput(1);
+        input.OnCompleted();
+        return input;
+    }
 
     public Activity? Activity { get; }
 
@@ -311,8 +322,12 @@ internal sealed class ServerStream : IStreamResultSink
         {
             RxStreamsHostLog.ReleaseFailed(_connection.Logger, Route, e);
         }
-        Input.OnCompleted();
-        Input.Discard();
+        // An input made after this point would be the ended one: nothing a late frame sends is kept.
+        if (Interlocked.CompareExchange(ref _input, s_endedInput, null) is { } input)
+        {
+            input.OnCompleted();
+            input.Discard();
+        }
         if (Resources is { } resources)
         {
             _ = ReleaseAsync(resources);

@@ -32,13 +32,15 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     private readonly Dictionary<uint, ServerOpenedStream> _serverStreams = [];
     private uint _lastServerStreamId;
     private readonly TokenBucket _rate;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _items = new();
+    // Small: most connections keep a handful of items or none (an idle connection pays for what it holds).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _items = new(concurrencyLevel: 1, capacity: 1);
     private byte[]? _receiveBuffer;
     private uint _lastStreamId;
     private long _lastReceivedTimestamp;
     private long _heldBytes;
     private int _closing;
     private int _peerClosed;
+    private int _welcomed;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
     private StreamSession? _session;
@@ -91,12 +93,11 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         RxStreamsMetrics.Connections.Add(1);
         RxStreamsHostLog.Connected(Logger, ConnectionId, _http.Connection.RemoteIpAddress?.ToString() ?? "?");
         var writer = WriteAsync();
-        Task? keepAlive = null;
         try
         {
             if (await HandshakeAsync().ConfigureAwait(false))
             {
-                keepAlive = KeepAliveAsync();
+                Volatile.Write(ref _welcomed, 1);
                 await ReadLoopAsync().ConfigureAwait(false);
             }
 
@@ -120,10 +121,6 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
             CancelAllStreams();
             Outbound.Complete();
             await AwaitQuietly(writer).ConfigureAwait(false);
-            if (keepAlive is not null)
-            {
-                await AwaitQuietly(keepAlive).ConfigureAwait(false);
-            }
             if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
             {
                 _socket.Abort();
@@ -729,7 +726,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
                 HostConnection = this,
             };
             var isRequest = endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
-            var invocation = new StreamInvocation(context, values, isRequest ? request : null, stream.Input);
+            var invocation = new StreamInvocation(context, values, isRequest ? request : null, endpoint.Interaction == StreamInteraction.Duplex ? stream.Input : null);
             if (!isRequest && request is { } first)
             {
                 stream.Input.OnPayload(first); // a duplex OPEN's payload is its first input item
@@ -941,26 +938,23 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 
     // ---- Keep-alive ----
 
-    private async Task KeepAliveAsync()
+    /// <summary>
+    /// The handler's heartbeat (every <see cref="RxStreamsOptions.KeepAliveInterval"/>): a client silent for longer
+    /// than <see cref="RxStreamsOptions.ClientTimeout"/> is closed with <c>keepalive_timeout</c>; others get a PING.
+    /// </summary>
+    public void OnKeepAliveTick()
     {
-        var clock = _handler.Clock;
-        using var timer = new PeriodicTimer(_options.KeepAliveInterval, clock);
-        try
+        if (Volatile.Read(ref _welcomed) == 0 || IsClosing)
         {
-            while (await timer.WaitForNextTickAsync(_handler.Stopping).ConfigureAwait(false) && Volatile.Read(ref _closing) == 0)
-            {
-                if (clock.GetElapsedTime(Volatile.Read(ref _lastReceivedTimestamp)) > _options.ClientTimeout)
-                {
-                    RxStreamsHostLog.KeepAliveTimedOut(Logger, ConnectionId);
-                    Close(StreamErrorCodes.KeepaliveTimeout, $"Nothing was received for {_options.ClientTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
-                    return;
-                }
-                Outbound.Enqueue(0, static (output, _) => FrameWriter.WritePing(output));
-            }
+            return;
         }
-        catch (OperationCanceledException)
+        if (_handler.Clock.GetElapsedTime(Volatile.Read(ref _lastReceivedTimestamp)) > _options.ClientTimeout)
         {
+            RxStreamsHostLog.KeepAliveTimedOut(Logger, ConnectionId);
+            Close(StreamErrorCodes.KeepaliveTimeout, $"Nothing was received for {_options.ClientTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
+            return;
         }
+        Outbound.Enqueue(0, static (output, _) => FrameWriter.WritePing(output));
     }
 
     /// <summary>True once the connection is closing, whoever started it.</summary>

@@ -21,6 +21,7 @@ internal sealed class StreamConnectionHandler
 {
     private readonly ConcurrentDictionary<StreamConnection, byte> _connections = new();
     private readonly WebSocketMiddleware _webSockets;
+    private int _heartbeatStarted;
 
     public StreamConnectionHandler(
         IOptions<RxStreamsOptions> options,
@@ -92,6 +93,10 @@ internal sealed class StreamConnectionHandler
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero }).ConfigureAwait(false);
         var connection = new StreamConnection(this, context, socket);
         _connections.TryAdd(connection, 0);
+        if (Interlocked.Exchange(ref _heartbeatStarted, 1) == 0)
+        {
+            _ = HeartbeatAsync();
+        }
         try
         {
             if (Stopping.IsCancellationRequested)
@@ -103,6 +108,28 @@ internal sealed class StreamConnectionHandler
         finally
         {
             _connections.TryRemove(connection, out _);
+        }
+    }
+
+    /// <summary>
+    /// One timer for every connection (as Kestrel's own heartbeat): each tick, each connection pings its client and
+    /// checks that it has heard from it. A connection keeps no timer of its own.
+    /// </summary>
+    private async Task HeartbeatAsync()
+    {
+        using var timer = new PeriodicTimer(Options.KeepAliveInterval, Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(Stopping).ConfigureAwait(false))
+            {
+                foreach (var (connection, _) in _connections)
+                {
+                    connection.OnKeepAliveTick();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

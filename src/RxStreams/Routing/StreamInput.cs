@@ -18,13 +18,16 @@ namespace RxStreams.Routing;
 /// </remarks>
 public sealed class StreamInput
 {
+    private static readonly List<byte[]> s_none = [];
+
     /// <summary>The default of <see cref="MaxBuffered"/>.</summary>
     public const int DefaultMaxBuffered = 64;
 
     private readonly object _gate = new();
     private readonly IMemoryBudget? _budget;
     private ImmutableArray<IPayloadObserver> _observers = [];
-    private List<byte[]>? _early = [];
+    // Payloads kept until the handler subscribes (null once it has caught up); a shared empty list until the first.
+    private List<byte[]>? _early = s_none;
     private long _earlyBytes;
     private Exception? _error;
     private bool _ended;
@@ -71,6 +74,10 @@ public sealed class StreamInput
                         $"The handler has not read its input and the connection may hold no more bytes for it ({_earlyBytes} are waiting).");
                 }
                 _earlyBytes += payload.Length;
+                if (ReferenceEquals(_early, s_none))
+                {
+                    _early = [];
+                }
                 _early.Add(payload.ToArray());
                 return;
             }
@@ -166,7 +173,7 @@ public sealed class StreamInput
                 }
                 else
                 {
-                    _early = [];
+                    _early = s_none;
                     ReleaseLocked(_earlyBytes);
                 }
             }
@@ -199,7 +206,7 @@ public sealed class StreamInput
         {
             if (_early is { Count: > 0 } && !_replaying)
             {
-                _early.Clear();
+                _early = s_none;
                 ReleaseLocked(_earlyBytes);
             }
         }

@@ -24,14 +24,16 @@ public sealed class StreamInvocation
         Context = context;
         _routeValues = routeValues;
         _request = request;
-        Input = input ?? new StreamInput();
+        _input = input;
     }
 
     /// <summary>The stream's context.</summary>
     public StreamContext Context { get; }
 
-    /// <summary>The client's items on a duplex stream.</summary>
-    public StreamInput Input { get; }
+    /// <summary>The client's items on a duplex stream (created when first asked for, if the host gave none).</summary>
+    public StreamInput Input => _input ?? LazyInitializer.EnsureInitialized(ref _input, static () => new StreamInput());
+
+    private StreamInput? _input;
 
     /// <summary>Route value <paramref name="index"/> as text.</summary>
     public string GetString(int index) => _routeValues.GetString(Context.Route, index);

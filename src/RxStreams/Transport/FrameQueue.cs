@@ -21,7 +21,6 @@ namespace RxStreams.Transport;
 /// </remarks>
 internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
 {
-    private const int StagingCapacity = 512;
     private readonly Lock _gate = new();
     private readonly WebSocket _socket;
     private int _maxMessageSize;
@@ -29,8 +28,8 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
     private bool _waiting;
     private List<Entry> _entries = [];
     private List<Entry> _spareEntries = [];
-    private ArrayBufferWriter<byte>? _staging;
-    private ArrayBufferWriter<byte>? _spareStaging;
+    private PooledBufferWriter? _staging;
+    private PooledBufferWriter? _spareStaging;
     private long _pendingBytes;
     // The part of _pendingBytes the writer has taken and is sending (it leaves _pendingBytes as its sends complete).
     private long _inFlightBytes;
@@ -72,7 +71,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             {
                 return false;
             }
-            var staging = _staging ??= new ArrayBufferWriter<byte>(StagingCapacity);
+            var staging = _staging ??= new PooledBufferWriter();
             var start = staging.WrittenCount;
             write(staging, state);
             length = staging.WrittenCount - start;
@@ -163,7 +162,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             RxStreamsMetrics.SendQueueBytes.Add(-(_pendingBytes - _inFlightBytes));
             Volatile.Write(ref _pendingBytes, _inFlightBytes);
             _entries.Clear();
-            var staging = _staging ??= new ArrayBufferWriter<byte>(StagingCapacity);
+            var staging = _staging ??= new PooledBufferWriter();
             staging.ResetWrittenCount();
             write(staging, state);
             _entries.Add(new Entry(0, staging.WrittenCount, default, 0, null, IsShared: false));
@@ -218,7 +217,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             while (true)
             {
                 List<Entry> entries;
-                ArrayBufferWriter<byte>? staging;
+                PooledBufferWriter? staging;
                 ValueTask wait = default;
                 var idle = false;
                 lock (_gate)
@@ -229,7 +228,10 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                         {
                             return;
                         }
-                        // Nothing queued: sleep until a frame (or Complete) signals, without allocating.
+                        // Nothing queued: sleep until a frame (or Complete) signals, without allocating, and holding
+                        // no staging buffer (they go back to the pool; the next frame rents one again).
+                        _staging?.Release();
+                        _spareStaging?.Release();
                         _signal.Reset();
                         _waiting = true;
                         wait = new ValueTask(this, _signal.Version);
@@ -252,18 +254,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                 }
                 await SendAsync(entries, staging, cancellationToken).ConfigureAwait(false);
                 entries.Clear();
-                if (staging is not null)
-                {
-                    staging.ResetWrittenCount();
-                    if (staging.Capacity > 1024 * 1024)
-                    {
-                        // A burst grew it; don't keep a big buffer for an idle connection.
-                        lock (_gate)
-                        {
-                            _spareStaging = null;
-                        }
-                    }
-                }
+                staging?.ResetWrittenCount();
             }
         }
         finally
@@ -272,6 +263,8 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             {
                 _completed = true;
                 _waiting = false;
+                _staging?.Release();
+                _spareStaging?.Release();
                 RxStreamsMetrics.SendQueueBytes.Add(-_pendingBytes);
                 Volatile.Write(ref _pendingBytes, 0);
                 _inFlightBytes = 0;
@@ -281,7 +274,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
     }
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAsync(List<Entry> entries, ArrayBufferWriter<byte>? staging, CancellationToken cancellationToken)
+    private async ValueTask SendAsync(List<Entry> entries, PooledBufferWriter? staging, CancellationToken cancellationToken)
     {
         // The batch buffer is the pool's only while a send is under way: idle connections hold none.
         var max = MaxMessageSize;

@@ -158,6 +158,12 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
             loaderCpu);
         Log.Info(string.Create(CultureInfo.InvariantCulture,
             $"    {n} connected in {connectSeconds:0.0} s; GC heap {result.GcHeapBytesPerConnection / 1024:0.0} KiB, working set {result.WorkingSetBytesPerConnection / 1024:0.0} KiB per connection"));
+        if (settings.IdleHoldSeconds > 0)
+        {
+            // Time to look at the server's heap object by object (dotnet-gcdump collect -p PID).
+            Log.Info($"    holding the connections {settings.IdleHoldSeconds} s: server pid {server.Pid}");
+            await Task.Delay(TimeSpan.FromSeconds(settings.IdleHoldSeconds));
+        }
         clients.Abort();
         return result;
     }

@@ -19,6 +19,9 @@ internal sealed class LoadSettings
 
     public int IdleConnections { get; set; } = 10_000;
 
+    /// <summary>How long the idle workload keeps its connections after measuring (to inspect the server's heap). Default 0.</summary>
+    public double IdleHoldSeconds { get; set; }
+
     public int CrossSubscribers { get; init; } = 100;
 
     public double CrossStartRate { get; init; } = 200;
@@ -64,6 +67,7 @@ internal sealed class LoadSettings
             BroadcastSubscribers = options.GetInt("--subscribers", quick ? 100 : 1000),
             BroadcastStartRate = options.GetDouble("--start-rate", quick ? 100 : 40),
             IdleConnections = options.GetInt("--idle-connections", quick ? 1000 : 10_000),
+            IdleHoldSeconds = options.GetDouble("--idle-hold-seconds", 0),
             CrossSubscribers = options.GetInt("--cross-subscribers", quick ? 20 : 100),
             CrossStartRate = options.GetDouble("--cross-start-rate", quick ? 200 : 200),
             StepSeconds = options.GetDouble("--step-seconds", quick ? 1.5 : 3),
