@@ -28,8 +28,9 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     private readonly WebSocket _socket;
     private readonly RxStreamsOptions _options;
     private readonly Dictionary<uint, ServerStream> _streams = [];
-    private readonly Dictionary<string, StreamOffset> _lastOffsets = new(StringComparer.Ordinal);
-    private readonly Dictionary<uint, ServerOpenedStream> _serverStreams = [];
+    // Created when first needed (under the _streams lock): most connections resume nothing and host no server.
+    private Dictionary<string, StreamOffset>? _lastOffsets;
+    private Dictionary<uint, ServerOpenedStream>? _serverStreams;
     private uint _lastServerStreamId;
     private readonly TokenBucket _rate;
     // Small: most connections keep a handful of items or none (an idle connection pays for what it holds).
@@ -98,7 +99,20 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
             if (await HandshakeAsync().ConfigureAwait(false))
             {
                 Volatile.Write(ref _welcomed, 1);
-                await ReadLoopAsync().ConfigureAwait(false);
+                // The read loop, here rather than in a method of its own: an idle connection keeps one async state
+                // machine less.
+                while (Volatile.Read(ref _closing) == 0)
+                {
+                    if (await ReceiveMessageAsync().ConfigureAwait(false) is not { } message)
+                    {
+                        break; // the client closed, or sent a message that closes the connection
+                    }
+                    Dispatch(message);
+                    // Whatever the frames of this message made the server queue (answers to PING, refusals of OPEN,
+                    // relayed input for a hosted server) counts against the pending limit like the streams' items do.
+                    CheckPending();
+                }
+                await DrainUntilClientClosesAsync().ConfigureAwait(false);
             }
 
         }
@@ -327,22 +341,6 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
             static (output, s) => FrameWriter.WriteWelcome(output, ProtocolConstants.Version, s.SessionId, s.resumed, s.Item3, s.Item4));
         RxStreamsHostLog.HandshakeDone(Logger, ConnectionId, SessionId, resumed);
         return true;
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        while (Volatile.Read(ref _closing) == 0)
-        {
-            if (await ReceiveMessageAsync().ConfigureAwait(false) is not { } message)
-            {
-                break; // the client closed, or sent a message that closes the connection
-            }
-            Dispatch(message);
-            // Whatever the frames of this message made the server queue (answers to PING, refusals of OPEN, relayed
-            // input for a hosted server) counts against the pending limit like the streams' items do.
-            CheckPending();
-        }
-        await DrainUntilClientClosesAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -806,15 +804,16 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     /// </summary>
     private void RememberOffset(string route, StreamOffset offset)
     {
-        if (_lastOffsets.Count >= _options.MaxStreamsPerConnection && !_lastOffsets.ContainsKey(route))
+        var lastOffsets = _lastOffsets ??= new Dictionary<string, StreamOffset>(StringComparer.Ordinal);
+        if (lastOffsets.Count >= _options.MaxStreamsPerConnection && !lastOffsets.ContainsKey(route))
         {
-            foreach (var oldest in _lastOffsets.Keys)
+            foreach (var oldest in lastOffsets.Keys)
             {
-                _lastOffsets.Remove(oldest);
+                lastOffsets.Remove(oldest);
                 break;
             }
         }
-        _lastOffsets[route] = offset;
+        lastOffsets[route] = offset;
     }
 
     private void CancelAllStreams()
@@ -824,8 +823,8 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         lock (_streams)
         {
             streams = [.. _streams.Values];
-            opened = [.. _serverStreams.Values];
-            _serverStreams.Clear();
+            opened = _serverStreams is { } serverStreams ? [.. serverStreams.Values] : [];
+            _serverStreams?.Clear();
         }
         foreach (var stream in streams)
         {
@@ -851,7 +850,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
             }
             _lastServerStreamId += 2;
             stream = new ServerOpenedStream(this, _lastServerStreamId, callbacks);
-            _serverStreams.Add(stream.Id, stream);
+            (_serverStreams ??= []).Add(stream.Id, stream);
         }
         Outbound.Enqueue((stream.Id, route), static (output, s) =>
             FrameWriter.WriteOpen(output, s.Id, s.route, null, ProtocolConstants.UnboundedCredits, default, false));
@@ -864,10 +863,11 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         bool neverOpened;
         lock (_streams)
         {
-            neverOpened = !_serverStreams.TryGetValue(frame.StreamId, out stream) && frame.StreamId > _lastServerStreamId;
+            stream = null;
+            neverOpened = _serverStreams?.TryGetValue(frame.StreamId, out stream) != true && frame.StreamId > _lastServerStreamId;
             if (stream is not null && frame.Type != FrameType.Next)
             {
-                _serverStreams.Remove(frame.StreamId);
+                _serverStreams!.Remove(frame.StreamId);
             }
         }
         if (neverOpened)
@@ -902,7 +902,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     {
         lock (_streams)
         {
-            return _serverStreams.Remove(id);
+            return _serverStreams?.Remove(id) == true;
         }
     }
 
@@ -1015,7 +1015,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
             SessionStream[] streams;
             lock (_streams)
             {
-                streams = [.. _lastOffsets.Select(kv => new SessionStream(kv.Key, kv.Value))];
+                streams = _lastOffsets is { } lastOffsets ? [.. lastOffsets.Select(kv => new SessionStream(kv.Key, kv.Value))] : [];
             }
             await _handler.Sessions.SetAsync(_session with { LastSeen = _handler.Clock.GetUtcNow(), Streams = streams }, _options.SessionTimeout).ConfigureAwait(false);
         }
