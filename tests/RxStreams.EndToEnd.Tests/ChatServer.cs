@@ -23,14 +23,24 @@ public sealed class ChatServer : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Starts an instance: in memory, or sharing <paramref name="redis"/> with the other instances.</summary>
-    public static async Task<ChatServer> StartAsync(string? redis = null)
+    /// <summary>
+    /// Starts an instance: in memory, or sharing <paramref name="redis"/> with the other instances.
+    /// <paramref name="configure"/> runs after the test's own settings.
+    /// </summary>
+    public static async Task<ChatServer> StartAsync(string? redis = null, Action<WebApplicationBuilder>? configure = null)
     {
-        string[] args = redis is null ? ["--urls", "http://127.0.0.1:0"] : ["--urls", "http://127.0.0.1:0", "--redis", redis];
-        var app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" }, builder =>
+        // The app runs from its build output, whose static assets manifest MapStaticAssets treats as a development
+        // one (no caching, files re-read when changed) unless told otherwise: serve them as a published app does.
+        List<string> args = ["--urls", "http://127.0.0.1:0", "--ReloadStaticAssetsAtRuntime=false"];
+        if (redis is not null)
+        {
+            args.AddRange(["--redis", redis]);
+        }
+        var app = ChatApp.Build(new WebApplicationOptions { Args = [.. args], ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" }, builder =>
         {
             builder.Logging.ClearProviders();
             builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new ChatServer(app, ChatApp.Addresses(app).First());
