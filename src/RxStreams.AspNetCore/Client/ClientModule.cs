@@ -55,9 +55,6 @@ internal sealed class ClientModule
     /// <summary>The file name of the declarations: <c>client.{fingerprint of the declarations}.d.ts</c>.</summary>
     public string DeclarationsFileName => Name + "." + _declarations.Fingerprint + ".d.ts";
 
-    /// <summary>The built module as served: the minified code and its <c>sourceMappingURL</c>.</summary>
-    public byte[] Script => _script.Content;
-
     /// <summary>Maps the module's URLs under <paramref name="prefix"/> (<c>/rx</c>, no trailing slash).</summary>
     public void Map(IEndpointRouteBuilder endpoints, string prefix)
     {

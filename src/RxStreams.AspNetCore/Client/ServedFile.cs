@@ -27,7 +27,6 @@ internal sealed class ServedFile
     /// </summary>
     public ServedFile(byte[] content, string contentType, bool compress)
     {
-        Content = content;
         ContentType = contentType;
         Fingerprint = FingerprintOf(content);
         _identity = new Representation(content, null, "\"" + Fingerprint + "\"");
@@ -37,9 +36,6 @@ internal sealed class ServedFile
             _gzip = new(() => new Representation(Compression.Gzip(content), AcceptEncoding.Gzip, "\"" + Fingerprint + "-gz\""));
         }
     }
-
-    /// <summary>The bytes, uncompressed.</summary>
-    public byte[] Content { get; }
 
     /// <summary>The <c>Content-Type</c>.</summary>
     public string ContentType { get; }
