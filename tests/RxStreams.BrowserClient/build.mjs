@@ -15,11 +15,14 @@ export const clientDirectory = new URL("../../src/RxStreams.AspNetCore/Client/",
 export const distDirectory = new URL("dist/", clientDirectory);
 
 // The served modules: `name` is the URL ({pattern}/name.js) and the file in dist/; `entry` the source module it is
-// bundled from. A new module needs a line here and one in src/RxStreams.AspNetCore/BrowserClient.cs.
+// bundled from. A new module needs a line here and one in src/RxStreams.AspNetCore/Client/BrowserClient.cs. A module
+// that uses another served module imports it by its stable URL ("./client.js") and lists that in `external`, so it
+// is not bundled in twice: the page then has one instance of it, however it imports it.
 export const modules = [{ name: "client", entry: "rxstreams.js" }];
 
 /** Bundles one module in memory: `{ code, map }`, the bytes that go into dist/{name}.js and dist/{name}.js.map. */
-export async function bundle({ name, entry }) {
+export async function bundle(module) {
+  const { name, entry } = module;
   const root = fileURLToPath(clientDirectory);
   const result = await build({
     absWorkingDir: root,
@@ -28,6 +31,7 @@ export async function bundle({ name, entry }) {
     // developer tools then show under the served folder (/rx/rxstreams.js).
     outfile: name + ".js",
     bundle: true,
+    external: module.external ?? [],
     format: "esm",
     minify: true,
     sourcemap: "external",

@@ -8,7 +8,8 @@ internal static class BrowserClient
 {
     private static readonly Lazy<ClientModule[]> LoadedModules = new(() =>
     [
-        // A new module: its entry in build.mjs, its files in the csproj's EmbeddedResource items, and a line here.
+        // A new module: its entry in build.mjs (which writes dist/{name}.js and .js.map, embedded with every *.d.ts
+        // of Client/ by the csproj) and a line here.
         Load("client", declarations: "rxstreams.d.ts"),
     ]);
 
