@@ -18,6 +18,7 @@ public static class ChatApp
     /// <summary>Builds the application. <paramref name="options"/> carries the command line (<c>--urls</c>, <c>--redis</c>).</summary>
     public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = options.Args,
