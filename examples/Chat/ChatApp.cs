@@ -29,6 +29,9 @@ public static class ChatApp
             // also when a test hosts the app, whose entry assembly is the test runner.
             ApplicationName = options.ApplicationName ?? typeof(ChatApp).Assembly.GetName().Name,
         });
+        // The slim builder leaves out Kestrel's HTTPS configuration: put it back, so https endpoints and their
+        // certificates can be given on the command line or in appsettings.json (Kestrel:Endpoints:…).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         // A built (not published) app serves wwwroot from the project and its compressed forms from obj/, as the
         // build's manifest says (dotnet run, the tests); a published app has them all in its own wwwroot.
         builder.WebHost.UseStaticWebAssets();
@@ -53,7 +56,9 @@ public static class ChatApp
         var rx = builder.Services.AddRxStreams();
         if (RedisConfiguration(builder.Configuration) is { } redis)
         {
-            rx.AddRedis(redis);
+            // Several nodes share Redis: messages, conversations and sessions are stored there encrypted with the
+            // data-protection keys below, which every node shares (they also sign the login cookie).
+            rx.AddRedis(redis).ProtectStoredData();
             var keys = new Lazy<StackExchange.Redis.ConnectionMultiplexer>(() => StackExchange.Redis.ConnectionMultiplexer.Connect(redis));
             builder.Services.Configure<KeyManagementOptions>(o => o.XmlRepository = new RedisXmlRepository(keys, "rx:chat:data-protection-keys"));
         }

@@ -19,10 +19,13 @@ public sealed class RxStreamsOptions
     public int MaxRouteLength { get; set; } = 256;
 
     /// <summary>
-    /// The most bytes waiting to be sent to one connection, whether the socket is slow or a stream ran out of credits.
-    /// A stream whose held item (waiting for credits) takes the total beyond it is ended with <c>slow_consumer</c>;
-    /// when the send queue alone is beyond it (the socket itself is stuck), the connection is. Memory stays bounded
-    /// whatever the client does. History replay waits while more than a quarter of it is pending. Default 1 MiB.
+    /// The most bytes the server keeps for one connection: frames waiting to be sent, items waiting for credits, live
+    /// items kept while history is replayed (up to half of it; past that they are read again from history), input a
+    /// handler has not read and requests waiting for an asynchronous authorization policy. A stream whose held item
+    /// takes the total beyond it is ended with <c>slow_consumer</c> (unread input and waiting requests with
+    /// <c>rate_limited</c>); when the send queue alone is beyond it (the socket itself is stuck), the connection is.
+    /// Memory stays bounded whatever the client does. History replay waits while more than a quarter of it is
+    /// pending. Default 1 MiB.
     /// </summary>
     public int MaxPendingBytesPerConnection { get; set; } = 1024 * 1024;
 
@@ -45,8 +48,10 @@ public sealed class RxStreamsOptions
     public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The messages (OPEN and NEXT frames) a connection may send per second, on average. Beyond, the frame is refused:
-    /// its stream ends with <c>rate_limited</c>. Default 1,000.
+    /// The OPEN and NEXT frames (with or without a payload; a hosted server's answers included) a connection may send
+    /// per second, on average. Beyond, the frame is refused: the OPEN is answered, or its stream ended, with
+    /// <c>rate_limited</c>. Other frames are not counted: each costs O(1), and their answers count against
+    /// <see cref="MaxPendingBytesPerConnection"/>. Default 1,000.
     /// </summary>
     public int MaxMessagesPerSecond { get; set; } = 1000;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RxStreams.AspNetCore.Protection;
 using RxStreams.Backplanes;
 using RxStreams.Redis;
 using RxStreams.Sessions;
@@ -29,10 +30,15 @@ public static class RxStreamsRedisBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
-        builder.Services.Replace(ServiceDescriptor.Singleton<StreamBackplane>(sp =>
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp =>
             new RedisBackplane(sp.GetRequiredService<IOptions<RedisBackplaneOptions>>().Value, sp.GetService<ILogger<RedisBackplane>>())));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IStreamSessionStore>(sp =>
-            ((RedisBackplane)sp.GetRequiredService<StreamBackplane>()).Sessions));
+        builder.Services.Replace(ServiceDescriptor.Singleton<StreamBackplane>(sp => sp.GetRequiredService<RedisBackplane>()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IStreamSessionStore>(sp => sp.GetRequiredService<RedisBackplane>().Sessions));
+        if (StoredDataProtection.IsEnabled(builder.Services))
+        {
+            // ProtectStoredData() came first: wrap the Redis registrations that just replaced the ones it wrapped.
+            StoredDataProtection.Apply(builder.Services);
+        }
         return builder;
     }
 }

@@ -61,6 +61,12 @@ public static class StreamErrorCodes
     /// <summary>The backplane (Redis) cannot be reached; the operation may be retried.</summary>
     public const string BackplaneUnavailable = "backplane_unavailable";
 
+    /// <summary>
+    /// With stored-data protection on, an item of the durable channel or work queue the stream reads did not decrypt
+    /// (tampered with, or protected with a key this node lacks or has revoked). The item is not skipped: the stream ends.
+    /// </summary>
+    public const string Undecryptable = "undecryptable";
+
     /// <summary>The server is shutting down. The client reconnects, to another node if there is one.</summary>
     public const string ServerShuttingDown = "server_shutting_down";
 

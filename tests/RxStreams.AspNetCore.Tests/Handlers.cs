@@ -104,3 +104,18 @@ public sealed partial class ShortHistoryHandler(IStreamHub hub)
     public IObservable<StreamItem<Tick>> Read(string name, StreamContext context)
         => hub.Channel<Tick>($"short:{name}", new StreamChannelOptions { MaxLength = 5 }).From(context.ResumeOffset ?? StreamOffset.Start);
 }
+
+/// <summary>A handler whose one item does not fit in a frame.</summary>
+[StreamRoute("huge")]
+public sealed partial class HugeItemHandler
+{
+    public IObservable<Say> Read() => Observable.Return(new Say(new string('x', 70_000)));
+}
+
+/// <summary>A request handler behind a policy the test decides when to answer (an asynchronous authorization).</summary>
+[Authorize(Policy = PendingAuthorization.Policy)]
+[StreamRoute("pending-auth")]
+public sealed partial class PendingAuthorizationHandler
+{
+    public Task<int> Add(AddRequest request) => Task.FromResult(request.A + request.B);
+}

@@ -82,7 +82,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         await using var client = await RawClient.ConnectAsync(Host.Endpoint);
         client.PauseReading();
         await client.OpenAsync(1, "flood");
-        var connection = await WaitForConnection(before);
+        var connection = await Host.WaitForNewConnectionAsync(before);
         // The socket backs up, the queue reaches the limit, the server gives up on the connection (dropping what was
         // queued and not yet taken by the writer, which may stay stuck in a send until the client reads).
         await Wait.UntilAsync(() => connection.IsClosing, "the server ended the slow connection");
@@ -123,7 +123,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         Assert.Equal(FrameType.Next, first.Type);
         var error = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
         Assert.Equal((1u, "slow_consumer"), (error.StreamId, error.Code));
-        await AssertAlive(client, 3);
+        await client.AssertAliveAsync(3);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
             offsets.Add(frame.Offset!.Value);
         }
         Assert.True(offsets.Zip(offsets.Skip(1)).All(pair => pair.First < pair.Second), "the history arrived in order, once");
-        await AssertAlive(client, 3);
+        await client.AssertAliveAsync(3);
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         Assert.Equal("bad_route_value", (await client.ReceiveAsync()).Code);
         await client.OpenAsync(5, "count/" + new string('1', 100));
         Assert.Equal("bad_route_value", (await client.ReceiveAsync()).Code);
-        await AssertAlive(client, 7);
+        await client.AssertAliveAsync(7);
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         Assert.Equal("invalid_payload", (await client.ReceiveAsync()).Code);
         await client.OpenAsync(5, "math/add");
         Assert.Equal("invalid_payload", (await client.ReceiveAsync()).Code);
-        await AssertAlive(client, 7);
+        await client.AssertAliveAsync(7);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         {
             await anonymous.OpenAsync(1, "admin");
             Assert.Equal("unauthorized", (await anonymous.ReceiveAsync()).Code);
-            await AssertAlive(anonymous, 3);
+            await anonymous.AssertAliveAsync(3);
         }
         await using (var user = await RawClient.ConnectAsync(Host.Endpoint, headers: new Dictionary<string, string> { ["X-Test-User"] = "ann" }))
         {
@@ -219,7 +219,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         Assert.Contains("403", refused.Message);
         await using var allowed = await RawClient.ConnectAsync(Host.Endpoint, origin: "http://good.example");
         await using var noOrigin = await RawClient.ConnectAsync(Host.Endpoint);
-        await AssertAlive(allowed, 1);
+        await allowed.AssertAliveAsync(1);
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         await client.OpenAsync(1, "echo/2");
         var error = await client.ReceiveAsync();
         Assert.Equal((1u, "stream_id_in_use"), (error.StreamId, error.Code));
-        await AssertAlive(client, 3);
+        await client.AssertAliveAsync(3);
         // Reusing an id whose stream ended is a protocol error: ids are never reused.
         await client.OpenAsync(1, "echo/1");
         var reused = await client.ReceiveUntilAsync(f => f.Type == FrameType.Error);
@@ -323,7 +323,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         await client.NextAsync(1, """{"text":"one too many"}""");
         var error = await client.ReceiveAsync();
         Assert.Equal((1u, "rate_limited"), (error.StreamId, error.Code));
-        await AssertAlive(client, 3);
+        await client.AssertAliveAsync(3);
     }
 
     [Fact]
@@ -383,7 +383,7 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
         Assert.True(closedByServer > messages / 10, $"the server refused {closedByServer} connections");
         Assert.True(survived > 0, "some messages were harmless");
         Assert.DoesNotContain(host.Services.GetConnectionHandler().Connections, c => c.StreamCount > 1);
-        await AssertAlive(healthy, 3);
+        await healthy.AssertAliveAsync(3);
     }
 
     /// <summary>Valid messages of every kind, to mutate.</summary>
@@ -431,22 +431,5 @@ public sealed class ProtocolTests(LimitsFixture fixture) : IClassFixture<LimitsF
             default: // valid
                 return [.. bytes];
         }
-    }
-
-    private async Task<Connections.StreamConnection> WaitForConnection(HashSet<Connections.StreamConnection> before)
-    {
-        Connections.StreamConnection? found = null;
-        await Wait.UntilAsync(() => (found = Host.Services.GetConnectionHandler().Connections.FirstOrDefault(c => !before.Contains(c))) is not null, "the connection is registered");
-        return found!;
-    }
-
-    /// <summary>The connection still works: an echo stream answers.</summary>
-    private static async Task AssertAlive(RawClient client, uint id)
-    {
-        await client.OpenAsync(id, "echo/99");
-        await client.NextAsync(id, "{\"text\":\"still here\"}");
-        var echo = await client.ReceiveUntilAsync(f => f.StreamId == id);
-        Assert.Equal(FrameType.Next, echo.Type);
-        Assert.Contains("still here", echo.Payload);
     }
 }

@@ -20,7 +20,11 @@ public sealed class ChatPage : IAsyncDisposable
             _ = dialog.DismissAsync();
         };
         page.PageError += (_, error) => _errors.Add(error);
+        page.WebSocket += (_, socket) => WebSocketUrls.Add(socket.Url);
     }
+
+    /// <summary>The URLs of the WebSockets the page opened.</summary>
+    public List<string> WebSocketUrls { get; } = [];
 
     public IBrowserContext Context { get; }
 
@@ -51,9 +55,13 @@ public sealed class ChatPage : IAsyncDisposable
     public ILocator Banner => Page.Locator("#banner");
 
     /// <summary>Opens the page at <paramref name="url"/> in a new context and signs in as <paramref name="name"/>.</summary>
-    public static async Task<ChatPage> SignInAsync(IBrowser browser, string url, string name)
+    /// <param name="browser">The run's browser.</param>
+    /// <param name="url">The chat's address.</param>
+    /// <param name="name">The display name to sign in with.</param>
+    /// <param name="ignoreHttpsErrors">Accept a certificate the browser does not trust (a test's self-signed one).</param>
+    public static async Task<ChatPage> SignInAsync(IBrowser browser, string url, string name, bool ignoreHttpsErrors = false)
     {
-        var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1280, Height = 800 } });
+        var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1280, Height = 800 }, IgnoreHTTPSErrors = ignoreHttpsErrors });
         var page = await context.NewPageAsync();
         var chat = new ChatPage(context, page, name);
         await page.GotoAsync("/");

@@ -78,13 +78,13 @@ public sealed class RawClient : IAsyncDisposable
         await SendRawAsync(buffer.WrittenMemory).ConfigureAwait(false);
     }
 
-    /// <summary>Sends bytes as one binary WebSocket message.</summary>
-    public async Task SendRawAsync(ReadOnlyMemory<byte> message)
+    /// <summary>Sends bytes as one binary WebSocket message (or, with <paramref name="type"/>, a text one).</summary>
+    public async Task SendRawAsync(ReadOnlyMemory<byte> message, WebSocketMessageType type = WebSocketMessageType.Binary)
     {
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await _socket.SendAsync(message, WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
+            await _socket.SendAsync(message, type, true, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {

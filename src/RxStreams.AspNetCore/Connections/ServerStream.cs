@@ -35,7 +35,7 @@ internal sealed class ServerStream : IStreamResultSink
         Endpoint = endpoint;
         _unbounded = credits == ProtocolConstants.UnboundedCredits || endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
         _credits = credits;
-        Input = new StreamInput(connection.MaxUnreadInputMessages);
+        Input = new StreamInput(connection.MaxUnreadInputMessages, connection);
         _demand = new Demand(this);
         Activity = RxStreamsMetrics.ActivitySource.StartActivity(
             endpoint.Interaction == StreamInteraction.RequestResponse ? "rxstreams.invoke" : "rxstreams.stream", ActivityKind.Server);
@@ -312,6 +312,7 @@ internal sealed class ServerStream : IStreamResultSink
             RxStreamsHostLog.ReleaseFailed(_connection.Logger, Route, e);
         }
         Input.OnCompleted();
+        Input.Discard();
         if (Resources is { } resources)
         {
             _ = ReleaseAsync(resources);
@@ -338,9 +339,18 @@ internal sealed class ServerStream : IStreamResultSink
         public static Held Complete => new(default, null, IsComplete: true);
     }
 
-    /// <summary>History replay for this stream waits while the client has credits for nothing or too much is pending.</summary>
-    private sealed class Demand(ServerStream stream) : StreamDemand
+    /// <summary>
+    /// History replay for this stream waits while the client has credits for nothing or too much is pending; the live
+    /// items it keeps meanwhile may take up to half of the connection's pending limit.
+    /// </summary>
+    private sealed class Demand(ServerStream stream) : StreamDemand, IMemoryBudget
     {
+        public override IMemoryBudget Budget => this;
+
+        public bool TryHold(long bytes) => stream._connection.TryHold(bytes, stream._connection.MaxPendingBytes / 2);
+
+        public void Release(long bytes) => stream._connection.AddHeldBytes(-bytes);
+
         public override bool HasDemand
         {
             get

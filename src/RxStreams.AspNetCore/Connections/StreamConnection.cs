@@ -21,7 +21,7 @@ namespace RxStreams.AspNetCore.Connections;
 /// <see cref="FrameQueue"/>), keep-alive, and a clean close whoever starts it. Nothing a client sends can throw out
 /// of here or touch another connection: bad frames close this connection with a code, bad payloads end one stream.
 /// </summary>
-internal sealed class StreamConnection : IServerHostConnection
+internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 {
     private readonly StreamConnectionHandler _handler;
     private readonly HttpContext _http;
@@ -38,6 +38,7 @@ internal sealed class StreamConnection : IServerHostConnection
     private long _lastReceivedTimestamp;
     private long _heldBytes;
     private int _closing;
+    private int _peerClosed;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
     private StreamSession? _session;
@@ -188,6 +189,22 @@ internal sealed class StreamConnection : IServerHostConnection
 
     public void AddHeldBytes(long bytes) => Interlocked.Add(ref _heldBytes, bytes);
 
+    /// <summary>Counts <paramref name="bytes"/> more as held unless the connection's total would pass <paramref name="limit"/>.</summary>
+    public bool TryHold(long bytes, long limit)
+    {
+        var held = Interlocked.Add(ref _heldBytes, bytes);
+        if (Outbound.PendingBytes + held > limit)
+        {
+            Interlocked.Add(ref _heldBytes, -bytes);
+            return false;
+        }
+        return true;
+    }
+
+    bool IMemoryBudget.TryHold(long bytes) => TryHold(bytes, _options.MaxPendingBytesPerConnection);
+
+    void IMemoryBudget.Release(long bytes) => AddHeldBytes(-bytes);
+
     /// <summary>When the socket itself cannot keep up (the queue is over the limit), the connection ends with <c>slow_consumer</c>.</summary>
     public void CheckPending()
     {
@@ -260,6 +277,9 @@ internal sealed class StreamConnection : IServerHostConnection
         }
         if (message is not { } buffer)
         {
+            // The client closed, or its first message was refused (text, too large): in the second case the ERROR
+            // frame is on its way and the client must get the chance to read it and answer the close.
+            await DrainUntilClientClosesAsync().ConfigureAwait(false);
             return false;
         }
         if (await AcceptHelloAsync(buffer).ConfigureAwait(false))
@@ -318,27 +338,41 @@ internal sealed class StreamConnection : IServerHostConnection
         {
             if (await ReceiveMessageAsync().ConfigureAwait(false) is not { } message)
             {
-                return; // the client closed
+                break; // the client closed, or sent a message that closes the connection
             }
             Dispatch(message);
+            // Whatever the frames of this message made the server queue (answers to PING, refusals of OPEN, relayed
+            // input for a hosted server) counts against the pending limit like the streams' items do.
+            CheckPending();
         }
         await DrainUntilClientClosesAsync().ConfigureAwait(false);
     }
 
     /// <summary>
-    /// We are closing: read (and ignore) until the client answers our close, so the close handshake completes cleanly.
-    /// A client that never answers is cut off by the abort timer.
+    /// We are closing: read and discard whatever the client still sends (the rest of an oversized message included)
+    /// until it answers our close, so the close handshake completes and the ERROR frame we sent is not lost to a
+    /// reset. A client that never answers is cut off by the abort timer (<see cref="RxStreamsOptions.CloseTimeout"/>).
     /// </summary>
     private async Task DrainUntilClientClosesAsync()
     {
+        if (Volatile.Read(ref _peerClosed) != 0)
+        {
+            return;
+        }
+        ReleaseReceiveBuffer();
         while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
         {
-            if (await ReceiveMessageAsync().ConfigureAwait(false) is null)
+            var result = await _socket.ReceiveAsync(s_discard, CancellationToken.None).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
             {
+                Interlocked.Exchange(ref _peerClosed, 1);
                 return;
             }
         }
     }
+
+    /// <summary>Where a closing connection's unread input goes: shared, since nobody reads it.</summary>
+    private static readonly Memory<byte> s_discard = new byte[4096];
 
     /// <summary>
     /// One WebSocket message, or null when the peer closed (or we are done with it). The message lives in a buffer
@@ -376,6 +410,7 @@ internal sealed class StreamConnection : IServerHostConnection
             Volatile.Write(ref _lastReceivedTimestamp, _handler.Clock.GetTimestamp());
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                Interlocked.Exchange(ref _peerClosed, 1);
                 if (Volatile.Read(ref _closing) == 0)
                 {
                     // The client closes: answer and go.
@@ -453,20 +488,25 @@ internal sealed class StreamConnection : IServerHostConnection
             {
                 break;
             }
+            // The frames that start work (OPEN, with or without a payload) or carry data (NEXT, either direction)
+            // count against the connection's rate; over it, the OPEN is refused or the stream ended with
+            // rate_limited. The other frames cost the server O(1) and no memory but their answers (PONG), which
+            // count against the pending limit like everything queued for the client.
+            var withinRate = frame.Type is not (FrameType.Open or FrameType.Next) || TakeRate();
             switch (frame.Type)
             {
                 case FrameType.Open:
-                    Open(frame);
+                    Open(frame, withinRate);
                     break;
                 case FrameType.Next or FrameType.Complete or FrameType.Error when frame.StreamId != 0 && frame.StreamId % 2 == 0:
                     // The client answers on a stream the server opened to it (a server it hosts).
-                    Answer(frame);
+                    Answer(frame, withinRate);
                     break;
                 case FrameType.Request or FrameType.Cancel when frame.StreamId % 2 == 0:
                     Close(StreamErrorCodes.ProtocolError, $"Only the opener of stream {frame.StreamId} (the server) sends {frame.Type}.", WebSocketCloseStatus.ProtocolError);
                     break;
                 case FrameType.Next:
-                    Next(frame);
+                    Next(frame, withinRate);
                     break;
                 case FrameType.Complete:
                     if (Find(frame.StreamId) is { } completed)
@@ -504,6 +544,16 @@ internal sealed class StreamConnection : IServerHostConnection
         }
     }
 
+    private bool TakeRate()
+    {
+        if (_rate.TryTake())
+        {
+            return true;
+        }
+        RxStreamsMetrics.Drops.Add(1);
+        return false;
+    }
+
     /// <summary>The open stream with this id; a frame for an id never opened is a protocol error, a late one is ignored.</summary>
     private ServerStream? Find(uint streamId)
     {
@@ -521,7 +571,7 @@ internal sealed class StreamConnection : IServerHostConnection
         return null;
     }
 
-    private void Next(in Frame frame)
+    private void Next(in Frame frame, bool withinRate)
     {
         if (Find(frame.StreamId) is not { } stream)
         {
@@ -532,9 +582,8 @@ internal sealed class StreamConnection : IServerHostConnection
             stream.Fail(StreamErrorCodes.InvalidPayload, $"The route '{stream.Route}' ({stream.Endpoint.Interaction}) takes no input items.");
             return;
         }
-        if (!_rate.TryTake())
+        if (!withinRate)
         {
-            RxStreamsMetrics.Drops.Add(1);
             stream.Fail(StreamErrorCodes.RateLimited, $"More than {_options.MaxMessagesPerSecond} messages per second were sent on this connection.");
             return;
         }
@@ -548,7 +597,7 @@ internal sealed class StreamConnection : IServerHostConnection
         }
     }
 
-    private void Open(in Frame frame)
+    private void Open(in Frame frame, bool withinRate)
     {
         var id = frame.StreamId;
         ServerStream? live;
@@ -576,9 +625,8 @@ internal sealed class StreamConnection : IServerHostConnection
             Refuse(id, StreamErrorCodes.TooManyStreams, $"A connection may have {_options.MaxStreamsPerConnection} streams open at once.");
             return;
         }
-        if (frame.HasPayload && !_rate.TryTake())
+        if (!withinRate)
         {
-            RxStreamsMetrics.Drops.Add(1);
             Refuse(id, StreamErrorCodes.RateLimited, $"More than {_options.MaxMessagesPerSecond} messages per second were sent on this connection.");
             return;
         }
@@ -612,13 +660,19 @@ internal sealed class StreamConnection : IServerHostConnection
         else
         {
             // Policies that go async (a database, a remote check): the stream waits, its input is buffered meanwhile.
-            // The payload is copied: the receive buffer is reused for the next message.
+            // The payload is copied (the receive buffer is reused for the next message) and counts as held until then.
+            var held = frame.HasPayload ? frame.Payload.Length : 0;
+            if (held > 0 && !TryHold(held, _options.MaxPendingBytesPerConnection))
+            {
+                stream.Fail(StreamErrorCodes.RateLimited, "Too many requests of this connection are waiting for authorization.");
+                return;
+            }
             var request = frame.HasPayload ? new ReadOnlySequence<byte>(frame.Payload.ToArray()) : (ReadOnlySequence<byte>?)null;
-            _ = StartAfterAuthorizationAsync(stream, frame.Offset, values, pendingAuthorization, request);
+            _ = StartAfterAuthorizationAsync(stream, frame.Offset, values, pendingAuthorization, request, held);
         }
     }
 
-    private async Task StartAfterAuthorizationAsync(ServerStream stream, StreamOffset? resumeOffset, RouteValues values, ValueTask<AuthorizationOutcome> authorization, ReadOnlySequence<byte>? request)
+    private async Task StartAfterAuthorizationAsync(ServerStream stream, StreamOffset? resumeOffset, RouteValues values, ValueTask<AuthorizationOutcome> authorization, ReadOnlySequence<byte>? request, long held)
     {
         AuthorizationOutcome outcome;
         try
@@ -630,6 +684,10 @@ internal sealed class StreamConnection : IServerHostConnection
             RxStreamsHostLog.AuthorizationFailed(Logger, stream.Route, e);
             stream.Fail(StreamErrorCodes.Forbidden, "Authorization could not be evaluated.");
             return;
+        }
+        finally
+        {
+            AddHeldBytes(-held);
         }
         Start(stream, resumeOffset, values, outcome, request);
     }
@@ -739,10 +797,27 @@ internal sealed class StreamConnection : IServerHostConnection
                 _streams.Remove(stream.Id);
                 if (stream.Endpoint.IsResumable && stream.LastOffset is { } offset)
                 {
-                    _lastOffsets[stream.Route] = offset;
+                    RememberOffset(stream.Route, offset);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Keeps a resumable stream's last offset for the session record; at most <see cref="RxStreamsOptions.MaxStreamsPerConnection"/>
+    /// routes are kept (another goes to make room), so a client opening ever new routes cannot grow the connection's memory.
+    /// </summary>
+    private void RememberOffset(string route, StreamOffset offset)
+    {
+        if (_lastOffsets.Count >= _options.MaxStreamsPerConnection && !_lastOffsets.ContainsKey(route))
+        {
+            foreach (var oldest in _lastOffsets.Keys)
+            {
+                _lastOffsets.Remove(oldest);
+                break;
+            }
+        }
+        _lastOffsets[route] = offset;
     }
 
     private void CancelAllStreams()
@@ -786,7 +861,7 @@ internal sealed class StreamConnection : IServerHostConnection
         return stream;
     }
 
-    private void Answer(in Frame frame)
+    private void Answer(in Frame frame, bool withinRate)
     {
         ServerOpenedStream? stream;
         bool neverOpened;
@@ -808,6 +883,12 @@ internal sealed class StreamConnection : IServerHostConnection
         }
         switch (frame.Type)
         {
+            case FrameType.Next when !withinRate:
+                // A hosted server answering faster than the rate: its caller learns why, the host stops serving it.
+                ForgetServerStream(stream.Id);
+                stream.Callbacks.OnError(StreamErrorCodes.RateLimited, $"The stream server sent more than {_options.MaxMessagesPerSecond} frames per second.");
+                Outbound.Enqueue(stream.Id, static (output, i) => FrameWriter.WriteCancel(output, i));
+                break;
             case FrameType.Next:
                 stream.Callbacks.OnNext(frame.Payload.ToArray());
                 break;
@@ -837,7 +918,15 @@ internal sealed class StreamConnection : IServerHostConnection
 
         public IServerStreamCallbacks Callbacks => callbacks;
 
-        public void Next(ReadOnlySpan<byte> payload) => connection?.EnqueueNext(id, null, payload);
+        public void Next(ReadOnlySpan<byte> payload)
+        {
+            if (connection is not null)
+            {
+                // A caller's input for the hosting client counts against that client's pending limit.
+                connection.EnqueueNext(id, null, payload);
+                connection.CheckPending();
+            }
+        }
 
         public void Complete() => connection?.EnqueueComplete(id);
 

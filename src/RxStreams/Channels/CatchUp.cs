@@ -11,6 +11,14 @@ namespace RxStreams.Channels;
 /// against the channel's bounds read with it: when the history no longer holds the items after the cursor, the
 /// sequence fails with <see cref="StreamNotRecoveredException"/>.
 /// </summary>
+/// <remarks>
+/// Memory stays bounded whatever the consumer does. A page is read only when the consumer can take items (see
+/// <see cref="StreamDemand"/>) and is never kept across a wait: what was not delivered is read again. The live items
+/// buffered during the replay are bounded by <see cref="StreamHubOptions.CatchUpBufferLength"/> and by the host's
+/// <see cref="StreamDemand.Budget"/>; past either, the buffer is dropped and its items are read from history once
+/// the replay gets there (they were appended before they were delivered live, so history has them, or the stream
+/// ends with <see cref="StreamNotRecoveredException"/>: never a silent gap).
+/// </remarks>
 internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
 {
     private readonly StreamHub _hub;
@@ -22,6 +30,8 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
     private readonly StreamDemand? _demand = StreamDemand.Current;
     private readonly object _gate = new();
     private Queue<StreamItem<T>>? _buffer = new();
+    private long _bufferBytes;
+    private bool _overflowed;
     private Exception? _feedError;
     private StreamOffset _cursor;
     private bool _live;
@@ -45,58 +55,14 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
         try
         {
             await ready.WaitAsync(token).ConfigureAwait(false);
-            var pageSize = _hub.Options.HistoryPageSize;
             while (true)
             {
-                var cursor = _cursor;
-                var page = await _hub.RetryAsync(_channel, (b, c, ct) => b.ReadAsync(c, cursor, pageSize, ct), token).ConfigureAwait(false);
-                if (!page.Info.CanResumeAfter(cursor))
+                if (!await ReplayHistoryAsync(token).ConfigureAwait(false) || ReplayBuffer())
                 {
-                    throw new StreamNotRecoveredException(_channel, cursor, page.Info.First);
+                    return;
                 }
-                foreach (var entry in page.Entries)
-                {
-                    if (_demand is { HasDemand: false } demand)
-                    {
-                        await demand.WaitAsync(token).ConfigureAwait(false);
-                    }
-                    if (entry.Offset > _cursor && !Emit(Decode(entry)))
-                    {
-                        return;
-                    }
-                }
-                if (page.Entries.Count < pageSize)
-                {
-                    break;
-                }
+                // The buffer overflowed: the items it dropped are in the history after the cursor.
             }
-            while (true)
-            {
-                Queue<StreamItem<T>> batch;
-                lock (_gate)
-                {
-                    if (_feedError is not null)
-                    {
-                        break;
-                    }
-                    if (_buffer!.Count == 0)
-                    {
-                        _buffer = null;
-                        _live = true;
-                        return;
-                    }
-                    batch = _buffer;
-                    _buffer = new Queue<StreamItem<T>>();
-                }
-                foreach (var item in batch)
-                {
-                    if (item.Offset > _cursor && !Emit(item))
-                    {
-                        return;
-                    }
-                }
-            }
-            Terminate(_feedError);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -105,6 +71,88 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
         {
             Terminate(e);
         }
+    }
+
+    /// <summary>Delivers the history after the cursor; false once the subscription is over.</summary>
+    private async Task<bool> ReplayHistoryAsync(CancellationToken token)
+    {
+        var pageSize = _hub.Options.HistoryPageSize;
+        while (true)
+        {
+            if (_demand is { HasDemand: false } demand)
+            {
+                await demand.WaitAsync(token).ConfigureAwait(false);
+            }
+            var cursor = _cursor;
+            var page = await _hub.RetryAsync(_channel, (b, c, ct) => b.ReadAsync(c, cursor, pageSize, ct), token).ConfigureAwait(false);
+            if (!page.Info.CanResumeAfter(cursor))
+            {
+                throw new StreamNotRecoveredException(_channel, cursor, page.Info.First);
+            }
+            var whole = true;
+            foreach (var entry in page.Entries)
+            {
+                if (_demand is { HasDemand: false })
+                {
+                    // Keep nothing while the consumer is busy: the rest of the page is read again after the wait.
+                    whole = false;
+                    break;
+                }
+                if (entry.Offset > _cursor && !Emit(Decode(entry)))
+                {
+                    return false;
+                }
+            }
+            if (whole && page.Entries.Count < pageSize)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Delivers the live items buffered during the replay, then goes live; true when done (live or over), false when
+    /// the buffer overflowed and the history must be read again.
+    /// </summary>
+    private bool ReplayBuffer()
+    {
+        while (true)
+        {
+            Queue<StreamItem<T>> batch;
+            long bytes;
+            lock (_gate)
+            {
+                if (_feedError is not null)
+                {
+                    break;
+                }
+                if (_overflowed)
+                {
+                    _overflowed = false;
+                    return false;
+                }
+                if (_buffer!.Count == 0)
+                {
+                    _buffer = null;
+                    _live = true;
+                    return true;
+                }
+                batch = _buffer;
+                bytes = _bufferBytes;
+                _buffer = new Queue<StreamItem<T>>();
+                _bufferBytes = 0;
+            }
+            _demand?.Budget?.Release(bytes);
+            foreach (var item in batch)
+            {
+                if (item.Offset > _cursor && !Emit(item))
+                {
+                    return true;
+                }
+            }
+        }
+        Terminate(_feedError);
+        return true;
     }
 
     private StreamItem<T> Decode(in BackplaneEntry entry)
@@ -150,7 +198,18 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
         }
         _feed.Detach(this);
         _cancellation.Cancel();
+        ReleaseBuffer();
         _downstream.Terminate(error);
+    }
+
+    private void ReleaseBuffer()
+    {
+        lock (_gate)
+        {
+            _demand?.Budget?.Release(_bufferBytes);
+            _bufferBytes = 0;
+            _buffer?.Clear();
+        }
     }
 
     // ---- From the shared live feed (one call at a time, in order) ----
@@ -161,7 +220,7 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
         {
             if (!_live)
             {
-                _buffer?.Enqueue(item);
+                Buffer(item);
                 return;
             }
         }
@@ -169,6 +228,26 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
         {
             Emit(item);
         }
+    }
+
+    /// <summary>Keeps a live item for after the replay, or drops the buffer when it may not grow (see the remarks).</summary>
+    private void Buffer(StreamItem<T> item)
+    {
+        if (_buffer is null || _overflowed || Volatile.Read(ref _done) != 0)
+        {
+            return;
+        }
+        var bytes = item.EncodedValue.Length;
+        if (_buffer.Count >= _hub.Options.CatchUpBufferLength || _demand?.Budget?.TryHold(bytes) == false)
+        {
+            _demand?.Budget?.Release(_bufferBytes);
+            _bufferBytes = 0;
+            _buffer.Clear();
+            _overflowed = true;
+            return;
+        }
+        _bufferBytes += bytes;
+        _buffer.Enqueue(item);
     }
 
     void IObserver<StreamItem<T>>.OnError(Exception error)
@@ -194,5 +273,6 @@ internal sealed class CatchUp<T> : IObserver<StreamItem<T>>, IDisposable
         }
         _feed.Detach(this);
         _cancellation.Cancel();
+        ReleaseBuffer();
     }
 }

@@ -1,5 +1,6 @@
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using System.Runtime.CompilerServices;
 using RxStreams.Serialization;
 
 namespace RxStreams.Channels;
@@ -56,31 +57,47 @@ internal sealed class DurableChannel<T> : IStreamChannel<T>
     {
         ArgumentNullException.ThrowIfNull(input);
         var output = from is { } offset ? From(offset) : this;
-        // Publishes are issued in input order (the backplane keeps that order); only failures come out of here.
-        var publishing = Observable.Create<StreamItem<T>>(observer => input.Subscribe(
-            value =>
-            {
-                ValueTask<StreamOffset> publish;
-                try
+        // Publishes are issued in input order (the backplane keeps that order); only failures come out of here. The
+        // publishes still in flight are bounded: a backplane that stops answering ends the stream instead of letting
+        // a fast writer pile its items up in memory.
+        var publishing = Observable.Create<StreamItem<T>>(observer =>
+        {
+            var inFlight = new StrongBox<int>();
+            return input.Subscribe(
+                value =>
                 {
-                    publish = PublishAsync(value);
-                }
-                catch (Exception e)
-                {
-                    observer.OnError(e);
-                    return;
-                }
-                if (!publish.IsCompletedSuccessfully)
-                {
-                    _ = ReportFailure(publish, observer);
-                }
-            },
-            observer.OnError,
-            static () => { }));
+                    if (Volatile.Read(ref inFlight.Value) >= MaxPublishesInFlight)
+                    {
+                        observer.OnError(new StreamException(StreamErrorCodes.BackplaneUnavailable,
+                            $"The backplane has not confirmed the last {MaxPublishesInFlight} items published to '{Name}'."));
+                        return;
+                    }
+                    ValueTask<StreamOffset> publish;
+                    try
+                    {
+                        publish = PublishAsync(value);
+                    }
+                    catch (Exception e)
+                    {
+                        observer.OnError(e);
+                        return;
+                    }
+                    if (!publish.IsCompletedSuccessfully)
+                    {
+                        Interlocked.Increment(ref inFlight.Value);
+                        _ = ReportFailure(publish, observer, inFlight);
+                    }
+                },
+                observer.OnError,
+                static () => { });
+        });
         return output.Merge(publishing);
     }
 
-    private static async Task ReportFailure(ValueTask<StreamOffset> publish, IObserver<StreamItem<T>> observer)
+    /// <summary>How many items one <see cref="Connect"/> may have published and not yet confirmed by the backplane.</summary>
+    internal const int MaxPublishesInFlight = 1024;
+
+    private static async Task ReportFailure(ValueTask<StreamOffset> publish, IObserver<StreamItem<T>> observer, StrongBox<int> inFlight)
     {
         try
         {
@@ -89,6 +106,10 @@ internal sealed class DurableChannel<T> : IStreamChannel<T>
         catch (Exception e)
         {
             observer.OnError(e);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight.Value);
         }
     }
 

@@ -25,6 +25,12 @@ internal abstract class StreamDemand
     /// <summary>True when the consumer can take more now.</summary>
     public abstract bool HasDemand { get; }
 
+    /// <summary>
+    /// What the consumer's connection lets a replay hold for it (the live items buffered meanwhile), or null when
+    /// only <see cref="StreamHubOptions.CatchUpBufferLength"/> bounds them.
+    /// </summary>
+    public virtual Routing.IMemoryBudget? Budget => null;
+
     /// <summary>Completes when the consumer can take more (or the stream ended).</summary>
     public abstract ValueTask WaitAsync(CancellationToken cancellationToken);
 

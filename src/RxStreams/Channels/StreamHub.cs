@@ -32,6 +32,7 @@ public sealed class StreamHub : IStreamHub
         Backplane = backplane;
         Options = options ?? new StreamHubOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.HistoryPageSize, 1, nameof(StreamHubOptions.HistoryPageSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.CatchUpBufferLength, 1, nameof(StreamHubOptions.CatchUpBufferLength));
         Logger = logger ?? NullLogger<StreamHub>.Instance;
         Servers = new Servers.StreamServerRegistry(this);
     }

@@ -407,6 +407,12 @@ public sealed class RxStreamsClient : IAsyncDisposable
             socket.Dispose();
             throw new WebSocketException($"{endpoint} sent an invalid handshake: {e.Message}", e);
         }
+        catch (WebSocketException e) when (TlsFailure(e) is { } tls)
+        {
+            socket.Abort();
+            socket.Dispose();
+            throw new WebSocketException($"The TLS handshake with {endpoint} failed: {tls.Message} Check the server's certificate, or decide which certificates to accept with RemoteCertificateValidationCallback in ConfigureWebSocket.", e);
+        }
         catch (WebSocketException e) when (socket.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
         {
             socket.Abort();
@@ -419,6 +425,19 @@ public sealed class RxStreamsClient : IAsyncDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The TLS failure (an untrusted or refused server certificate) behind a failed connect, if that is what it was.</summary>
+    private static System.Security.Authentication.AuthenticationException? TlsFailure(Exception error)
+    {
+        for (var e = error.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException tls)
+            {
+                return tls;
+            }
+        }
+        return null;
     }
 
     private async Task SendLoopAsync(ClientConnection connection)

@@ -41,7 +41,11 @@ public sealed class RxStreamsClientOptions
     /// </summary>
     public int MaxFrameSize { get; set; } = Protocol.ProtocolConstants.DefaultMaxFrameSize;
 
-    /// <summary>Called on every new WebSocket before it connects: set headers, cookies, a bearer token, a proxy.</summary>
+    /// <summary>
+    /// Called on every new WebSocket before it connects: set headers, cookies, a bearer token, a proxy, or (for
+    /// <c>wss://</c>) a <see cref="ClientWebSocketOptions.RemoteCertificateValidationCallback"/> that decides which server
+    /// certificates to accept, for example to pin one.
+    /// </summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
 
     /// <summary>Where the client logs (connections, reconnections, protocol errors); null for nowhere.</summary>

@@ -22,8 +22,10 @@ public sealed class StreamInput
     public const int DefaultMaxBuffered = 64;
 
     private readonly object _gate = new();
+    private readonly IMemoryBudget? _budget;
     private ImmutableArray<IPayloadObserver> _observers = [];
     private List<byte[]>? _early = [];
+    private long _earlyBytes;
     private Exception? _error;
     private bool _ended;
     private bool _replaying;
@@ -35,6 +37,11 @@ public sealed class StreamInput
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBuffered, 1);
         MaxBuffered = maxBuffered;
     }
+
+    /// <summary>A host's input: what is kept for a handler that has not read it also counts against <paramref name="budget"/>.</summary>
+    internal StreamInput(int maxBuffered, IMemoryBudget budget)
+        : this(maxBuffered)
+        => _budget = budget;
 
     /// <summary>The most payloads kept for a handler that has not subscribed its input yet; one more ends the stream with <c>rate_limited</c>.</summary>
     public int MaxBuffered { get; }
@@ -58,6 +65,12 @@ public sealed class StreamInput
                 {
                     throw new StreamException(StreamErrorCodes.RateLimited, $"The handler has not read its input and {MaxBuffered} messages are waiting.");
                 }
+                if (_budget is not null && !_budget.TryHold(payload.Length))
+                {
+                    throw new StreamException(StreamErrorCodes.RateLimited,
+                        $"The handler has not read its input and the connection may hold no more bytes for it ({_earlyBytes} are waiting).");
+                }
+                _earlyBytes += payload.Length;
                 _early.Add(payload.ToArray());
                 return;
             }
@@ -154,6 +167,7 @@ public sealed class StreamInput
                 else
                 {
                     _early = [];
+                    ReleaseLocked(_earlyBytes);
                 }
             }
             if (batch.Count == 0)
@@ -172,6 +186,31 @@ public sealed class StreamInput
                     observer.OnPayload(new ReadOnlySequence<byte>(bytes));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The stream is over: input kept for a handler that never read it is dropped, and its bytes no longer count
+    /// against the connection.
+    /// </summary>
+    internal void Discard()
+    {
+        lock (_gate)
+        {
+            if (_early is { Count: > 0 } && !_replaying)
+            {
+                _early.Clear();
+                ReleaseLocked(_earlyBytes);
+            }
+        }
+    }
+
+    private void ReleaseLocked(long bytes)
+    {
+        if (bytes > 0)
+        {
+            _earlyBytes -= bytes;
+            _budget?.Release(bytes);
         }
     }
 

@@ -5,6 +5,7 @@ using System.Reactive.Threading.Tasks;
 using System.Security.Cryptography;
 using RxStreams.Backplanes;
 using RxStreams.Channels;
+using RxStreams.Routing;
 using RxStreams.Serialization;
 
 namespace RxStreams.Servers;
@@ -347,15 +348,20 @@ internal sealed class StreamServerRegistry : IStreamServers
                 {
                     return;
                 }
-                if (_pending is not null)
-                {
-                    _pending.Add(message);
-                }
-                else
+                if (_pending is null)
                 {
                     registry.Send(OwnerNode!, message, id);
+                    return;
+                }
+                if (_pending.Count < StreamInput.DefaultMaxBuffered)
+                {
+                    // Until the server's owner is known; bounded like a handler's unread input.
+                    _pending.Add(message);
+                    return;
                 }
             }
+            Deliver(new NodeMessage(NodeMessageKind.ToCallerError, id, "", "", StreamErrorCodes.RateLimited,
+                $"More than {StreamInput.DefaultMaxBuffered} messages were sent before the stream server '{name}' was found.", default));
         }
 
         public void Deliver(in NodeMessage message)

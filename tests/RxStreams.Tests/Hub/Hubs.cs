@@ -6,14 +6,16 @@ namespace RxStreams.Tests.Hub;
 
 internal static class Hubs
 {
-    public static StreamHub InMemory(int maxChannelLength = 1000, IScheduler? scheduler = null)
+    public static StreamHub InMemory(int maxChannelLength = 1000, IScheduler? scheduler = null, StreamHubOptions? options = null)
     {
         TestMessageSerializer.EnsureRegistered();
-        var options = new InMemoryBackplaneOptions { MaxChannelLength = maxChannelLength };
+        var backplaneOptions = new InMemoryBackplaneOptions { MaxChannelLength = maxChannelLength };
         if (scheduler is not null)
         {
-            options.Scheduler = scheduler;
+            backplaneOptions.Scheduler = scheduler;
         }
-        return new StreamHub(new InMemoryBackplane(options), new StreamHubOptions { Scheduler = scheduler ?? DefaultScheduler.Instance });
+        options ??= new StreamHubOptions();
+        options.Scheduler = scheduler ?? DefaultScheduler.Instance;
+        return new StreamHub(new InMemoryBackplane(backplaneOptions), options);
     }
 }

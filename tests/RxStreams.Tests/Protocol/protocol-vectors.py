@@ -190,7 +190,7 @@ v("open: offset 0-0 (everything the channel still holds)", open_(13, "chat/lobby
 v("open: offset parts at 2^53-1", open_(15, "chat/lobby", 100, offset=f"{JS_SAFE_MAX}-{JS_SAFE_MAX}"))
 v("open: multi-byte UTF-8 route (2, 3 and 4-byte sequences)", open_(17, "chat/caf\u00e9-\u2615-\U0001D11E", 10))
 v("open: route starting with U+FEFF (kept, not stripped as a BOM)", open_(19, "\ufeffchat/bom", 10))
-v("open: empty route (the codec reads it; the server answers route_not_found)", open_(21, "", 10))
+v("open: empty route (the codec reads it; the server answers bad_route_value)", open_(21, "", 10))
 v("open: 127-byte route (1-byte length)", open_(23, "r/" + "a" * 125, 1))
 v("open: 128-byte route (2-byte length)", open_(25, "r/" + "a" * 126, 1))
 v("open: stream id u32 max", open_(U32_MAX, "chat/lobby", 1))
