@@ -11,17 +11,30 @@ namespace Chat;
 
 /// <summary>
 /// The chat application: cookie login, RxStreams (in memory, or Redis with <c>--redis host:port</c>), the handlers
-/// in Handlers/ and the static page in wwwroot/. Program.cs runs it; the end-to-end tests start it in-process.
+/// in Handlers/ and the static page in wwwroot/ (index.html, with its assets' fingerprinted URLs filled in). Program.cs runs it; the end-to-end tests start it in-process.
 /// </summary>
 public static class ChatApp
 {
     /// <summary>Builds the application. <paramref name="options"/> carries the command line (<c>--urls</c>, <c>--redis</c>).</summary>
     public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(options);
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = options.Args,
+            ContentRootPath = options.ContentRootPath,
+            EnvironmentName = options.EnvironmentName,
+            WebRootPath = options.WebRootPath,
+            // The build names the static assets' manifests after the app (Chat.staticwebassets.*.json): find them
+            // also when a test hosts the app, whose entry assembly is the test runner.
+            ApplicationName = options.ApplicationName ?? typeof(ChatApp).Assembly.GetName().Name,
+        });
         // The slim builder leaves out Kestrel's HTTPS configuration: put it back, so https endpoints and their
         // certificates can be given on the command line or in appsettings.json (Kestrel:Endpoints:…).
         builder.WebHost.UseKestrelHttpsConfiguration();
+        // A built (not published) app serves wwwroot from the project and its compressed forms from obj/, as the
+        // build's manifest says (dotnet run, the tests); a published app has them all in its own wwwroot.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChatJsonContext.Default));
 
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -58,10 +71,12 @@ public static class ChatApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        // wwwroot as the build and publish prepared it: fingerprinted URLs cached for good, precompressed (gzip at
+        // build, Brotli and gzip at publish). The page at / refers to those URLs (Hosting/IndexPage.cs).
+        app.MapStaticAssets();
+        app.MapIndexPage();
         app.MapLogin();
         app.MapRxStreams("/rx");
         return app;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using RxStreams.AspNetCore.Client;
 using RxStreams.AspNetCore.Connections;
 
 namespace RxStreams.AspNetCore;
@@ -12,7 +13,9 @@ public static class RxStreamsEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the WebSocket endpoint at <paramref name="pattern"/> (default <c>/rx</c>) and serves the browser client at
-    /// <c>{pattern}/client.js</c> (with its TypeScript declarations at <c>{pattern}/client.d.ts</c>). Adds the
+    /// <c>{pattern}/client.js</c> (with its TypeScript declarations at <c>{pattern}/client.d.ts</c>): minified,
+    /// compressed (Brotli or gzip, as the browser accepts), from a fingerprinted URL cached for a year
+    /// (<see cref="RxStreamsBrowserClient"/>), with a source map. Adds the
     /// WebSocket middleware if the application did not. Returns the endpoint's convention builder, so
     /// <c>.RequireAuthorization()</c>, <c>.RequireCors(…)</c> and the like apply to the WebSocket endpoint.
     /// </summary>
@@ -26,15 +29,13 @@ public static class RxStreamsEndpointRouteBuilderExtensions
             throw new InvalidOperationException(
                 "RxStreams services are not registered. Call builder.Services.AddRxStreams() (before builder.Build()) in Program.cs, then app.MapRxStreams(\"" + pattern + "\").");
         }
-        var prefix = pattern.TrimEnd('/');
+        var prefix = RxStreamsBrowserClient.Prefix(pattern);
         var handler = endpoints.ServiceProvider.GetRequiredService<StreamConnectionHandler>();
 
-        endpoints.MapGet(prefix + "/client.js", (HttpContext context) => BrowserClient.WriteAsync(context, BrowserClient.Script))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
-        endpoints.MapGet(prefix + "/client.d.ts", (HttpContext context) => BrowserClient.WriteAsync(context, BrowserClient.Declarations))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
+        foreach (var module in BrowserClient.Modules)
+        {
+            module.Map(endpoints, prefix);
+        }
 
         return endpoints.Map(prefix, handler.HandleAsync)
             .WithDisplayName("RxStreams " + prefix)

@@ -13,7 +13,8 @@ import { spawn } from "node:child_process";
 import { encode, decode } from "./fake-server.mjs";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const client = readFileSync(new URL("../../src/RxStreams.AspNetCore/Client/rxstreams.js", import.meta.url));
+// The built module, the bytes MapRxStreams serves (build.mjs), not the readable source the other tests import.
+const client = readFileSync(new URL("../../src/RxStreams.AspNetCore/Client/dist/client.js", import.meta.url));
 
 // The page: connects, renders what the cache had, subscribes, invokes, and reports back with fetch("/result").
 const page = `<!doctype html><meta charset="utf-8"><script type="module">

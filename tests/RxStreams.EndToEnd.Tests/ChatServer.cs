@@ -27,9 +27,9 @@ public sealed class ChatServer : IAsyncDisposable
     /// <summary>
     /// Starts an instance: in memory, or sharing <paramref name="redis"/> with the other instances. With
     /// <paramref name="certificate"/> it serves https (and so wss) only, configured as a user would, through Kestrel's
-    /// configuration on the command line.
+    /// configuration on the command line. <paramref name="configure"/> runs after the test's own settings.
     /// </summary>
-    public static async Task<ChatServer> StartAsync(string? redis = null, TestCertificate? certificate = null)
+    public static async Task<ChatServer> StartAsync(string? redis = null, TestCertificate? certificate = null, Action<WebApplicationBuilder>? configure = null)
     {
         List<string> args = certificate is null
             ? ["--urls", "http://127.0.0.1:0"]
@@ -39,6 +39,9 @@ public sealed class ChatServer : IAsyncDisposable
                 $"--Kestrel:Endpoints:Https:Certificate:Path={certificate.PfxPath}",
                 $"--Kestrel:Endpoints:Https:Certificate:Password={certificate.Password}",
             ];
+        // The app runs from its build output, whose static assets manifest MapStaticAssets treats as a development
+        // one (no caching, files re-read when changed) unless told otherwise: serve them as a published app does.
+        args.Add("--ReloadStaticAssetsAtRuntime=false");
         if (redis is not null)
         {
             args.AddRange(["--redis", redis]);
@@ -47,6 +50,7 @@ public sealed class ChatServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new ChatServer(app, ChatApp.Addresses(app).First());
