@@ -100,7 +100,7 @@ public sealed class RedisPresenceTests(RedisFixture redis, ITestOutputHelper out
         var keys = new RedisKeys(prefix);
         var stored = (string)(await redis.Db.HashGetAsync(keys.PresenceMembers("room"), "c1"))!;
         await redis.Db.ScriptEvaluateAsync(RedisScripts.Leave.Text, [keys.PresenceLeases("room"), keys.PresenceMembers("room")],
-            ["c1", stored.Split('|')[0], keys.PresenceEvents("room")]);
+            ["c1", stored.Split('|')[0], keys.PresenceEvents("room"), "PUBLISH"]);
         await Wait.UntilAsync(() => !viewB.Contains("c1"), "node B sees alice leave");
         await Wait.UntilAsync(() => viewB.Contains("c1"), "node A's next renewal puts alice back, and node B sees her join");
     }
