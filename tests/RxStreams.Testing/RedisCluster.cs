@@ -180,6 +180,44 @@ public sealed class RedisCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The ports of a master's replicas (from the master's <c>ROLE</c>).</summary>
+    public static async Task<IReadOnlyList<int>> ReplicasOfAsync(int masterPort)
+    {
+        // master, offset, then ip, port, offset per replica
+        var lines = (await CliAsync(masterPort, "ROLE").ConfigureAwait(false)).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0 || lines[0] != "master")
+        {
+            throw new InvalidOperationException($"node {masterPort} is not a master.");
+        }
+        var ports = new List<int>();
+        for (var i = 3; i < lines.Length; i += 3)
+        {
+            ports.Add(int.Parse(lines[i], CultureInfo.InvariantCulture));
+        }
+        return ports;
+    }
+
+    /// <summary>Drops a master's replication links (<c>CLIENT KILL TYPE replica</c>): until a replica reconnects, writes exist on the master only.</summary>
+    public static Task DisconnectReplicasAsync(int masterPort) => CliAsync(masterPort, "CLIENT", "KILL", "TYPE", "replica");
+
+    /// <summary>Freezes a node (SIGSTOP): its connections stay open, it answers nothing and replicates nothing.</summary>
+    public Task PauseAsync(int port) => SignalAsync(port, "STOP");
+
+    /// <summary>Lets a paused node go on (SIGCONT).</summary>
+    public Task ResumeAsync(int port) => SignalAsync(port, "CONT");
+
+    private async Task SignalAsync(int port, string signal)
+    {
+        var node = _nodes.Single(n => n.Port == port);
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {node.Pid}") { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start.");
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {node.Pid} failed with exit code {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>Waits until the cluster is whole again after a master died: <c>cluster_state:ok</c> on every live node, <paramref name="masters"/> masters.</summary>
     public Task WaitForFailoverAsync(int masters = 3) => Wait.UntilAsync(async () =>
     {
