@@ -263,6 +263,24 @@ public sealed class RedisCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <c>redis-benchmark</c> (pipelined 16 deep) against the master that owns <paramref name="key"/>'s slot, as a
+    /// client that routes by slot would; returns its requests per second (NaN if it printed none).
+    /// </summary>
+    public async Task<double> BenchmarkAsync(string key, int requests, params string[] command)
+        => await RedisServer.BenchmarkAsync(await MasterOfAsync(key).ConfigureAwait(false), cluster: false, null, requests, command).ConfigureAwait(false);
+
+    /// <summary>The port of the master that owns a key's slot now (asked of any node: it answers or redirects with MOVED).</summary>
+    public async Task<int> MasterOfAsync(string key)
+    {
+        var port = _nodes.First(n => n.IsRunning).Port;
+        var answer = (await CliAsync(port, "TYPE", key).ConfigureAwait(false)).Trim();
+        // MOVED 5798 127.0.0.1:41234
+        return answer.Contains("MOVED", StringComparison.Ordinal)
+            ? int.Parse(answer[(answer.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture)
+            : port;
+    }
+
     /// <summary>Runs <c>redis-cli -p port …</c> and returns what it printed.</summary>
     public static Task<string> CliAsync(int port, params string[] command)
         => RedisServer.RunAsync(RedisServer.Pinned(null, "redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), .. command]));
