@@ -3,6 +3,7 @@ using StackExchange.Redis;
 
 // dotnet run --project examples/Chat                        in memory, http://localhost:5000
 // dotnet run --project examples/Chat -- --redis localhost:6379 --urls http://127.0.0.1:5001     one node of many
+// dotnet run --project examples/Chat -- --redis host1:p1,host2:p2,host3:p3                      on a Redis Cluster
 // dotnet run --project examples/Chat -- --Kestrel:Endpoints:Https:Url=https://127.0.0.1:5443 \
 //   --Kestrel:Endpoints:Https:Certificate:Path=server.pfx --Kestrel:Endpoints:Https:Certificate:Password=…   https and wss
 var app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

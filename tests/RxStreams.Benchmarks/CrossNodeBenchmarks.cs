@@ -13,7 +13,8 @@ using RxStreams.Testing;
 namespace RxStreams.Benchmarks;
 
 /// <summary>
-/// Cross-node delivery through a real redis-server: two hubs ("node A" and "node B") on their own Redis backplanes,
+/// Cross-node delivery through a real redis-server or a real Redis Cluster (3 masters, 3 replicas; sharded pub/sub):
+/// two hubs ("node A" and "node B") on their own Redis backplanes,
 /// a value published on A and received by a subscriber on B. One operation is one item delivered across nodes
 /// (published in batches of <see cref="Batch"/> without waiting for each, as a busy node does). The same run measures
 /// <c>redis-benchmark</c> PUBLISH and XADD (pipelined 16 deep) against the same redis-server, and counts the Redis
@@ -26,7 +27,8 @@ public class CrossNodeBenchmarks
     /// <summary>Items per benchmark invocation.</summary>
     public const int Batch = 1000;
 
-    private RedisServer _redis = null!;
+    private RedisServer? _redis;
+    private RedisCluster? _cluster;
     private StreamHub _nodeA = null!;
     private StreamHub _nodeB = null!;
     private IStreamChannel<ChatMessage> _durableA = null!;
@@ -45,15 +47,31 @@ public class CrossNodeBenchmarks
     [Params("ephemeral", "durable")]
     public string Channel { get; set; } = "ephemeral";
 
+    /// <summary>One redis-server, or a cluster of 3 masters and 3 replicas.</summary>
+    [Params("single", "cluster")]
+    public string Redis { get; set; } = "single";
+
+    private string Case => $"{Channel}-{Redis}";
+
     /// <summary>Starts Redis and the two nodes, subscribes on B and waits until an item crosses.</summary>
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(SidecarPath(Channel))!);
-        File.Delete(SidecarPath(Channel)); // no stale figures if this run fails
-        _redis = await RedisServer.StartAsync();
-        _nodeA = new StreamHub(new RedisBackplane(_redis.ConnectionString));
-        _nodeB = new StreamHub(new RedisBackplane(_redis.ConnectionString));
+        Directory.CreateDirectory(Path.GetDirectoryName(SidecarPath(Case))!);
+        File.Delete(SidecarPath(Case)); // no stale figures if this run fails
+        string connectionString;
+        if (Redis == "cluster")
+        {
+            _cluster = await RedisCluster.StartAsync();
+            connectionString = _cluster.ConnectionString;
+        }
+        else
+        {
+            _redis = await RedisServer.StartAsync();
+            connectionString = _redis.ConnectionString;
+        }
+        _nodeA = new StreamHub(new RedisBackplane(connectionString));
+        _nodeB = new StreamHub(new RedisBackplane(connectionString));
         _durableA = _nodeA.Channel<ChatMessage>("bench/durable", new StreamChannelOptions { MaxLength = 100_000 });
         _ephemeralA = _nodeA.Ephemeral<ChatMessage>("bench/ephemeral");
         _subscription = Channel == "durable"
@@ -71,7 +89,7 @@ public class CrossNodeBenchmarks
             await PublishOneAsync();
             await Task.Delay(20);
         }
-        _commandsBefore = (await _redis.CommandStatsAsync()).Values.Sum();
+        _commandsBefore = await CommandsAsync();
         _published = 0;
     }
 
@@ -114,21 +132,45 @@ public class CrossNodeBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        var commands = (await _redis.CommandStatsAsync()).Values.Sum() - _commandsBefore;
-        var publish = await _redis.BenchmarkAsync(null, 200_000, "PUBLISH", "bench/baseline", "hello");
-        var xadd = await _redis.BenchmarkAsync(null, 200_000, "XADD", "bench/baseline-stream", "MAXLEN", "~", "100000", "*", "p", "hello");
+        var commands = await CommandsAsync() - _commandsBefore;
+        string[] publishCommand = _cluster is null ? ["PUBLISH", "bench/baseline", "hello"] : ["SPUBLISH", "bench/baseline", "hello"];
+        string[] xaddCommand = ["XADD", "bench/baseline-stream", "MAXLEN", "~", "100000", "*", "p", "hello"];
+        var publish = _cluster is null ? await _redis!.BenchmarkAsync(null, 200_000, publishCommand) : await _cluster.BenchmarkAsync("bench/baseline", 200_000, publishCommand);
+        var xadd = _cluster is null ? await _redis!.BenchmarkAsync(null, 200_000, xaddCommand) : await _cluster.BenchmarkAsync("bench/baseline-stream", 200_000, xaddCommand);
         var lines = new[]
         {
             (commands / (double)Math.Max(1, _published)).ToString("0.00", CultureInfo.InvariantCulture),
             publish.ToString("N0", CultureInfo.InvariantCulture),
             xadd.ToString("N0", CultureInfo.InvariantCulture),
         };
-        await File.WriteAllLinesAsync(SidecarPath(Channel), lines);
+        await File.WriteAllLinesAsync(SidecarPath(Case), lines);
 
         _subscription.Dispose();
         await _nodeA.Backplane.DisposeAsync();
         await _nodeB.Backplane.DisposeAsync();
-        await _redis.DisposeAsync();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Commands run so far: by the server, or by the cluster's masters (replicas only replay the writes).</summary>
+    private async Task<long> CommandsAsync()
+    {
+        if (_redis is not null)
+        {
+            return (await _redis.CommandStatsAsync()).Values.Sum();
+        }
+        long total = 0;
+        foreach (var port in await _cluster!.MastersAsync())
+        {
+            total += (await RedisCluster.CommandStatsAsync(port)).Values.Sum();
+        }
+        return total;
     }
 
     private void OnReceived()
@@ -152,8 +194,8 @@ public class CrossNodeBenchmarks
     }
 
     // Written by the benchmark process (GlobalCleanup), read by the columns in the host process.
-    private static string SidecarPath(string channel) =>
-        Path.Combine(Path.GetTempPath(), "rxstreams-benchmarks", $"cross-node-{channel}.txt");
+    private static string SidecarPath(string benchmarkCase) =>
+        Path.Combine(Path.GetTempPath(), "rxstreams-benchmarks", $"cross-node-{benchmarkCase}.txt");
 
     private sealed class Config : ManualConfig
     {
@@ -175,15 +217,14 @@ public class CrossNodeBenchmarks
         public string Legend => name switch
         {
             "Redis cmds/item" => "Redis commands both nodes sent per item delivered (INFO commandstats)",
-            _ => $"{name} against the same redis-server, pipelined 16 deep, measured after the benchmark",
+            _ => $"{name} against the same Redis (a cluster: the master owning the key, SPUBLISH), pipelined 16 deep, measured after the benchmark",
         };
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
         {
-            var channel = benchmarkCase.Parameters["Channel"] as string ?? "";
-            var path = SidecarPath(channel);
+            var path = SidecarPath($"{benchmarkCase.Parameters["Channel"]}-{benchmarkCase.Parameters["Redis"]}");
             return File.Exists(path) && File.ReadAllLines(path) is { Length: > 2 } lines ? lines[line] : "?";
         }
 

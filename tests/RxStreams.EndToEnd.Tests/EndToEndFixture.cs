@@ -5,12 +5,13 @@ namespace RxStreams.EndToEnd.Tests;
 
 /// <summary>
 /// What the whole run shares: one Playwright, one headless chromium (each simulated user gets a browser context of
-/// its own), and one redis-server, started the first time a test asks for it.
+/// its own), one redis-server and one Redis Cluster, each started the first time a test asks for it.
 /// </summary>
 public sealed class EndToEndFixture : IAsyncLifetime
 {
     private readonly SemaphoreSlim _redisLock = new(1, 1);
     private RedisServer? _redis;
+    private RedisCluster? _cluster;
 
     public IPlaywright Playwright { get; private set; } = null!;
 
@@ -42,8 +43,26 @@ public sealed class EndToEndFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The run's Redis Cluster (3 masters, 3 replicas).</summary>
+    public async Task<RedisCluster> ClusterAsync()
+    {
+        await _redisLock.WaitAsync();
+        try
+        {
+            return _cluster ??= await RedisCluster.StartAsync();
+        }
+        finally
+        {
+            _redisLock.Release();
+        }
+    }
+
     public async Task DisposeAsync()
     {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
         await Browser.DisposeAsync();
         Playwright.Dispose();
         if (_redis is not null)

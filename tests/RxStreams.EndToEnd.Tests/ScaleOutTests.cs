@@ -2,16 +2,23 @@ using static Microsoft.Playwright.Assertions;
 
 namespace RxStreams.EndToEnd.Tests;
 
-/// <summary>Two instances of the chat share one Redis; a browser whose instance stops carries on on the other.</summary>
+/// <summary>
+/// Two instances of the chat share one Redis, or one Redis Cluster (given as the README says, <c>--redis
+/// host1:p1,host2:p2,host3:p3</c>); a browser whose instance stops carries on on the other.
+/// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ScaleOutTests(EndToEndFixture fixture)
 {
-    [Fact]
-    public async Task Users_on_two_instances_chat_and_one_moves_to_the_other_when_its_instance_stops()
+    [Theory]
+    [InlineData("single")]
+    [InlineData("cluster")]
+    public async Task Users_on_two_instances_chat_and_one_moves_to_the_other_when_its_instance_stops(string redis)
     {
-        var redis = await fixture.RedisAsync();
-        await using var first = await ChatServer.StartAsync(redis.ConnectionString);
-        await using var second = await ChatServer.StartAsync(redis.ConnectionString);
+        var configuration = redis == "cluster"
+            ? string.Join(",", (await fixture.ClusterAsync()).Nodes.Take(3).Select(n => $"127.0.0.1:{n.Port}"))
+            : (await fixture.RedisAsync()).ConnectionString;
+        await using var first = await ChatServer.StartAsync(configuration);
+        await using var second = await ChatServer.StartAsync(configuration);
         // Each user's front door prefers "their" instance and fails over to the other, as a load balancer would.
         await using var aliceDoor = new FrontDoor(first.Port, second.Port);
         await using var bobDoor = new FrontDoor(second.Port, first.Port);

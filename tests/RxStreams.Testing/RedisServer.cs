@@ -112,9 +112,12 @@ public sealed class RedisServer : IAsyncDisposable
     /// How many times the server has run each command so far (INFO commandstats through redis-cli; the INFO calls
     /// themselves left out). Commands a Lua script runs count under their own names, the script call under eval/evalsha.
     /// </summary>
-    public async Task<Dictionary<string, long>> CommandStatsAsync()
+    public Task<Dictionary<string, long>> CommandStatsAsync() => CommandStatsAsync(Port);
+
+    /// <summary>INFO commandstats of the server on <paramref name="port"/>: calls per command (INFO left out).</summary>
+    internal static async Task<Dictionary<string, long>> CommandStatsAsync(int port)
     {
-        var output = await RunAsync(Pinned(null, "redis-cli", ["-p", Port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats"])).ConfigureAwait(false);
+        var output = await RunAsync(Pinned(null, "redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats"])).ConfigureAwait(false);
         var stats = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var line in output.Split('\n'))
         {
@@ -133,9 +136,12 @@ public sealed class RedisServer : IAsyncDisposable
     /// <param name="cpus">Pin redis-benchmark to these cores; null for no pinning.</param>
     /// <param name="requests">How many requests (<c>-n</c>).</param>
     /// <param name="command">The command and its arguments.</param>
-    public async Task<double> BenchmarkAsync(string? cpus, int requests, params string[] command)
+    public Task<double> BenchmarkAsync(string? cpus, int requests, params string[] command) => BenchmarkAsync(Port, cluster: false, cpus, requests, command);
+
+    /// <summary>Runs <c>redis-benchmark</c> against a port (with <c>--cluster</c> when asked); see the other overload.</summary>
+    internal static async Task<double> BenchmarkAsync(int port, bool cluster, string? cpus, int requests, params string[] command)
     {
-        string[] args = ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-P", "16", "-n", requests.ToString(CultureInfo.InvariantCulture), "--csv", .. command];
+        string[] args = ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-P", "16", "-n", requests.ToString(CultureInfo.InvariantCulture), "--csv", .. (cluster ? (string[])["--cluster"] : []), .. command];
         var output = await RunAsync(Pinned(cpus, "redis-benchmark", args)).ConfigureAwait(false);
         // "test","rps",… then "COMMAND …","123456.78",…
         var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => !l.StartsWith("\"test\"", StringComparison.Ordinal));
@@ -143,7 +149,7 @@ public sealed class RedisServer : IAsyncDisposable
         return fields is { Length: > 1 } ? double.Parse(fields[1].Trim('"'), CultureInfo.InvariantCulture) : double.NaN;
     }
 
-    private static ProcessStartInfo Pinned(string? cpus, string file, IEnumerable<string> arguments)
+    internal static ProcessStartInfo Pinned(string? cpus, string file, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(cpus is null ? file : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (cpus is not null)
@@ -159,7 +165,7 @@ public sealed class RedisServer : IAsyncDisposable
         return info;
     }
 
-    private static async Task<string> RunAsync(ProcessStartInfo info)
+    internal static async Task<string> RunAsync(ProcessStartInfo info)
     {
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start.");
         process.ErrorDataReceived += (_, _) => { };
@@ -169,7 +175,7 @@ public sealed class RedisServer : IAsyncDisposable
         return output;
     }
 
-    private static string FindRedisServer()
+    internal static string FindRedisServer()
     {
         foreach (var candidate in new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" })
         {
@@ -181,7 +187,7 @@ public sealed class RedisServer : IAsyncDisposable
         throw new InvalidOperationException("redis-server is not installed. Run ./test.sh (which installs it) or: apt-get install -y redis-server");
     }
 
-    private static bool CanConnect(int port)
+    internal static bool CanConnect(int port)
     {
         try
         {

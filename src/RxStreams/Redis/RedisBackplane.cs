@@ -37,7 +37,7 @@ public sealed class RedisBackplane : StreamBackplane
         var keys = new RedisKeys(options.KeyPrefix);
         _connection = new RedisConnection(options, _logger, $"{options.KeyPrefix}-{NodeId}");
         _subscriptions = new RedisSubscriptions(_connection, _logger);
-        _store = new RedisChannelStore(_connection, keys);
+        _store = new RedisChannelStore(_connection, keys, options);
         _live = new RedisLiveReader(_store, _subscriptions, keys, options, _logger);
         _ephemeral = new RedisEphemeralChannels(_connection, _subscriptions, keys, _logger);
         _presence = new RedisPresence(_connection, _subscriptions, keys, options, _logger, NodeId);

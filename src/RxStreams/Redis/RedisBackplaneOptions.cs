@@ -6,9 +6,11 @@ namespace RxStreams.Redis;
 public sealed class RedisBackplaneOptions
 {
     /// <summary>
-    /// A StackExchange.Redis configuration string, e.g. <c>"localhost:6379"</c> or
-    /// <c>"redis1:6379,password=…,ssl=true"</c>. <c>abortConnect</c> is always turned off (a node starts while Redis is
-    /// down, and connects when it comes up). Ignored when <see cref="ConnectionFactory"/> is set.
+    /// A StackExchange.Redis configuration string, e.g. <c>"localhost:6379"</c>, <c>"redis1:6379,password=…,ssl=true"</c>,
+    /// or for a Redis Cluster some of its nodes, <c>"node1:7000,node2:7001,node3:7002"</c> (the client finds the others).
+    /// <c>abortConnect</c> is always turned off (a node starts while Redis is down, and connects when it comes up), and
+    /// the client's <c>asyncTimeout</c> is set to <see cref="OperationTimeout"/>. Ignored when
+    /// <see cref="ConnectionFactory"/> is set.
     /// </summary>
     public string? Configuration { get; set; }
 
@@ -16,8 +18,7 @@ public sealed class RedisBackplaneOptions
     /// Creates the backplane's connection instead of <see cref="Configuration"/> (to share settings, add TLS callbacks,
     /// use a test double…). Called once, on first use, and again only if it failed; the argument receives
     /// StackExchange.Redis's connection log. The backplane owns the multiplexer it returns (it closes and disposes it
-    /// with itself) and sets <see cref="IConnectionMultiplexer.PreserveAsyncOrder"/> to true, as pub/sub ordering
-    /// needs. Create it with <c>abortConnect=false</c> so a node can start while Redis is down.
+    /// with itself). Create it with <c>abortConnect=false</c> so a node can start while Redis is down.
     /// </summary>
     public Func<TextWriter, Task<IConnectionMultiplexer>>? ConnectionFactory { get; set; }
 
@@ -35,8 +36,8 @@ public sealed class RedisBackplaneOptions
     public TimeSpan PresenceLease { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The longest a Redis call may take (StackExchange.Redis 1.2.6 async calls have no timeout of their own). Past it
-    /// the call fails with <see cref="BackplaneUnavailableException"/>. Default 5 seconds.
+    /// The longest a Redis call may take. Past it the call fails with <see cref="BackplaneUnavailableException"/>. It
+    /// bounds calls on a multiplexer from <see cref="ConnectionFactory"/> too. Default 5 seconds.
     /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -64,6 +65,28 @@ public sealed class RedisBackplaneOptions
     /// </summary>
     public RedisDisconnectedBehavior WhileDisconnected { get; set; } = RedisDisconnectedBehavior.FailFast;
 
+    /// <summary>
+    /// How many replicas must confirm each append to a durable channel before the append is acknowledged: after the
+    /// append, the backplane sends <c>WAIT</c> to the master that took it. 0 (the default) waits for none: Redis
+    /// replicates asynchronously, so an item acknowledged just before its master fails may be missing on the replica
+    /// promoted in its place. With 1 or more, an item acknowledged is on that many replicas too; an append that is not
+    /// confirmed within <see cref="ReplicaWaitTimeout"/> fails with <see cref="BackplaneUnavailableException"/>
+    /// (it was applied on the master and may or may not survive a failover). Ephemeral items, presence and queues are
+    /// not affected.
+    /// </summary>
+    public int WaitForReplicas { get; set; }
+
+    /// <summary>How long an append waits for <see cref="WaitForReplicas"/> replicas to confirm it. Default 1 second.</summary>
+    public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Sharded pub/sub (<c>SSUBSCRIBE</c>/<c>SPUBLISH</c>, Redis 7) for ephemeral channels and every wake-up: a publish
+    /// reaches only the shard that owns the channel's slot instead of every node of the cluster. Null (the default)
+    /// decides by the server: sharded on a Redis Cluster, plain on a single Redis. Every node of an application must
+    /// use the same mode (a sharded subscription hears only sharded publishes), which the default ensures.
+    /// </summary>
+    public bool? ShardedPubSub { get; set; }
+
     internal void Validate()
     {
         if (Configuration is null && ConnectionFactory is null)
@@ -77,5 +100,7 @@ public sealed class RedisBackplaneOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OperationTimeout, TimeSpan.Zero, nameof(OperationTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ClaimInterval, TimeSpan.Zero, nameof(ClaimInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LivePollInterval, TimeSpan.Zero, nameof(LivePollInterval));
+        ArgumentOutOfRangeException.ThrowIfNegative(WaitForReplicas, nameof(WaitForReplicas));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReplicaWaitTimeout, TimeSpan.Zero, nameof(ReplicaWaitTimeout));
     }
 }

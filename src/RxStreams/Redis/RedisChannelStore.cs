@@ -8,23 +8,39 @@ internal sealed class RedisChannelStore
 {
     private readonly RedisConnection _connection;
     private readonly RedisKeys _keys;
+    private readonly RedisBackplaneOptions _options;
 
-    public RedisChannelStore(RedisConnection connection, RedisKeys keys)
+    public RedisChannelStore(RedisConnection connection, RedisKeys keys, RedisBackplaneOptions options)
     {
         _connection = connection;
         _keys = keys;
+        _options = options;
     }
 
     public async ValueTask<StreamOffset> AppendAsync(string channel, ReadOnlyMemory<byte> payload, int maxLength, CancellationToken cancellationToken)
     {
         // Trim in batches (like MAXLEN ~): the channel holds between maxLength and maxLength + slack items.
         var slack = Math.Clamp(maxLength / 16, 0, 256);
+        var stream = _keys.Stream(channel);
         var result = await _connection.EvalAsync(
             RedisScripts.Append,
-            [_keys.Stream(channel), _keys.Meta(channel)],
+            [stream, _keys.Meta(channel)],
             [RedisProtocol.PayloadArray(payload), maxLength, slack, _keys.LiveWakeUp(channel)],
             cancellationToken).ConfigureAwait(false);
-        return RedisProtocol.ParseOffset(result);
+        var offset = RedisProtocol.ParseOffset(result);
+        if (_options.WaitForReplicas > 0)
+        {
+            // WAIT cannot run inside a script: it follows the append on the same connection to the same master, so
+            // it covers it. An append acknowledged here is on the master and on that many replicas.
+            var acknowledged = await _connection.WaitForReplicasAsync(stream, _options.WaitForReplicas, _options.ReplicaWaitTimeout, cancellationToken).ConfigureAwait(false);
+            if (acknowledged < _options.WaitForReplicas)
+            {
+                throw new BackplaneUnavailableException(
+                    $"Channel '{channel}': the item was appended at {offset}, but only {acknowledged} of {_options.WaitForReplicas} replica(s) confirmed it " +
+                    $"within {_options.ReplicaWaitTimeout.TotalMilliseconds:0} ms (RedisBackplaneOptions.WaitForReplicas): it may be lost if the master fails now.");
+            }
+        }
+        return offset;
     }
 
     public async ValueTask<BackplaneReadResult> ReadAsync(string channel, StreamOffset after, int count, CancellationToken cancellationToken)

@@ -7,14 +7,16 @@ using StackExchange.Redis;
 namespace RxStreams.Redis;
 
 /// <summary>
-/// The backplane's one Redis connection (a multiplexer: commands and pub/sub). Every command goes through here: it
-/// counts a round trip, is bounded by the operation timeout (StackExchange.Redis 1.2.6 async calls have none), maps
-/// connection faults to <see cref="BackplaneUnavailableException"/>, and resumes the caller on the thread pool, never
-/// on the multiplexer's completion worker (which runs continuations inline and would stall every other reply).
+/// The backplane's one Redis connection (a multiplexer: commands and pub/sub, to one Redis or to every node of a
+/// cluster). Every command goes through here: it counts a round trip, is bounded by the operation timeout (also for a
+/// multiplexer from <see cref="RedisBackplaneOptions.ConnectionFactory"/>, whose own timeouts are unknown), maps
+/// connection faults to <see cref="BackplaneUnavailableException"/>, and resumes the caller on the thread pool. It also
+/// decides, once, whether pub/sub is sharded (<c>SSUBSCRIBE</c>/<c>SPUBLISH</c>): on a cluster unless
+/// <see cref="RedisBackplaneOptions.ShardedPubSub"/> says otherwise.
 /// </summary>
 internal sealed class RedisConnection : IAsyncDisposable
 {
-    private static readonly string[] s_unavailableErrors = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS"];
+    private static readonly string[] s_unavailableErrors = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "MOVED", "ASK"];
 
     private readonly RedisBackplaneOptions _options;
     private readonly ILogger _logger;
@@ -23,12 +25,18 @@ internal sealed class RedisConnection : IAsyncDisposable
     private Task<IConnectionMultiplexer>? _connecting;
     private IConnectionMultiplexer? _multiplexer;
     private volatile bool _closed;
+    // -1 not known yet (never connected), 0 plain pub/sub, 1 sharded pub/sub.
+    private volatile int _sharded = -1;
 
     public RedisConnection(RedisBackplaneOptions options, ILogger logger, string clientName)
     {
         _options = options;
         _logger = logger;
         _clientName = clientName;
+        if (options.ShardedPubSub is { } sharded)
+        {
+            _sharded = sharded ? 1 : 0;
+        }
     }
 
     /// <summary>Raised on the thread pool whenever a physical connection to Redis is restored.</summary>
@@ -36,6 +44,13 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     /// <summary>True while the multiplexer reports a connection.</summary>
     public bool IsConnected => _multiplexer is { IsConnected: true };
+
+    /// <summary>
+    /// Whether pub/sub is sharded; null while not known (never connected yet, and not set by
+    /// <see cref="RedisBackplaneOptions.ShardedPubSub"/>). Every node of an application must agree: a sharded
+    /// subscription hears only sharded publishes.
+    /// </summary>
+    public bool? ShardedPubSub => _sharded switch { 0 => false, 1 => true, _ => null };
 
     /// <summary>Starts connecting in the background (failures surface on first use and are retried there).</summary>
     public void Start() => _ = GetMultiplexer().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -69,6 +84,8 @@ internal sealed class RedisConnection : IAsyncDisposable
                 // Never fail construction because Redis is down: the multiplexer reconnects by itself.
                 configuration.AbortOnConnectFail = false;
                 configuration.ClientName ??= _clientName;
+                // The library's own timeout, for commands it sends by itself (resubscriptions, handshakes) too.
+                configuration.AsyncTimeout = (int)Math.Min(int.MaxValue, _options.OperationTimeout.TotalMilliseconds);
                 multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration, log).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             }
         }
@@ -77,8 +94,6 @@ internal sealed class RedisConnection : IAsyncDisposable
             RedisLog.ConnectFailed(_logger, log.ToString(), e);
             throw;
         }
-        // Pub/sub messages (ephemeral items, presence events) must be handled in the order Redis sent them.
-        multiplexer.PreserveAsyncOrder = true;
         multiplexer.ConnectionFailed += OnConnectionFailed;
         multiplexer.ConnectionRestored += OnConnectionRestored;
         lock (_gate)
@@ -90,6 +105,7 @@ internal sealed class RedisConnection : IAsyncDisposable
             }
             _multiplexer = multiplexer;
         }
+        ResolvePubSub(multiplexer);
         RedisLog.Connected(_logger, multiplexer.IsConnected);
         return multiplexer;
     }
@@ -99,6 +115,10 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
+        if (_multiplexer is { } multiplexer)
+        {
+            ResolvePubSub(multiplexer);
+        }
         RedisLog.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?", e.ConnectionType.ToString());
         if (Restored is { } restored)
         {
@@ -106,82 +126,164 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the multiplexer exists (it may not be connected yet).</summary>
-    public async Task EnsureMultiplexerAsync()
+    /// <summary>Decides whether pub/sub is sharded, once a server has answered: sharded on a cluster.</summary>
+    private void ResolvePubSub(IConnectionMultiplexer multiplexer)
     {
+        if (_sharded >= 0)
+        {
+            return;
+        }
+        var connected = multiplexer.GetServers().Where(s => s.IsConnected).ToList();
+        if (connected.Count > 0)
+        {
+            _sharded = connected.Any(s => s.ServerType == ServerType.Cluster) ? 1 : 0;
+            RedisLog.PubSubMode(_logger, _sharded == 1 ? "sharded (SSUBSCRIBE/SPUBLISH: a cluster)" : "plain (SUBSCRIBE/PUBLISH)");
+        }
+    }
+
+    /// <summary>Waits until the multiplexer exists and the pub/sub mode is known (a server has answered once).</summary>
+    public async Task EnsurePubSubModeAsync()
+    {
+        IConnectionMultiplexer multiplexer;
         try
         {
-            await GetMultiplexer().WaitAsync(_options.OperationTimeout).ConfigureAwait(false);
+            multiplexer = await GetMultiplexer().WaitAsync(_options.OperationTimeout).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not ObjectDisposedException)
         {
             throw Unavailable("connect", e);
         }
+        ResolvePubSub(multiplexer);
+        if (_sharded < 0)
+        {
+            throw new BackplaneUnavailableException("Redis cannot be reached (no server has answered yet).");
+        }
+    }
+
+    private RedisChannel Channel(IConnectionMultiplexer multiplexer, string name)
+    {
+        ResolvePubSub(multiplexer);
+        return _sharded == 1 ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
+    }
+
+    private RedisValue PublishCommand(IConnectionMultiplexer multiplexer)
+    {
+        ResolvePubSub(multiplexer);
+        return _sharded == 1 ? "SPUBLISH" : "PUBLISH";
     }
 
     // ---- Commands ----
 
-    /// <summary>Runs a command (as <c>IDatabase.ExecuteAsync</c>).</summary>
-    public Task<RedisResult> ExecuteAsync(string command, object[] args, CancellationToken cancellationToken)
-        => RunAsync(command, static (m, s) => m.GetDatabase().ExecuteAsync(s.command, s.args), (command, args), cancellationToken);
+    /// <summary>Runs typed commands on the database (the call gets the database and the state).</summary>
+    public Task<TResult> RunAsync<TState, TResult>(string what, Func<IDatabase, TState, Task<TResult>> call, TState state, CancellationToken cancellationToken)
+        => RunOnMultiplexerAsync(what, static (m, s) => s.call(m.GetDatabase(), s.state), (call, state), cancellationToken);
 
-    /// <summary>Runs a script by its SHA1, loading it with EVAL when the server does not know it (after a restart).</summary>
+    /// <summary>
+    /// Runs a script (<c>ScriptEvaluateAsync</c>: <c>EVALSHA</c>, loaded again on <c>NOSCRIPT</c>; <c>EVAL</c> when the
+    /// script is <see cref="RedisScript.Ordered"/>). A script that publishes gets the publish command as its last argument.
+    /// </summary>
     public Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+        => RunOnMultiplexerAsync(script.Name, static (m, s) =>
+        {
+            var args = s.args;
+            if (s.script.Publishes)
+            {
+                args = [.. args, s.self.PublishCommand(m)];
+            }
+            return m.GetDatabase().ScriptEvaluateAsync(s.script.Text, s.keys, args, s.script.Ordered ? CommandFlags.NoScriptCache : CommandFlags.None);
+        }, (self: this, script, keys, args), cancellationToken);
+
+    /// <summary>Publishes to a pub/sub channel (<c>SPUBLISH</c> when sharded).</summary>
+    public Task<long> PublishAsync(string channel, byte[] message, CancellationToken cancellationToken)
+        => RunOnMultiplexerAsync("PUBLISH", static (m, s) => m.GetSubscriber().PublishAsync(s.self.Channel(m, s.channel), s.message), (self: this, channel, message), cancellationToken);
+
+    /// <summary>
+    /// Waits until <paramref name="replicas"/> replicas of the server holding <paramref name="key"/> acknowledged every
+    /// write this connection sent it so far (<c>WAIT</c>, on the same connection as the writes); returns how many did
+    /// within <paramref name="timeout"/>.
+    /// </summary>
+    public Task<long> WaitForReplicasAsync(RedisKey key, int replicas, TimeSpan timeout, CancellationToken cancellationToken)
+        => RunOnMultiplexerAsync("WAIT", static async (m, s) =>
+        {
+            var result = await m.GetServer(s.key).ExecuteAsync("WAIT", [s.replicas, (long)s.timeout.TotalMilliseconds]).ConfigureAwait(false);
+            return (long)result;
+        }, (key, replicas, timeout), cancellationToken);
+
+    /// <summary>
+    /// Subscribes to a pub/sub channel (<c>SSUBSCRIBE</c> when sharded); <paramref name="handler"/> gets its messages one
+    /// at a time, in order. The multiplexer subscribes again by itself after a reconnection or a failover. Dispose the
+    /// result to unsubscribe.
+    /// </summary>
+    public async Task<ChannelMessageQueue> SubscribeAsync(string channel, Action<byte[]?> handler, CancellationToken cancellationToken)
     {
-        var evalSha = new object[2 + keys.Length + args.Length];
-        evalSha[0] = script.Sha1;
-        evalSha[1] = keys.Length;
-        for (var i = 0; i < keys.Length; i++)
+        var attempt = new SubscribeAttempt();
+        try
         {
-            evalSha[2 + i] = keys[i];
-        }
-        for (var i = 0; i < args.Length; i++)
-        {
-            evalSha[2 + keys.Length + i] = args[i];
-        }
-        if (script.Ordered)
-        {
-            evalSha[0] = script.Text;
-            return RunAsync(script.Name, static (m, s) => m.GetDatabase().ExecuteAsync("EVAL", s), evalSha, cancellationToken);
-        }
-        return RunAsync(script.Name, static async (m, s) =>
-        {
-            var db = m.GetDatabase();
-            try
+            var queue = await RunOnMultiplexerAsync("SUBSCRIBE", static async (m, s) =>
             {
-                return await db.ExecuteAsync("EVALSHA", s.evalSha).ConfigureAwait(false);
-            }
-            catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-            {
-                RxStreamsMetrics.BackplaneRoundTrips.Add(1);
-                var eval = (object[])s.evalSha.Clone();
-                eval[0] = s.script.Text;
-                return await db.ExecuteAsync("EVAL", eval).ConfigureAwait(false);
-            }
-        }, (evalSha, script), cancellationToken);
+                var queue = await m.GetSubscriber().SubscribeAsync(s.self.Channel(m, s.channel)).ConfigureAwait(false);
+                s.attempt.Subscribed(queue);
+                return queue;
+            }, (self: this, channel, attempt), cancellationToken).ConfigureAwait(false);
+            queue.OnMessage(message => handler((byte[]?)message.Message));
+            return queue;
+        }
+        catch
+        {
+            // Timed out here, but the subscription may still succeed later: it must not then deliver to nobody (or,
+            // once the caller tries again, deliver each message twice).
+            attempt.Abandon();
+            throw;
+        }
     }
 
-    /// <summary>Publishes to a pub/sub channel.</summary>
-    public Task<long> PublishAsync(string channel, byte[] message, CancellationToken cancellationToken)
-        => RunAsync("PUBLISH", static (m, s) => m.GetSubscriber().PublishAsync(s.channel, s.message), (channel, message), cancellationToken);
+    /// <summary>A subscribe the caller may give up on: a queue that arrives after that is unsubscribed at once.</summary>
+    private sealed class SubscribeAttempt
+    {
+        private readonly object _gate = new();
+        private ChannelMessageQueue? _queue;
+        private bool _abandoned;
 
-    /// <summary>Subscribes a handler to a pub/sub channel (the multiplexer resubscribes by itself after a reconnection).</summary>
-    public Task<bool> SubscribeAsync(string channel, Action<RedisChannel, RedisValue> handler, CancellationToken cancellationToken)
-        => RunAsync("SUBSCRIBE", static async (m, s) =>
+        public void Subscribed(ChannelMessageQueue queue)
         {
-            await m.GetSubscriber().SubscribeAsync(s.channel, s.handler).ConfigureAwait(false);
-            return true;
-        }, (channel, handler), cancellationToken);
+            lock (_gate)
+            {
+                _queue = queue;
+                if (!_abandoned)
+                {
+                    return;
+                }
+            }
+            Drop(queue);
+        }
 
-    /// <summary>Removes a handler from a pub/sub channel.</summary>
-    public Task<bool> UnsubscribeAsync(string channel, Action<RedisChannel, RedisValue> handler, CancellationToken cancellationToken)
-        => RunAsync("UNSUBSCRIBE", static async (m, s) =>
+        public void Abandon()
         {
-            await m.GetSubscriber().UnsubscribeAsync(s.channel, s.handler).ConfigureAwait(false);
-            return true;
-        }, (channel, handler), cancellationToken);
+            ChannelMessageQueue? queue;
+            lock (_gate)
+            {
+                _abandoned = true;
+                queue = _queue;
+            }
+            if (queue is not null)
+            {
+                Drop(queue);
+            }
+        }
 
-    private async Task<TResult> RunAsync<TState, TResult>(string what, Func<IConnectionMultiplexer, TState, Task<TResult>> call, TState state, CancellationToken cancellationToken)
+        private static void Drop(ChannelMessageQueue queue)
+            => _ = queue.UnsubscribeAsync().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Ends a subscription.</summary>
+    public Task<bool> UnsubscribeAsync(ChannelMessageQueue queue, CancellationToken cancellationToken)
+        => RunOnMultiplexerAsync("UNSUBSCRIBE", static async (_, queue) =>
+        {
+            await queue.UnsubscribeAsync().ConfigureAwait(false);
+            return true;
+        }, queue, cancellationToken);
+
+    private async Task<TResult> RunOnMultiplexerAsync<TState, TResult>(string what, Func<IConnectionMultiplexer, TState, Task<TResult>> call, TState state, CancellationToken cancellationToken)
     {
         var timeout = _options.OperationTimeout;
         var started = Stopwatch.GetTimestamp();
@@ -234,7 +336,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
 
     private static bool IsNotSent(Exception e)
-        => e is RedisConnectionException && e.Message.StartsWith("No connection is available", StringComparison.Ordinal);
+        => e is RedisConnectionException c
+            && (c.FailureType == ConnectionFailureType.UnableToConnect || c.Message.StartsWith("No connection is available", StringComparison.Ordinal));
 
     /// <summary>True for errors that mean "Redis cannot be reached now" rather than a bad command.</summary>
     public static bool IsUnavailable(Exception e) => e switch
@@ -242,7 +345,8 @@ internal sealed class RedisConnection : IAsyncDisposable
         BackplaneUnavailableException => true,
         RedisConnectionException or RedisTimeoutException or TimeoutException or SocketException or IOException => true,
         ObjectDisposedException => false,
-        RedisServerException s => s_unavailableErrors.Any(p => s.Message.StartsWith(p, StringComparison.Ordinal)),
+        // Matched as whole words: BUSYGROUP is not BUSY.
+        RedisServerException s => s_unavailableErrors.Any(p => s.Message.StartsWith(p, StringComparison.Ordinal) && (s.Message.Length == p.Length || s.Message[p.Length] == ' ')),
         AggregateException a => a.InnerExceptions.Any(IsUnavailable),
         _ => false,
     };

@@ -118,7 +118,7 @@ internal sealed class RedisConsumer
             {
                 if (needGroup)
                 {
-                    await connection.EvalAsync(RedisScripts.EnsureGroup, [_key], [Group], token).ConfigureAwait(false);
+                    await EnsureGroupAsync(token).ConfigureAwait(false);
                     // Items a previous consumer of this name left pending (its node died): claimable now.
                     await ReleaseAsync(token).ConfigureAwait(false);
                     needGroup = false;
@@ -130,38 +130,25 @@ internal sealed class RedisConsumer
                 {
                     _claimNow = false;
                     nextClaim = Stopwatch.GetTimestamp() + (long)(options.ClaimInterval.TotalSeconds * Stopwatch.Frequency);
-                    var claimed = (RedisResult[])(await connection.EvalAsync(
-                        RedisScripts.Claim, [_key], [Group, Name, (long)_options.AckTimeout.TotalMilliseconds, room], token).ConfigureAwait(false))!;
-                    foreach (var item in claimed)
-                    {
-                        var parts = (RedisResult[])item!;
-                        if (RedisProtocol.TryReadEntry(parts, out var id, out var payload))
-                        {
-                            Deliver(new BackplaneWorkItem(id, payload, (int)(long)parts[2]));
-                            room--;
-                        }
-                    }
+                    room -= await ClaimAsync(room, token).ConfigureAwait(false);
                     await TrimAsync(token).ConfigureAwait(false);
                 }
                 if (room > 0)
                 {
-                    var read = await connection.ExecuteAsync("XREADGROUP", ["GROUP", Group, Name, "COUNT", room, "STREAMS", _key, ">"], token).ConfigureAwait(false);
+                    // XREADGROUP … > without BLOCK: the queue's wake-ups say when there is more.
+                    var read = await connection.RunAsync("XREADGROUP",
+                        static (db, s) => db.StreamReadGroupAsync(s.Key, s.Group, s.Name, StreamPosition.NewMessages, s.room),
+                        (Key: _key, Group: (RedisValue)Group, Name: (RedisValue)Name, room), token).ConfigureAwait(false);
                     var count = 0;
-                    if (!read.IsNull)
+                    foreach (var entry in read)
                     {
-                        foreach (var stream in (RedisResult[])read!)
+                        if (RedisProtocol.TryReadEntry(entry, out var id, out var payload))
                         {
-                            foreach (var entry in (RedisResult[])((RedisResult[])stream!)[1]!)
-                            {
-                                if (RedisProtocol.TryReadEntry(entry, out var id, out var payload))
-                                {
-                                    Deliver(new BackplaneWorkItem(id, payload, 1));
-                                    count++;
-                                }
-                            }
+                            Deliver(new BackplaneWorkItem(id, payload, 1));
+                            count++;
                         }
                     }
-                    more = count == room;
+                    more = read.Length == room;
                 }
                 failures = 0;
                 if (more)
@@ -212,6 +199,61 @@ internal sealed class RedisConsumer
             _inflight[item.Id] = Stopwatch.GetTimestamp();
         }
         _fanout.Post(item);
+    }
+
+    /// <summary>Creates the group at the oldest item (and the queue's stream) unless it exists.</summary>
+    private async Task EnsureGroupAsync(CancellationToken token)
+    {
+        try
+        {
+            await _owner.Connection.RunAsync("XGROUP CREATE",
+                static (db, s) => db.StreamCreateConsumerGroupAsync(s.Key, s.Group, StreamPosition.Beginning, createStream: true),
+                (Key: _key, Group: (RedisValue)Group), token).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+        }
+    }
+
+    /// <summary>
+    /// Claims items pending longer than the acknowledgement timeout (a dead or slow consumer's, or released ones:
+    /// <c>XAUTOCLAIM</c>), then reads their delivery counts (<c>XPENDING</c> over the claimed range, this consumer's
+    /// only). Returns how many were delivered.
+    /// </summary>
+    private async Task<int> ClaimAsync(int room, CancellationToken token)
+    {
+        var connection = _owner.Connection;
+        var claimed = await connection.RunAsync("XAUTOCLAIM",
+            static (db, s) => db.StreamAutoClaimAsync(s.Key, s.Group, s.Name, s.IdleMs, "0-0", s.room),
+            (Key: _key, Group: (RedisValue)Group, Name: (RedisValue)Name, IdleMs: (long)_options.AckTimeout.TotalMilliseconds, room), token).ConfigureAwait(false);
+        var entries = new List<(StreamOffset Id, ReadOnlyMemory<byte> Payload)>();
+        foreach (var entry in claimed.ClaimedEntries ?? [])
+        {
+            if (RedisProtocol.TryReadEntry(entry, out var id, out var payload))
+            {
+                entries.Add((id, payload));
+            }
+        }
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+        var pending = await connection.RunAsync("XPENDING",
+            static (db, s) => db.StreamPendingMessagesAsync(s.Key, s.Group, s.Count, s.Name, s.Min, s.Max),
+            (Key: _key, Group: (RedisValue)Group, Name: (RedisValue)Name, entries.Count, Min: (RedisValue)entries[0].Id.ToString(), Max: (RedisValue)entries[^1].Id.ToString()), token).ConfigureAwait(false);
+        var counts = new Dictionary<StreamOffset, int>(pending.Length);
+        foreach (var info in pending)
+        {
+            if (RedisProtocol.TryParseOffset((byte[]?)info.MessageId, out var id))
+            {
+                counts[id] = info.DeliveryCount;
+            }
+        }
+        foreach (var (id, payload) in entries)
+        {
+            Deliver(new BackplaneWorkItem(id, payload, counts.GetValueOrDefault(id, 1)));
+        }
+        return entries.Count;
     }
 
     private async Task TrimAsync(CancellationToken token)

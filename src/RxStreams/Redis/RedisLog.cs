@@ -23,7 +23,7 @@ internal static partial class RedisLog
     [LoggerMessage(3006, LogLevel.Warning, "A subscriber of '{Source}' threw and was detached; other subscribers are unaffected.")]
     public static partial void SubscriberThrew(ILogger logger, string source, Exception exception);
 
-    [LoggerMessage(3007, LogLevel.Information, "Subscribing to Redis channel '{Channel}' failed; the connection subscribes again when it is back.")]
+    [LoggerMessage(3007, LogLevel.Information, "Subscribing to Redis channel '{Channel}' failed; trying again until it is subscribed.")]
     public static partial void SubscribeFailed(ILogger logger, string channel, Exception exception);
 
     [LoggerMessage(3008, LogLevel.Debug, "Unsubscribing from Redis channel '{Channel}' failed.")]
@@ -61,4 +61,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(3019, LogLevel.Warning, "Disposing the Redis backplane: {Step} failed.")]
     public static partial void DisposeStepFailed(ILogger logger, string step, Exception exception);
+
+    [LoggerMessage(3020, LogLevel.Information, "Redis pub/sub is {Mode}.")]
+    public static partial void PubSubMode(ILogger logger, string mode);
 }

@@ -99,6 +99,26 @@ internal static class RedisProtocol
     public static DateTimeOffset TimestampOf(StreamOffset offset)
         => DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Min(offset.Major, (ulong)DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
 
+    /// <summary>Reads an entry as the typed stream commands return it; false when it was deleted or has no payload.</summary>
+    public static bool TryReadEntry(StreamEntry entry, out StreamOffset id, out ReadOnlyMemory<byte> payload)
+    {
+        id = default;
+        payload = default;
+        if (entry.IsNull || !TryParseOffset((byte[]?)entry.Id, out id) || entry.Values is not { } values)
+        {
+            return false;
+        }
+        foreach (var field in values)
+        {
+            if (((byte[]?)field.Name).AsSpan().SequenceEqual(PayloadField))
+            {
+                payload = (byte[]?)field.Value ?? [];
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Reads one <c>[id, [field, value, …]]</c> entry; false when the entry was deleted (nil fields).</summary>
     public static bool TryReadEntry(RedisResult entry, out StreamOffset id, out ReadOnlyMemory<byte> payload)
     {
@@ -112,7 +132,7 @@ internal static class RedisProtocol
     }
 
     /// <summary>Reads an entry given as its parts: <c>id, [field, value, …]</c> (more parts may follow).</summary>
-    public static bool TryReadEntry(RedisResult[] parts, out StreamOffset id, out ReadOnlyMemory<byte> payload)
+    private static bool TryReadEntry(RedisResult[] parts, out StreamOffset id, out ReadOnlyMemory<byte> payload)
     {
         id = default;
         payload = default;

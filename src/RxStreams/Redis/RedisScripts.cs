@@ -27,7 +27,7 @@ internal static class RedisScripts
     /// once it is exceeded by the slack (recording the last id trimmed: Redis 7.0 does not update max-deleted-entry-id
     /// on trimming), starts a new life (epoch) when the stream did not exist, wakes live readers. Returns the id.
     /// </summary>
-    public static readonly RedisScript Append = new("append", ordered: true, text: """
+    public static readonly RedisScript Append = new("append", ordered: true, publishes: true, text: """
         local maxlen = tonumber(ARGV[2])
         local fresh = redis.call('EXISTS', KEYS[1]) == 0
         if not fresh then
@@ -42,7 +42,7 @@ internal static class RedisScripts
         if fresh then
           redis.call('HSET', KEYS[2], 'epoch', id, 'trimmed', '0-0')
         end
-        redis.call('PUBLISH', ARGV[4], id)
+        redis.call(publish, ARGV[4], id)
         return id
         """);
 
@@ -81,7 +81,7 @@ internal static class RedisScripts
             local v = redis.call('HGET', members, id)
             if v then
               redis.call('HDEL', members, id)
-              redis.call('PUBLISH', events, 'L|' .. member_of(v))
+              redis.call(publish, events, 'L|' .. member_of(v))
             end
           end
           return #expired
@@ -90,16 +90,16 @@ internal static class RedisScripts
         """;
 
     /// <summary>KEYS: leases, members. ARGV: id, owner token, member json, lease ms, events channel.</summary>
-    public static readonly RedisScript Join = new("presence-join", PresenceFunctions + """
+    public static readonly RedisScript Join = new("presence-join", publishes: true, text: PresenceFunctions + """
         local now = now_ms()
         sweep(KEYS[1], KEYS[2], ARGV[5], now)
         local old = redis.call('HGET', KEYS[2], ARGV[1])
         redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
         redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
         if not old then
-          redis.call('PUBLISH', ARGV[5], 'J|' .. ARGV[3])
+          redis.call(publish, ARGV[5], 'J|' .. ARGV[3])
         elseif member_of(old) ~= ARGV[3] then
-          redis.call('PUBLISH', ARGV[5], 'U|' .. ARGV[3])
+          redis.call(publish, ARGV[5], 'U|' .. ARGV[3])
         end
         return 1
         """);
@@ -108,7 +108,7 @@ internal static class RedisScripts
     /// KEYS: leases, members. ARGV: id, owner token, member json, lease ms, events channel. Joins only if no live entry
     /// holds the id (expired ones are swept first). Returns 1 when joined, 0 when taken.
     /// </summary>
-    public static readonly RedisScript JoinExclusive = new("presence-join-exclusive", PresenceFunctions + """
+    public static readonly RedisScript JoinExclusive = new("presence-join-exclusive", publishes: true, text: PresenceFunctions + """
         local now = now_ms()
         sweep(KEYS[1], KEYS[2], ARGV[5], now)
         if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
@@ -116,17 +116,17 @@ internal static class RedisScripts
         end
         redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '|' .. ARGV[3])
         redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
-        redis.call('PUBLISH', ARGV[5], 'J|' .. ARGV[3])
+        redis.call(publish, ARGV[5], 'J|' .. ARGV[3])
         return 1
         """);
 
     /// <summary>KEYS: leases, members. ARGV: id, owner token, events channel. Leaves only if still the owner's entry.</summary>
-    public static readonly RedisScript Leave = new("presence-leave", PresenceFunctions + """
+    public static readonly RedisScript Leave = new("presence-leave", publishes: true, text: PresenceFunctions + """
         local v = redis.call('HGET', KEYS[2], ARGV[1])
         if v and owned_by(v, ARGV[2]) then
           redis.call('HDEL', KEYS[2], ARGV[1])
           redis.call('ZREM', KEYS[1], ARGV[1])
-          redis.call('PUBLISH', ARGV[3], 'L|' .. member_of(v))
+          redis.call(publish, ARGV[3], 'L|' .. member_of(v))
           return 1
         end
         return 0
@@ -137,7 +137,7 @@ internal static class RedisScripts
     /// holds in the set. Extends the leases of the members it still owns; puts back (as a join) those that expired
     /// while it was cut off; leaves alone ids that joined again elsewhere.
     /// </summary>
-    public static readonly RedisScript Renew = new("presence-renew", PresenceFunctions + """
+    public static readonly RedisScript Renew = new("presence-renew", publishes: true, text: PresenceFunctions + """
         local now = now_ms()
         sweep(KEYS[1], KEYS[2], ARGV[2], now)
         local expiry = now + tonumber(ARGV[1])
@@ -148,7 +148,7 @@ internal static class RedisScripts
           if not v then
             redis.call('HSET', KEYS[2], id, token .. '|' .. json)
             redis.call('ZADD', KEYS[1], expiry, id)
-            redis.call('PUBLISH', ARGV[2], 'J|' .. json)
+            redis.call(publish, ARGV[2], 'J|' .. json)
             renewed = renewed + 1
           elseif owned_by(v, token) then
             redis.call('ZADD', KEYS[1], expiry, id)
@@ -159,7 +159,7 @@ internal static class RedisScripts
         """);
 
     /// <summary>KEYS: leases, members. ARGV: events channel. Removes expired members, returns the members (json).</summary>
-    public static readonly RedisScript Members = new("presence-members", PresenceFunctions + """
+    public static readonly RedisScript Members = new("presence-members", publishes: true, text: PresenceFunctions + """
         sweep(KEYS[1], KEYS[2], ARGV[1], now_ms())
         local values = redis.call('HVALS', KEYS[2])
         local out = {}
@@ -168,7 +168,7 @@ internal static class RedisScripts
         """);
 
     /// <summary>KEYS: leases, members. ARGV: id, events channel. Sweeps, then returns the member with the id, or nil.</summary>
-    public static readonly RedisScript Member = new("presence-member", PresenceFunctions + """
+    public static readonly RedisScript Member = new("presence-member", publishes: true, text: PresenceFunctions + """
         sweep(KEYS[1], KEYS[2], ARGV[2], now_ms())
         local v = redis.call('HGET', KEYS[2], ARGV[1])
         if not v then return false end
@@ -176,46 +176,18 @@ internal static class RedisScripts
         """);
 
     /// <summary>KEYS: leases, members. ARGV: events channel. Removes expired members; returns how many.</summary>
-    public static readonly RedisScript Sweep = new("presence-sweep", PresenceFunctions + """
+    public static readonly RedisScript Sweep = new("presence-sweep", publishes: true, text: PresenceFunctions + """
         return sweep(KEYS[1], KEYS[2], ARGV[1], now_ms())
         """);
 
     /// <summary>KEYS: queue. ARGV: payload, max length, wake-up channel. Fails with QUEUEFULL at the max length.</summary>
-    public static readonly RedisScript Enqueue = new("enqueue", ordered: true, text: """
+    public static readonly RedisScript Enqueue = new("enqueue", ordered: true, publishes: true, text: """
         if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[2]) then
           return redis.error_reply('QUEUEFULL the queue holds its maximum number of items')
         end
         local id = redis.call('XADD', KEYS[1], '*', 'p', ARGV[1])
-        redis.call('PUBLISH', ARGV[3], 'n')
+        redis.call(publish, ARGV[3], 'n')
         return id
-        """);
-
-    /// <summary>KEYS: queue. ARGV: group. Creates the group at the oldest item (and the stream) unless it exists.</summary>
-    public static readonly RedisScript EnsureGroup = new("ensure-group", """
-        local r = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
-        if type(r) == 'table' and r.err then
-          if string.find(r.err, 'BUSYGROUP', 1, true) then return 0 end
-          return redis.error_reply(r.err)
-        end
-        return 1
-        """);
-
-    /// <summary>
-    /// KEYS: queue. ARGV: group, consumer, min idle ms, count. Claims items idle that long (pending for a dead or slow
-    /// consumer, or released) and returns { id, fields, delivery count } for each.
-    /// </summary>
-    public static readonly RedisScript Claim = new("claim", """
-        local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
-        local out = {}
-        for _, e in ipairs(r[2]) do
-          if type(e) == 'table' and e[2] then
-            local p = redis.call('XPENDING', KEYS[1], ARGV[1], e[1], e[1], 1, ARGV[2])
-            local n = 1
-            if p[1] then n = p[1][4] end
-            out[#out + 1] = { e[1], e[2], n }
-          end
-        end
-        return out
         """);
 
     /// <summary>
@@ -223,7 +195,7 @@ internal static class RedisScripts
     /// items to a pseudo-consumer with a long idle time, so any consumer's next claim takes them at once (the delivery
     /// count is kept), removes the consumer, wakes the others. Returns how many items were released.
     /// </summary>
-    public static readonly RedisScript Release = new("release", """
+    public static readonly RedisScript Release = new("release", publishes: true, text: """
         local total = 0
         while true do
           local p = redis.pcall('XPENDING', KEYS[1], ARGV[1], '-', '+', 500, ARGV[2])
@@ -238,7 +210,7 @@ internal static class RedisScripts
           if #p < 500 then break end
         end
         redis.pcall('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
-        if total > 0 then redis.call('PUBLISH', ARGV[5], 'r') end
+        if total > 0 then redis.call(publish, ARGV[5], 'r') end
         return total
         """);
 

@@ -12,7 +12,7 @@ internal sealed class RedisSessionStore(RedisConnection connection, RedisKeys ke
     public async ValueTask<StreamSession?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        var value = await connection.ExecuteAsync("GET", [keys.Session(sessionId)], cancellationToken).ConfigureAwait(false);
+        var value = await connection.RunAsync("GET", static (db, key) => db.StringGetAsync(key), keys.Session(sessionId), cancellationToken).ConfigureAwait(false);
         if (value.IsNull)
         {
             return null;
@@ -30,13 +30,13 @@ internal sealed class RedisSessionStore(RedisConnection connection, RedisKeys ke
     public async ValueTask SetAsync(StreamSession session, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var ms = Math.Max(1, (long)timeToLive.TotalMilliseconds);
-        await connection.ExecuteAsync("SET", [keys.Session(session.Id), RedisProtocol.WriteSession(session), "PX", ms], cancellationToken).ConfigureAwait(false);
+        var expiry = TimeSpan.FromMilliseconds(Math.Max(1, (long)timeToLive.TotalMilliseconds));
+        await connection.RunAsync("SET", static (db, s) => db.StringSetAsync(s.Key, s.Value, s.Expiry), (Key: keys.Session(session.Id), Value: (RedisValue)RedisProtocol.WriteSession(session), Expiry: expiry), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask RemoveAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        await connection.ExecuteAsync("DEL", [keys.Session(sessionId)], cancellationToken).ConfigureAwait(false);
+        await connection.RunAsync("DEL", static (db, key) => db.KeyDeleteAsync(key), keys.Session(sessionId), cancellationToken).ConfigureAwait(false);
     }
 }

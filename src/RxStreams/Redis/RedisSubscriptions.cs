@@ -5,14 +5,16 @@ using StackExchange.Redis;
 namespace RxStreams.Redis;
 
 /// <summary>
-/// The node's Redis pub/sub subscriptions: one Redis SUBSCRIBE per channel, whatever the number of local listeners.
-/// Listeners run on the multiplexer's message worker, in order, so they must be quick and never block (they queue
-/// work elsewhere). The multiplexer resubscribes by itself after a reconnection (also when the first SUBSCRIBE was
-/// issued while Redis was down), so a channel is subscribed once and never retried here: retrying would register
-/// the handler twice.
+/// The node's Redis pub/sub subscriptions: one Redis SUBSCRIBE (SSUBSCRIBE when sharded) per channel, whatever the
+/// number of local listeners. Each channel's messages come through its own StackExchange.Redis message queue, one at
+/// a time and in order, so listeners must be quick and never block (they queue work elsewhere). The multiplexer
+/// resubscribes by itself after a reconnection or a failover; a subscribe that failed (Redis down) is tried again
+/// here until it succeeds or nobody listens any more.
 /// </summary>
 internal sealed class RedisSubscriptions
 {
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
     private readonly RedisConnection _connection;
     private readonly ILogger _logger;
     private readonly object _gate = new();
@@ -58,50 +60,54 @@ internal sealed class RedisSubscriptions
     private async Task SubscribeAsync(Subscription subscription)
     {
         var delay = TimeSpan.FromMilliseconds(100);
+        var failures = 0;
+        ChannelMessageQueue? queue = null;
         while (!subscription.Removed)
         {
             try
             {
-                // Until the multiplexer exists (the factory may fail while Redis is down), nothing is registered.
-                await _connection.EnsureMultiplexerAsync().ConfigureAwait(false);
+                // Until a server has answered, whether pub/sub is sharded is unknown: nothing is subscribed before.
+                await _connection.EnsurePubSubModeAsync().ConfigureAwait(false);
+                queue = await _connection.SubscribeAsync(subscription.Channel, subscription.Handler, CancellationToken.None).ConfigureAwait(false);
                 break;
             }
             catch (BackplaneUnavailableException e)
             {
-                RedisLog.SubscribeFailed(_logger, subscription.Channel, e);
+                if (++failures == 1)
+                {
+                    RedisLog.SubscribeFailed(_logger, subscription.Channel, e);
+                }
                 await Task.Delay(delay).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
             catch (ObjectDisposedException)
             {
                 return;
             }
         }
-        if (subscription.Removed)
+        if (queue is null)
         {
-            return;
-        }
-        try
-        {
-            await _connection.SubscribeAsync(subscription.Channel, subscription.Handler, CancellationToken.None).ConfigureAwait(false);
-            if (subscription.Removed)
-            {
-                // Removed while subscribing: the removal's UNSUBSCRIBE may have gone first.
-                await UnsubscribeAsync(subscription).ConfigureAwait(false);
-                return;
-            }
-        }
-        catch (Exception e) when (e is BackplaneUnavailableException or ObjectDisposedException)
-        {
-            // Registered with the multiplexer all the same: it subscribes again once connected (see NotifyResubscribed).
-            RedisLog.SubscribeFailed(_logger, subscription.Channel, e);
             return;
         }
         ImmutableArray<Listener> listeners;
         lock (_gate)
         {
-            subscription.Subscribed = true;
-            listeners = subscription.Listeners;
+            subscription.Queue = queue;
+            if (subscription.Removed)
+            {
+                listeners = [];
+            }
+            else
+            {
+                subscription.Subscribed = true;
+                listeners = subscription.Listeners;
+            }
+        }
+        if (subscription.Removed)
+        {
+            // Removed while subscribing: the removal found no queue to unsubscribe.
+            await UnsubscribeAsync(subscription, queue).ConfigureAwait(false);
+            return;
         }
         foreach (var listener in listeners)
         {
@@ -117,8 +123,10 @@ internal sealed class RedisSubscriptions
         {
             foreach (var subscription in _channels.Values)
             {
-                subscription.Subscribed = true;
-                callbacks.AddRange(subscription.Listeners.Select(l => l.OnSubscribed).OfType<Action>());
+                if (subscription.Subscribed)
+                {
+                    callbacks.AddRange(subscription.Listeners.Select(l => l.OnSubscribed).OfType<Action>());
+                }
             }
         }
         callbacks.ForEach(c => c());
@@ -126,6 +134,7 @@ internal sealed class RedisSubscriptions
 
     private void Remove(Subscription subscription, Listener listener)
     {
+        ChannelMessageQueue? queue;
         lock (_gate)
         {
             subscription.Listeners = subscription.Listeners.Remove(listener);
@@ -135,15 +144,19 @@ internal sealed class RedisSubscriptions
             }
             subscription.Removed = true;
             _channels.Remove(subscription.Channel);
+            queue = subscription.Queue;
         }
-        _ = UnsubscribeAsync(subscription);
+        if (queue is not null)
+        {
+            _ = UnsubscribeAsync(subscription, queue);
+        }
     }
 
-    private async Task UnsubscribeAsync(Subscription subscription)
+    private async Task UnsubscribeAsync(Subscription subscription, ChannelMessageQueue queue)
     {
         try
         {
-            await _connection.UnsubscribeAsync(subscription.Channel, subscription.Handler, CancellationToken.None).ConfigureAwait(false);
+            await _connection.UnsubscribeAsync(queue, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is BackplaneUnavailableException or ObjectDisposedException)
         {
@@ -157,9 +170,8 @@ internal sealed class RedisSubscriptions
         public Subscription(RedisSubscriptions owner, string channel)
         {
             Channel = channel;
-            Handler = (_, value) =>
+            Handler = message =>
             {
-                var message = (byte[]?)value;
                 foreach (var listener in Listeners)
                 {
                     try
@@ -176,9 +188,11 @@ internal sealed class RedisSubscriptions
 
         public string Channel { get; }
 
-        public Action<RedisChannel, RedisValue> Handler { get; }
+        public Action<byte[]?> Handler { get; }
 
         public ImmutableArray<Listener> Listeners = [];
+
+        public ChannelMessageQueue? Queue;
 
         public bool Subscribed;
 

@@ -325,7 +325,7 @@ internal static class Report
         sb.AppendLine();
         sb.AppendLine($"The publisher on node A, {n} subscribers on node B, both nodes (and this run's redis-server) on the server core. RxStreams: `.AddRedis(…)` " +
             "(ephemeral channel: Redis pub/sub; durable channel: the Redis Stream, XADD). SignalR and the ceiling: a minimal relay over Redis pub/sub " +
-            "(SignalR's own Redis backplane package needs StackExchange.Redis 2.x, which does not restore here; the relay does what it does: PUBLISH on the " +
+            "(SignalR's own Redis backplane package, Microsoft.AspNetCore.SignalR.StackExchangeRedis, is not used; the relay does what it does: PUBLISH on the " +
             $"publishing node, each node writes to its own connections). Deliveries/s: the same search as the broadcast, with ×{settings.CrossStepFactor} steps of {settings.CrossStepSeconds} s and {settings.CrossBisectSteps} bisection step(s). Added latency: the p50/p99 at " +
             $"{settings.CrossFixedRate} publishes/s across the two nodes minus the same on one node without Redis.");
         sb.AppendLine();

@@ -4,10 +4,10 @@ namespace RxStreams.LoadTests.Servers;
 
 /// <summary>
 /// Cross-node fan-out for the servers that have no Redis backplane here: the publishing node PUBLISHes the message's
-/// bytes, every node SUBSCRIBEs and hands them to its local subscribers. SignalR's own backplane package
-/// (Microsoft.AspNetCore.SignalR.StackExchangeRedis) needs StackExchange.Redis 2.x, which does not restore on this
-/// feed, so SignalR's cross-node figures go through this relay (it does what that backplane does: one Redis channel
-/// per group, the node writes to its own connections).
+/// bytes, every node SUBSCRIBEs and hands them to its local subscribers. SignalR's cross-node figures go through this
+/// relay rather than SignalR's own backplane package (Microsoft.AspNetCore.SignalR.StackExchangeRedis, which did not
+/// restore here when the figures were first made): it does what that backplane does, one Redis channel per group,
+/// the node writes to its own connections.
 /// </summary>
 public sealed class RedisRelay : IDisposable
 {

@@ -5,12 +5,12 @@ using Xunit.Abstractions;
 
 namespace RxStreams.Redis;
 
-[Collection(RedisCollection.Name)]
-public sealed class RedisPresenceTests(RedisFixture redis, ITestOutputHelper output)
+/// <summary>Presence across nodes; run on a single Redis and on a Redis Cluster (the two classes at the end).</summary>
+public abstract class RedisPresenceTests(RedisFixture fixture, ITestOutputHelper output) : RedisTestBase(fixture)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
 
-    private RedisNode Node(string prefix) => RedisNode.Start(redis.Server.ConnectionString, prefix, output, o => o.PresenceLease = Lease);
+    private RedisNode Node(string prefix) => RedisNode.Start(redis.ConnectionString, prefix, output, o => o.PresenceLease = Lease);
 
     [Fact]
     public async Task Members_join_update_and_leave_across_nodes_and_a_dead_nodes_members_leave_when_their_lease_expires()
@@ -100,7 +100,7 @@ public sealed class RedisPresenceTests(RedisFixture redis, ITestOutputHelper out
         var keys = new RedisKeys(prefix);
         var stored = (string)(await redis.Db.HashGetAsync(keys.PresenceMembers("room"), "c1"))!;
         await redis.Db.ScriptEvaluateAsync(RedisScripts.Leave.Text, [keys.PresenceLeases("room"), keys.PresenceMembers("room")],
-            ["c1", stored.Split('|')[0], keys.PresenceEvents("room")]);
+            ["c1", stored.Split('|')[0], keys.PresenceEvents("room"), redis.IsCluster ? "SPUBLISH" : "PUBLISH"]);
         await Wait.UntilAsync(() => !viewB.Contains("c1"), "node B sees alice leave");
         await Wait.UntilAsync(() => viewB.Contains("c1"), "node A's next renewal puts alice back, and node B sees her join");
     }
@@ -177,4 +177,16 @@ public sealed class RedisPresenceTests(RedisFixture redis, ITestOutputHelper out
         {
         }
     }
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class SingleRedisPresenceTests(RedisFixture fixture, ITestOutputHelper output) : RedisPresenceTests(fixture, output)
+{
+    protected override bool OnCluster => false;
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class ClusterRedisPresenceTests(RedisFixture fixture, ITestOutputHelper output) : RedisPresenceTests(fixture, output)
+{
+    protected override bool OnCluster => true;
 }

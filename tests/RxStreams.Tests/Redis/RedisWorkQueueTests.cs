@@ -5,10 +5,10 @@ using Xunit.Abstractions;
 
 namespace RxStreams.Redis;
 
-[Collection(RedisCollection.Name)]
-public sealed class RedisWorkQueueTests(RedisFixture redis, ITestOutputHelper output)
+/// <summary>Work queues across nodes; run on a single Redis and on a Redis Cluster (the two classes at the end).</summary>
+public abstract class RedisWorkQueueTests(RedisFixture fixture, ITestOutputHelper output) : RedisTestBase(fixture)
 {
-    private RedisNode Node(string prefix, Action<RedisBackplaneOptions>? configure = null) => RedisNode.Start(redis.Server.ConnectionString, prefix, output, configure);
+    private RedisNode Node(string prefix, Action<RedisBackplaneOptions>? configure = null) => RedisNode.Start(redis.ConnectionString, prefix, output, configure);
 
     private static async Task EnqueueAsync(RedisNode node, string queue, int count, int parallel = 4)
     {
@@ -147,4 +147,16 @@ public sealed class RedisWorkQueueTests(RedisFixture redis, ITestOutputHelper ou
         Assert.False(await got.Items[0].AckAsync());
         Assert.False(await a.Backplane.AckAsync("q", "no-such-group", "c1", ids[1], default));
     }
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class SingleRedisWorkQueueTests(RedisFixture fixture, ITestOutputHelper output) : RedisWorkQueueTests(fixture, output)
+{
+    protected override bool OnCluster => false;
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class ClusterRedisWorkQueueTests(RedisFixture fixture, ITestOutputHelper output) : RedisWorkQueueTests(fixture, output)
+{
+    protected override bool OnCluster => true;
 }
