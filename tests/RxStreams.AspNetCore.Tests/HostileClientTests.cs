@@ -311,6 +311,32 @@ public sealed partial class HostileClientTests(LimitsFixture fixture) : IClassFi
         Assert.Equal("3", answer.Payload);
     }
 
+    [Fact]
+    public async Task A_callers_input_before_its_servers_owner_is_found_is_bounded_and_ends_with_rate_limited()
+    {
+        // The owner lookup hangs (a backplane that stopped answering it): what the caller sends meanwhile is kept and
+        // counts against the caller's connection (256 KiB here); past it, the call ends.
+        var backplane = new GatedBackplane(new Backplanes.InMemory.InMemoryBackplane());
+        await using var host = await KestrelHost.StartAsync(o => o.MaxPendingBytesPerConnection = 256 * 1024, rx => rx.Services.AddSingleton<Backplanes.StreamBackplane>(backplane), inMemory: true);
+        var name = "slow-" + Guid.NewGuid().ToString("N");
+        await using var server = await RawClient.StartAsync(await host.ConnectWebSocketAsync());
+        await server.OpenAsync(1, "$listen/" + name);
+        Assert.Equal(FrameType.Next, (await server.ReceiveUntilAsync(f => f.StreamId == 1)).Type);
+
+        await using var caller = await RawClient.StartAsync(await host.ConnectWebSocketAsync());
+        await caller.OpenAsync(1, "$connect/" + name);
+        await Wait.UntilAsync(() => backplane.Lookups.Waiting > 0, "the owner lookup is under way");
+        var chunk = new string('x', 30_000);
+        for (var i = 0; i < 20; i++)
+        {
+            await caller.NextAsync(1, $$"""{"text":"{{chunk}}"}""");
+        }
+        var error = await caller.ReceiveUntilAsync(f => f.Type == FrameType.Error);
+        Assert.Equal((1u, "rate_limited"), (error.StreamId, error.Code));
+        backplane.Lookups.Open();
+        await caller.AssertAliveAsync(3);
+    }
+
     /// <summary>Messages that break the handshake's rules, sent at each point of it, and the answer each gets.</summary>
     public static TheoryData<string, bool, string, string, int> HandshakeCases => new()
     {

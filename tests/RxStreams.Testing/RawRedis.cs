@@ -11,8 +11,9 @@ public sealed class RawRedis(ConnectionMultiplexer connection) : IAsyncDisposabl
 {
     private IDatabase Db => connection.GetDatabase();
 
+    /// <summary>Connects with admin commands allowed (KEYS is one, in StackExchange.Redis 3).</summary>
     public static async Task<RawRedis> ConnectAsync(string configuration)
-        => new(await ConnectionMultiplexer.ConnectAsync(configuration));
+        => new(await ConnectionMultiplexer.ConnectAsync(configuration + ",allowAdmin=true"));
 
     /// <summary>Every key that starts with <paramref name="prefix"/>.</summary>
     public async Task<string[]> KeysAsync(string prefix)
@@ -85,7 +86,11 @@ public sealed class RawRedis(ConnectionMultiplexer connection) : IAsyncDisposabl
 
     public async Task SetAsync(string key, byte[] value) => await Db.ExecuteAsync("SET", key, value, "KEEPTTL");
 
-    private static IEnumerable<byte[]> Bulks(RedisResult result) => ((RedisResult[])result!).Select(r => (byte[])r!);
+    /// <summary>Every bulk string in a reply, however nested (RESP3 answers HGETALL with a map of pairs).</summary>
+    private static IEnumerable<byte[]> Bulks(RedisResult result)
+        => result.Resp3Type is ResultType.Array or ResultType.Map or ResultType.Set
+            ? ((RedisResult[])result!).SelectMany(Bulks)
+            : result.IsNull ? [] : [(byte[])result!];
 
     public ValueTask DisposeAsync()
     {

@@ -46,6 +46,9 @@ public sealed class StreamInput
         : this(maxBuffered)
         => _budget = budget;
 
+    /// <summary>What the host's connection lets this stream hold, if the host gave it a budget.</summary>
+    internal IMemoryBudget? Budget => _budget;
+
     /// <summary>The most payloads kept for a handler that has not subscribed its input yet; one more ends the stream with <c>rate_limited</c>.</summary>
     public int MaxBuffered { get; }
 

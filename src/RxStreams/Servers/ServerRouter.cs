@@ -118,7 +118,7 @@ internal sealed class ServerRouter : StreamRouter
     {
         private protected override IDisposable SubscribeCore(IStreamResultSink sink)
         {
-            var proxy = registry.Open(name, new Sink(sink));
+            var proxy = registry.Open(name, new Sink(sink), input.Budget);
             var forwarding = input.AsPayloads().Subscribe(proxy.Next, _ => proxy.Cancel(), proxy.Complete);
             return new CompositeDisposable(forwarding, Disposable.Create(proxy.Cancel));
         }

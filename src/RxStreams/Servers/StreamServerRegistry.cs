@@ -126,10 +126,13 @@ internal sealed class StreamServerRegistry : IStreamServers
         return server;
     }
 
-    /// <summary>Opens the caller's end of a stream to the server <paramref name="name"/>.</summary>
-    public CallerProxy Open(string name, IProxySink sink)
+    /// <summary>
+    /// Opens the caller's end of a stream to the server <paramref name="name"/>. What the caller sends before the
+    /// server's owner is found counts against <paramref name="budget"/> (the caller's connection), when there is one.
+    /// </summary>
+    public CallerProxy Open(string name, IProxySink sink, IMemoryBudget? budget = null)
     {
-        var proxy = new CallerProxy(this, $"{NodeId}/{Interlocked.Increment(ref _nextProxy)}", name, sink);
+        var proxy = new CallerProxy(this, $"{NodeId}/{Interlocked.Increment(ref _nextProxy)}", name, sink, budget);
         _callers[proxy.Id] = proxy;
         _ = proxy.StartAsync();
         return proxy;
@@ -272,10 +275,14 @@ internal sealed class StreamServerRegistry : IStreamServers
     // ---- The two ends of a proxied stream, and a local server ----
 
     /// <summary>The caller's end: forwards input to the host's node, delivers the answers.</summary>
-    internal sealed class CallerProxy(StreamServerRegistry registry, string id, string name, IProxySink sink)
+    internal sealed class CallerProxy(StreamServerRegistry registry, string id, string name, IProxySink sink, IMemoryBudget? budget)
     {
+        /// <summary>The most messages kept before the owner is found when no connection's budget bounds them.</summary>
+        internal const int MaxPendingWithoutBudget = 1024;
+
         private readonly object _gate = new();
         private List<byte[]>? _pending = [];
+        private long _pendingBytes;
         private bool _done;
 
         public string Id => id;
@@ -315,6 +322,7 @@ internal sealed class StreamServerRegistry : IStreamServers
                     registry.Send(owner, message, id);
                 }
                 _pending = null;
+                ReleasePendingLocked();
             }
         }
 
@@ -332,6 +340,7 @@ internal sealed class StreamServerRegistry : IStreamServers
                     return;
                 }
                 _done = true;
+                ReleasePendingLocked();
                 if (OwnerNode is { } owner)
                 {
                     registry.Send(owner, NodeMessage.Simple(NodeMessageKind.ToHostCancel, id), id);
@@ -353,15 +362,26 @@ internal sealed class StreamServerRegistry : IStreamServers
                     registry.Send(OwnerNode!, message, id);
                     return;
                 }
-                if (_pending.Count < StreamInput.DefaultMaxBuffered)
+                // Until the server's owner is known: its bytes count against the caller's connection, like a
+                // handler's unread input.
+                if (budget is null ? _pending.Count < MaxPendingWithoutBudget : budget.TryHold(message.Length))
                 {
-                    // Until the server's owner is known; bounded like a handler's unread input.
+                    _pendingBytes += budget is null ? 0 : message.Length;
                     _pending.Add(message);
                     return;
                 }
             }
             Deliver(new NodeMessage(NodeMessageKind.ToCallerError, id, "", "", StreamErrorCodes.RateLimited,
-                $"More than {StreamInput.DefaultMaxBuffered} messages were sent before the stream server '{name}' was found.", default));
+                $"Too much was sent before the stream server '{name}' was found.", default));
+        }
+
+        private void ReleasePendingLocked()
+        {
+            if (_pendingBytes > 0)
+            {
+                budget?.Release(_pendingBytes);
+                _pendingBytes = 0;
+            }
         }
 
         public void Deliver(in NodeMessage message)
@@ -381,6 +401,7 @@ internal sealed class StreamServerRegistry : IStreamServers
                     return;
                 }
                 _done = true;
+                ReleasePendingLocked();
             }
             registry._callers.TryRemove(id, out _);
             if (message.Kind == NodeMessageKind.ToCallerComplete)

@@ -114,6 +114,7 @@ public sealed class CatchUpBoundsTests
     {
         TestMessageSerializer.EnsureRegistered();
         var backplane = new GatedBackplane(new Backplanes.InMemory.InMemoryBackplane());
+        var appends = backplane.Appends;
         var hub = new StreamHub(backplane);
         var input = new System.Reactive.Subjects.Subject<TestMessage>();
         Exception? error = null;
@@ -126,9 +127,9 @@ public sealed class CatchUpBoundsTests
         var unavailable = Assert.IsType<StreamException>(error);
         Assert.Equal(StreamErrorCodes.BackplaneUnavailable, unavailable.Code);
         Assert.Equal(DurableChannel<TestMessage>.MaxPublishesInFlight + 1, sent);
-        Assert.Equal(DurableChannel<TestMessage>.MaxPublishesInFlight, backplane.Waiting);
-        backplane.Open();
-        await Wait.UntilAsync(() => backplane.Waiting == 0, "the waiting appends went through");
+        Assert.Equal(DurableChannel<TestMessage>.MaxPublishesInFlight, appends.Waiting);
+        appends.Open();
+        await Wait.UntilAsync(() => appends.Waiting == 0, "the waiting appends went through");
     }
 
     /// <summary>A consumer that takes nothing until <see cref="Open"/>, with a byte budget that records its peak.</summary>

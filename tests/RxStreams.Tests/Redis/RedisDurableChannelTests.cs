@@ -134,7 +134,9 @@ public abstract class RedisDurableChannelTests(RedisFixture fixture, ITestOutput
         output.WriteLine($"{publishers * perPublisher} appends from {publishers} concurrent publishers in {sw.Elapsed.TotalSeconds:0.0} s");
 
         var expected = acknowledged.Where(kv => kv.Value > from).OrderBy(kv => kv.Value).Select(kv => kv.Key).ToList();
-        Assert.True(expected.Count >= publishers * perPublisher / 2 - 1);
+        // The item that made half acknowledged gave the middle; up to one append per other publisher was in flight
+        // then with an earlier offset, so a few fewer than half may come after it.
+        Assert.True(expected.Count >= (publishers * perPublisher / 2) - publishers, $"{expected.Count} items after the middle");
         await Wait.UntilAsync(() => received.Count >= expected.Count || received.Error is not null, $"node B receives the {expected.Count} items after {from}", TimeSpan.FromSeconds(60));
         Assert.Null(received.Error);
         var items = received.Items;

@@ -1,36 +1,31 @@
 using RxStreams.Backplanes;
-using RxStreams.Backplanes.InMemory;
 
-namespace RxStreams.Tests.Hub;
+namespace RxStreams.Testing;
 
 /// <summary>
-/// The in-memory backplane whose appends wait until <see cref="Open"/>: a backplane that has stopped answering
-/// (a Redis that hangs) without the rest of it changing.
+/// A backplane (the in-memory one, say) whose appends or presence lookups wait until their gate opens: a backplane that
+/// has stopped answering some calls (a Redis that hangs) while the rest of it goes on.
 /// </summary>
-internal sealed class GatedBackplane(InMemoryBackplane inner) : StreamBackplane
+public sealed class GatedBackplane(StreamBackplane inner) : StreamBackplane
 {
-    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _waiting;
+    /// <summary>Durable appends (<see cref="AppendAsync"/>).</summary>
+    public Gate Appends { get; } = new();
 
-    /// <summary>Appends waiting for the gate now.</summary>
-    public int Waiting => Volatile.Read(ref _waiting);
-
-    public void Open() => _open.TrySetResult();
+    /// <summary>Looking up one presence member (<see cref="GetPresenceMemberAsync"/>, how a client-hosted server's owner is found).</summary>
+    public Gate Lookups { get; } = new();
 
     public override string Name => inner.Name;
 
     public override async ValueTask<StreamOffset> AppendAsync(string channel, ReadOnlyMemory<byte> payload, int? maxLength, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _waiting);
-        try
-        {
-            await _open.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiting);
-        }
+        await Appends.PassAsync(cancellationToken).ConfigureAwait(false);
         return await inner.AppendAsync(channel, payload, maxLength, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask<PresenceMember?> GetPresenceMemberAsync(string set, string id, CancellationToken cancellationToken)
+    {
+        await Lookups.PassAsync(cancellationToken).ConfigureAwait(false);
+        return await inner.GetPresenceMemberAsync(set, id, cancellationToken).ConfigureAwait(false);
     }
 
     public override ValueTask<BackplaneReadResult> ReadAsync(string channel, StreamOffset after, int count, CancellationToken cancellationToken)
@@ -63,4 +58,36 @@ internal sealed class GatedBackplane(InMemoryBackplane inner) : StreamBackplane
 
     public override ValueTask<bool> AckAsync(string queue, string group, string consumer, StreamOffset id, CancellationToken cancellationToken)
         => inner.AckAsync(queue, group, consumer, id, cancellationToken);
+
+    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    /// <summary>Calls wait here while it is closed (it starts closed).</summary>
+    public sealed class Gate
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _waiting;
+
+        /// <summary>Calls waiting now.</summary>
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        /// <summary>Lets every waiting call and all later ones through.</summary>
+        public void Open() => _open.TrySetResult();
+
+        internal async ValueTask PassAsync(CancellationToken cancellationToken)
+        {
+            if (_open.Task.IsCompleted)
+            {
+                return;
+            }
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await _open.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+    }
 }
