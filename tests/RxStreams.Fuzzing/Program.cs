@@ -17,6 +17,7 @@ for (var i = 0; i < args.Length; i++)
             "--iterations" => options with { Iterations = long.Parse(Value(), CultureInfo.InvariantCulture) },
             "--seed" => options with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
             "--workers" => options with { Workers = int.Parse(Value(), CultureInfo.InvariantCulture) },
+            "--scenario-every" => options with { ScenarioEvery = int.Parse(Value(), CultureInfo.InvariantCulture) },
             "--only" => options with { Only = long.Parse(Value(), CultureInfo.InvariantCulture) },
             _ => throw new ArgumentException($"unknown option {args[i]}"),
         };
@@ -24,7 +25,7 @@ for (var i = 0; i < args.Length; i++)
     catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
     {
         Console.Error.WriteLine($"error: {e.Message}");
-        Console.Error.WriteLine("usage: RxStreams.Fuzzing [--iterations N] [--seed N] [--workers N] [--only INDEX]");
+        Console.Error.WriteLine("usage: RxStreams.Fuzzing [--iterations N] [--seed N] [--workers N] [--scenario-every N (0: none)] [--only INDEX]");
         return 2;
     }
 }

@@ -25,6 +25,13 @@ public sealed record FuzzOptions
     /// <summary>The GC heap may grow this much above its size at the start (a generous bound: a leak grows without one).</summary>
     public long HeapBoundBytes { get; init; } = 512L * 1024 * 1024;
 
+    /// <summary>
+    /// The heap the server may keep per connection it served once it closed (the growth between two quiet points of
+    /// the run, over the connections in between). A closed connection should cost next to nothing; the session record
+    /// (about 200 bytes, kept for SessionTimeout) and the fuzzer's own bookkeeping fit well within this.
+    /// </summary>
+    public long RetainedBytesPerConnection { get; init; } = 1024;
+
     /// <summary>Failing sequences shrunk per class (shrinking reruns a sequence many times).</summary>
     public int ShrinkPerClass { get; init; } = 1;
 

@@ -30,6 +30,9 @@ public sealed class FuzzReport
 
     public long HeapAtEndBytes { get; set; }
 
+    /// <summary>The heap the server kept per connection served, between two quiet points of the run (every fuzz client gone).</summary>
+    public long RetainedBytesPerConnection { get; set; }
+
     public long PeakWorkingSetBytes { get; set; }
 
     public long PeakServerConnections { get; set; }
@@ -53,6 +56,7 @@ public sealed class FuzzReport
         text.AppendLine(c, $"fuzz run: seed {Seed}, {Sequences:N0} sequences on {Connections:N0} connections in {Duration.TotalSeconds:0.0} s ({Sequences / Math.Max(0.001, Duration.TotalSeconds):N0}/s)");
         text.AppendLine(c, $"  findings: {NewFindings.Count()} new, {KnownRed.Count()} known (pending fixes)");
         text.AppendLine(c, $"  GC heap: {HeapAtStartBytes / 1048576.0:0.0} MiB at start, peak {PeakHeapBytes / 1048576.0:0.0} MiB, {HeapAtEndBytes / 1048576.0:0.0} MiB at the end after a full GC; peak working set {PeakWorkingSetBytes / 1048576.0:0.0} MiB (client and server in one process)");
+        text.AppendLine(c, $"  heap kept by the server per connection served, once closed (growth between two quiet points of the run): {RetainedBytesPerConnection} bytes");
         text.AppendLine(c, $"  server: peak {PeakServerConnections} connections, {PeakServerStreams} streams, {PeakSendQueueBytes / 1024.0:0.0} KiB queued for sending (all connections)");
         text.AppendLine(c, $"  good client: {GoodClientItems:N0} items echoed in order, none lost");
         text.AppendLine("  sequences per class: " + string.Join(", ", PerClass.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}")));

@@ -109,32 +109,56 @@ internal static class HostileScenarios
         }
     }
 
+    /// <summary>How many connections each abandoned-handshake scenario opens at once.</summary>
+    private const int Abandoned = 20;
+
     private static async Task SilentAsync(ScenarioContext c)
     {
-        await using var socket = await c.ConnectAsync().ConfigureAwait(false);
-        await c.ExpectConnectionErrorAsync(socket, StreamErrorCodes.HandshakeTimeout, WebSocketCloseStatus.PolicyViolation, "silent client").ConfigureAwait(false);
+        // Many at once: each must get its own handshake_timeout, none may hold the others up.
+        await Task.WhenAll(Enumerable.Range(0, Abandoned).Select(async _ =>
+        {
+            await using var socket = await c.ConnectAsync().ConfigureAwait(false);
+            await c.ExpectConnectionErrorAsync(socket, StreamErrorCodes.HandshakeTimeout, WebSocketCloseStatus.PolicyViolation, "silent client").ConfigureAwait(false);
+        })).ConfigureAwait(false);
     }
 
     private static async Task HalfHelloAsync(ScenarioContext c)
     {
-        await using var socket = await c.ConnectAsync().ConfigureAwait(false);
-        await socket.SendPartialAsync([0x03, 0x01]).ConfigureAwait(false);
-        await c.ExpectConnectionErrorAsync(socket, StreamErrorCodes.HandshakeTimeout, WebSocketCloseStatus.PolicyViolation, "half a HELLO").ConfigureAwait(false);
+        await Task.WhenAll(Enumerable.Range(0, Abandoned).Select(async i =>
+        {
+            await using var socket = await c.ConnectAsync().ConfigureAwait(false);
+            byte[] hello = [0x03, 0x01, 0x01, 0x00];
+            await socket.SendPartialAsync(hello[..(1 + (i % 3))]).ConfigureAwait(false);
+            await c.ExpectConnectionErrorAsync(socket, StreamErrorCodes.HandshakeTimeout, WebSocketCloseStatus.PolicyViolation, "part of a HELLO").ConfigureAwait(false);
+        })).ConfigureAwait(false);
     }
 
     private static async Task AbortAsync(ScenarioContext c)
     {
-        for (var i = 0; i < 5; i++)
+        var sockets = new List<FuzzSocket>();
+        for (var i = 0; i < Abandoned; i++)
         {
             var socket = await c.ConnectAsync().ConfigureAwait(false);
-            if (c.Random.Next(2) == 0)
+            sockets.Add(socket);
+            switch (c.Random.Next(4))
             {
-                await c.SendAsync(socket, Parts.Hello(1, "")).ConfigureAwait(false);
-                if (c.Random.Next(2) == 0)
-                {
-                    await c.SendAsync(socket, Parts.Open(1, "fuzz/never", 1), Parts.Open(3, "fuzz/echo/1", 0, """{"text":"x"}""")).ConfigureAwait(false);
-                }
+                case 0:
+                    break;
+                case 1:
+                    await socket.SendPartialAsync([0x03]).ConfigureAwait(false);
+                    break;
+                case 2:
+                    await c.SendAsync(socket, Parts.Hello(1, "")).ConfigureAwait(false);
+                    break;
+                default:
+                    await c.SendAsync(socket, Parts.Hello(1, "")).ConfigureAwait(false);
+                    await c.SendAsync(socket, Parts.Open(1, "fuzz/never", 1), Parts.Open(3, "fuzz/echo/1", 0, """{"text":"x"}"""), Parts.Open(5, "fuzz/flood", Unbounded)).ConfigureAwait(false);
+                    break;
             }
+        }
+        // Cut them all without a close handshake; the server must release each (checked at the end of the run).
+        foreach (var socket in sockets)
+        {
             socket.Abort();
             await socket.DisposeAsync().ConfigureAwait(false);
         }

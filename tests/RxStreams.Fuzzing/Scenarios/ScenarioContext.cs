@@ -26,8 +26,17 @@ public sealed class ScenarioContext(FuzzSettings settings, FuzzHost host, long i
 
     public void Problem(string problem) => Problems.Add(problem);
 
+    private int _connections;
+
+    /// <summary>The connections the scenario opened.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
     public Task<FuzzSocket> ConnectAsync(bool rateHost = false, bool startReading = true)
-        => FuzzSocket.ConnectAsync((rateHost ? host.Rate : host.Main).Endpoint, settings.MaxFrameSize, startReading);
+    {
+        Interlocked.Increment(ref _connections);
+        return FuzzSocket.ConnectAsync((rateHost ? host.Rate : host.Main).Endpoint, settings.MaxFrameSize, startReading);
+    }
+
 
     /// <summary>Connects and does the handshake; null (and a problem) when WELCOME does not come.</summary>
     public async Task<FuzzSocket?> ConnectWithHelloAsync(bool rateHost = false, string sessionId = "")
