@@ -338,6 +338,8 @@ public sealed class SequenceGrammar(FuzzSettings settings, int seed, int scenari
             "fuzz/nope", "fuzz", "fuzz/count", "fuzz/count/5/x", "fuzz/count/abc", "fuzz/count/99999999999", "fuzz/echo/1.5",
             "fuzz//never", "/fuzz/never", "fuzz/never/", "fuzz/\u0001", "fuzz/\u001f/x", "FUZZ/never", "fuzz/cöunt/1", "fuzz/count/\u0663",
             "fuzz/" + new string('n', b.Settings.MaxRouteLength), "fuzz/count/" + new string('1', b.Settings.MaxRouteLength),
+            // At the limit: exactly MaxRouteLength characters is a valid route (leading zeros parse), one more is not.
+            "fuzz/echo/" + new string('0', b.Settings.MaxRouteLength - 11) + "7", "fuzz/echo/" + new string('0', b.Settings.MaxRouteLength - 10) + "7",
         ];
         b.Open(Parts.Open(b.NextId(), routes[r.Next(routes.Length)], 1, r.Next(4) == 0 ? Say(r) : null));
         return SequenceMode.Batched;

@@ -26,6 +26,7 @@ public sealed class Fuzzer
     private readonly SequenceGrammar _grammar;
     private readonly FuzzReport _report = new();
     private readonly ConcurrentDictionary<string, long> _perClass = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _scenarioRuns = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _timePerClass = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failuresPerClass = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Finding> _findings = new();
@@ -401,7 +402,8 @@ public sealed class Fuzzer
     private async Task RunScenarioAsync(FuzzSequence sequence)
     {
         var scenario = sequence.Scenario!;
-        var context = new ScenarioContext(_settings, _host, sequence.Index, new Random(_options.Seed ^ (int)sequence.Index));
+        var occurrence = _scenarioRuns.AddOrUpdate(scenario.Name, 0, (_, n) => n + 1);
+        var context = new ScenarioContext(_settings, _host, sequence.Index, occurrence, new Random(_options.Seed ^ (int)sequence.Index));
         try
         {
             await scenario.RunAsync(context).WaitAsync(TimeSpan.FromMinutes(2)).ConfigureAwait(false);

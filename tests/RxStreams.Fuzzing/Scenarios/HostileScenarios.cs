@@ -322,7 +322,7 @@ internal static class HostileScenarios
 
     private static async Task ZeroCreditsBusyDurableAsync(ScenarioContext c)
     {
-        var name = $"z{c.Index}";
+        var name = c.Slot("z");
         var channel = c.Host.Hub.Channel<FuzzSay>("fuzz-feed:" + name);
         for (var i = 0; i < 3; i++)
         {
@@ -368,11 +368,12 @@ internal static class HostileScenarios
     private static async Task FromStartTrimmedAsync(ScenarioContext c)
     {
         // 280 items: more than one history page (256), within the channel's 300.
-        var name = $"t{c.Index}";
+        var name = c.Slot("t");
+        var first0 = (int)(c.Index % 1_000_000 * 1000); // values unique to this run: the channel keeps what earlier runs left
         var channel = c.Host.Hub.Channel<FuzzTick>("fuzz-trim:" + name, new StreamChannelOptions { MaxLength = FuzzTrimHandler.MaxLength });
         for (var i = 0; i < 280; i++)
         {
-            await channel.PublishAsync(new FuzzTick(i)).ConfigureAwait(false);
+            await channel.PublishAsync(new FuzzTick(first0 + i)).ConfigureAwait(false);
         }
         await using var socket = await c.ConnectWithHelloAsync().ConfigureAwait(false);
         if (socket is null)
@@ -387,29 +388,29 @@ internal static class HostileScenarios
             return;
         }
         // The replay waits for credits in its first page while the history moves on past all of it.
-        const int Last = 280 + FuzzTrimHandler.MaxLength - 1;
-        for (var i = 280; i <= Last; i++)
+        var last = first0 + 280 + FuzzTrimHandler.MaxLength - 1;
+        for (var i = first0 + 280; i <= last; i++)
         {
             await channel.PublishAsync(new FuzzTick(i)).ConfigureAwait(false);
         }
         await c.SendAsync(socket, Parts.Request(1, 100_000)).ConfigureAwait(false);
-        var last = first.Offset!.Value;
+        var lastOffset = first.Offset!.Value;
         while (true)
         {
-            var next = await c.NextAsync(socket, $"the items up to {Last}").ConfigureAwait(false);
+            var next = await c.NextAsync(socket, $"the items up to {last}").ConfigureAwait(false);
             if (next is not { Type: FrameType.Next, StreamId: 1 })
             {
-                c.Problem($"a from-start OPEN (0-0) whose replay waited for credits while the history was trimmed: expected what the channel holds then the tail, up to item {Last}, got {next?.ToString() ?? "nothing"} (8.3: an OPEN with 0-0 is never answered not_recovered)");
+                c.Problem($"a from-start OPEN (0-0) whose replay waited for credits while the history was trimmed: expected what the channel holds then the tail, up to item {last}, got {next?.ToString() ?? "nothing"} (8.3: an OPEN with 0-0 is never answered not_recovered)");
                 break;
             }
-            if (next.Offset is not { } offset || offset <= last)
+            if (next.Offset is not { } offset || offset <= lastOffset)
             {
-                c.Problem($"offsets must strictly increase: {next} after {last}");
+                c.Problem($"offsets must strictly increase: {next} after {lastOffset}");
                 break;
             }
-            last = offset;
+            lastOffset = offset;
             using var document = JsonDocument.Parse(next.Payload);
-            if (document.RootElement.TryGetProperty("i", out var i) && i.GetInt32() == Last)
+            if (document.RootElement.TryGetProperty("i", out var i) && i.GetInt32() == last)
             {
                 break;
             }

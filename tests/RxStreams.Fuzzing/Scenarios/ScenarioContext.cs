@@ -7,7 +7,7 @@ using RxStreams.Protocol;
 namespace RxStreams.Fuzzing.Scenarios;
 
 /// <summary>What a hostile scenario gets: the hosts, its sequence number (for unique names), a seeded random, helpers, and a list for the problems it finds.</summary>
-public sealed class ScenarioContext(FuzzSettings settings, FuzzHost host, long index, Random random)
+public sealed class ScenarioContext(FuzzSettings settings, FuzzHost host, long index, int occurrence, Random random)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -18,6 +18,15 @@ public sealed class ScenarioContext(FuzzSettings settings, FuzzHost host, long i
     public long Index => index;
 
     public Random Random => random;
+
+    /// <summary>How many times this scenario ran before in the run.</summary>
+    public int Occurrence => occurrence;
+
+    /// <summary>
+    /// A name for what the scenario creates on the server that lasts (durable channels): two per scenario, used in
+    /// turn, so the history a run leaves behind stays bounded however long it runs.
+    /// </summary>
+    public string Slot(string prefix) => $"{prefix}{occurrence % 2}";
 
     public List<string> Problems { get; } = [];
 
