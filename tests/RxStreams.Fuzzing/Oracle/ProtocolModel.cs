@@ -560,8 +560,9 @@ public sealed class ProtocolModel
             }
             return (true, text);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-8 (JsonDocument checks it when it is read).
             return (false, null);
         }
     }

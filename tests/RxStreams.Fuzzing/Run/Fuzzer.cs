@@ -41,6 +41,9 @@ public sealed class Fuzzer
 
     private const int ProgressEvery = 5000;
 
+    /// <summary>Failures kept per class for the report (a known deviation fails thousands of times in a long run).</summary>
+    private const int KeptPerClass = 20;
+
     public Fuzzer(FuzzOptions options)
     {
         _options = options;
@@ -65,7 +68,11 @@ public sealed class Fuzzer
             using var sampler = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
             if (_options.Only is { } only)
             {
-                await RunOneAsync(_grammar.Create(only), null).ConfigureAwait(false);
+                if (await RunOneAsync(_grammar.Create(only), null).ConfigureAwait(false) is { } connection)
+                {
+                    await ReportLateAsync(connection).ConfigureAwait(false);
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
             }
             else
             {
@@ -143,6 +150,10 @@ public sealed class Fuzzer
             _report.TimePerClass[name] = TimeSpan.FromTicks(_timePerClass.GetValueOrDefault(name));
         }
         _report.Findings.AddRange(_findings.OrderBy(f => f.Class, StringComparer.Ordinal).ThenBy(f => f.Index));
+        foreach (var (name, count) in _failuresPerClass)
+        {
+            _report.FailuresPerClass[name] = count;
+        }
         foreach (var known in KnownDeviations.Pending.Keys)
         {
             if (_perClass.ContainsKey(known) && !_failuresPerClass.ContainsKey(known))
@@ -179,10 +190,13 @@ public sealed class Fuzzer
         }
     }
 
+    /// <summary>Records a failure; only the first few of a class are kept (the report counts them all).</summary>
     private void Add(Finding finding)
     {
-        _findings.Enqueue(finding);
-        _failuresPerClass.AddOrUpdate(finding.Class, 1, (_, n) => n + 1);
+        if (_failuresPerClass.AddOrUpdate(finding.Class, 1, (_, n) => n + 1) <= KeptPerClass)
+        {
+            _findings.Enqueue(finding);
+        }
     }
 
     private async Task WorkerAsync()
@@ -209,7 +223,7 @@ public sealed class Fuzzer
                 var done = Interlocked.Increment(ref _done);
                 if (done % ProgressEvery == 0)
                 {
-                    _options.Log($"{done:N0} sequences, {_findings.Count} failing, heap {GC.GetTotalMemory(false) / 1048576} MiB");
+                    _options.Log($"{done:N0} sequences, {_failuresPerClass.Values.Sum()} failing ({_failuresPerClass.Where(p => !KnownDeviations.IsPending(p.Key)).Sum(p => p.Value)} new), heap {GC.GetTotalMemory(false) / 1048576} MiB");
                 }
             }
         }
@@ -342,7 +356,10 @@ public sealed class Fuzzer
             }
             repro.Append(CultureInfoInvariant($"  replay: dotnet run -c Release --project tests/RxStreams.Fuzzing -- --seed {_options.Seed} --only {sequence.Index}"));
         }
-        _findings.Enqueue(new Finding(sequence.Class, sequence.Index, problem, repro.ToString(), known));
+        if (_failuresPerClass.GetValueOrDefault(sequence.Class) <= KeptPerClass)
+        {
+            _findings.Enqueue(new Finding(sequence.Class, sequence.Index, problem, repro.ToString(), known));
+        }
     }
 
     private static string CultureInfoInvariant(FormattableString text) => FormattableString.Invariant(text);
