@@ -19,7 +19,13 @@ public sealed class LogRecorder : ILoggerProvider
     /// <summary>The entries that are findings, in the order they were logged.</summary>
     public IReadOnlyCollection<string> Failures => _failures;
 
-    public int FailureCount => _failures.Count;
+    /// <summary>All the entries that are findings (of those a known deviation causes, only the first <see cref="Kept"/> are kept).</summary>
+    public int FailureCount => Volatile.Read(ref _failureCount);
+
+    /// <summary>How many failure entries are kept for the report.</summary>
+    public const int Kept = 200;
+
+    private int _failureCount;
 
     /// <summary>Warnings by "category/event id", e.g. slow consumers.</summary>
     public IReadOnlyDictionary<string, int> Warnings => _warnings;
@@ -40,7 +46,12 @@ public sealed class LogRecorder : ILoggerProvider
         {
             if (logLevel >= LogLevel.Error || eventId.Id is ConnectionFailedEventId or HandlerFailedEventId)
             {
-                owner._failures.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)}{(exception is null ? "" : Environment.NewLine + exception)}");
+                var entry = $"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)}{(exception is null ? "" : Environment.NewLine + exception)}";
+                // Every unexpected entry is kept; of those a known deviation causes, only the first few.
+                if (Interlocked.Increment(ref owner._failureCount) <= Kept || Run.KnownDeviations.ClassOfLog(entry) is null)
+                {
+                    owner._failures.Enqueue(entry);
+                }
             }
             else if (logLevel == LogLevel.Warning)
             {
