@@ -145,17 +145,19 @@ public sealed class SerializerRoundTripTests
         Assert.Equal("[1,2,3]", Json.Write(new List<int> { 1, 2, 3 }));
         Assert.Equal([4, 5], Json.Read<List<int>>("[4,5]"));
         Assert.Equal([6], Json.Read<int[]>("[6]"));
-        Assert.Null(Json.Read<int[]>("null"));
+        Assert.Throws<StreamSerializationException>(() => Json.Read<int[]>("null"));
         Assert.Equal("null", Json.Write<int[]>(null!));
         Assert.Equal("\"veryHigh\"", Json.Write(Priority.VeryHigh));
         Assert.Equal(Priority.Normal, Json.Read<Priority>("\"normal\""));
     }
 
     [Fact]
-    public void Null_reference_messages_are_written_and_read_as_null()
+    public void A_null_message_is_written_as_null_but_a_null_payload_is_refused_as_invalid()
     {
+        // A handler's input is never a null it did not declare: the host answers invalid_payload instead.
         Assert.Equal("null", Json.Write<ChatMessage>(null!));
-        Assert.Null(Json.Read<ChatMessage>("null"));
+        var error = Assert.Throws<StreamSerializationException>(() => Json.Read<ChatMessage>("null"));
+        Assert.Equal(StreamErrorCodes.InvalidPayload, error.Code);
     }
 
     [Fact]

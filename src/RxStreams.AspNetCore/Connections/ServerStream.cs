@@ -33,7 +33,8 @@ internal sealed class ServerStream : IStreamResultSink
         Id = id;
         Route = route;
         Endpoint = endpoint;
-        _unbounded = credits == ProtocolConstants.UnboundedCredits || endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
+        // Credits hold for every interaction (7.4): a request opened with none gets its answer when it asks for it.
+        _unbounded = credits == ProtocolConstants.UnboundedCredits;
         _credits = credits;
         _demand = new Demand(this);
         Activity = RxStreamsMetrics.ActivitySource.StartActivity(
@@ -215,7 +216,8 @@ internal sealed class ServerStream : IStreamResultSink
     {
         lock (_gate)
         {
-            if (_terminated)
+            // A stream whose COMPLETE waits behind held items is still live (7.6): what ends it still ends it.
+            if (_terminated && !IsCompleteHeldLocked())
             {
                 return;
             }
@@ -223,6 +225,8 @@ internal sealed class ServerStream : IStreamResultSink
         }
         Finish();
     }
+
+    private bool IsCompleteHeldLocked() => !_finished && _held is { Count: > 0 } held && held.Last().IsComplete;
 
     private void TerminateLocked(string code, string message, StreamOffset? offset)
     {

@@ -113,6 +113,11 @@ public static class StreamSerializer
             {
                 throw new StreamSerializationException($"The payload is empty; expected JSON for {typeof(T).Name}.");
             }
+            if (reader.TokenType == JsonTokenType.Null && !typeof(T).IsValueType)
+            {
+                // A message is a value of its type: JSON null is none (a handler would get a null it never declared).
+                throw new StreamSerializationException($"The payload is null; expected JSON for {typeof(T).Name}.");
+            }
             var value = serializer.Read(ref reader);
             if (reader.Read())
             {

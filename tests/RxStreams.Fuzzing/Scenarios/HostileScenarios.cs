@@ -24,8 +24,8 @@ internal static class HostileScenarios
         new("rate-next-flood", "NEXT beyond the burst: rate_limited on that stream, the connection lives (9, 11)", RateNextFloodAsync),
         new("rate-open-flood", "OPEN (no payload) + CANCEL beyond the burst: rate_limited (9: opening counts)", RateOpenFloodAsync),
         new("rate-open-payload-flood", "OPEN with payload beyond the burst: rate_limited (9, 11)", RateOpenPayloadFloodAsync),
-        new("zero-credits-busy-durable", "a 0-credit stream replaying a busy durable channel: slow_consumer once its pending bytes pass the limit (7.4, issue 12 #3)", ZeroCreditsBusyDurableAsync),
-        new("from-start-trimmed", "an OPEN from 0-0 whose replay waits for credits while the history is trimmed: never not_recovered (8.3)", FromStartTrimmedAsync),
+        new("zero-credits-busy-durable", "a 0-credit stream replaying a busy durable channel: the server holds nothing for it (no error, memory bounded) and it reads what the history holds once it asks (7.4, issue 12 #3)", ZeroCreditsBusyDurableAsync),
+        new("from-start-trimmed", "an OPEN from 0-0 overtaken by the trim after its first item: not_recovered with the first offset held, and a new OPEN from 0-0 reads from there (8.3)", FromStartTrimmedAsync),
     ];
 
     /// <summary>Checks a flooded stream's frames: NEXT on stream 1 only.</summary>
@@ -357,10 +357,27 @@ internal static class HostileScenarios
                 break;
             }
         }
-        answer ??= await c.NextAsync(socket, "slow_consumer", TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        if (answer is not { Type: FrameType.Error, StreamId: 1, Code: StreamErrorCodes.SlowConsumer })
+        if (answer is not null)
         {
-            c.Problem($"a stream with 0 credits on a durable channel while {published / 1024} KiB were published (pending limit {c.Settings.MaxPendingBytes / 1024} KiB): expected ERROR(1, slow_consumer), got {answer?.ToString() ?? "nothing"} — the server holds the live items without a bound");
+            c.Problem($"a stream with 0 credits on a durable channel while {published / 1024} KiB were published: expected nothing (the live items are read again from history, nothing is held), got {answer}");
+            return;
+        }
+        if (!await c.AliveAsync(socket, "a 0-credit stream on a busy channel").ConfigureAwait(false))
+        {
+            return;
+        }
+        // Once it asks, it reads what the history holds (a from-start OPEN is never not_recovered before its first item).
+        await c.SendAsync(socket, Parts.Request(1, 10)).ConfigureAwait(false);
+        StreamOffset? previous = null;
+        for (var i = 0; i < 10; i++)
+        {
+            var next = await c.NextAsync(socket, "an item of the history").ConfigureAwait(false);
+            if (next is not { Type: FrameType.Next, StreamId: 1, Offset: { } offset } || (previous is { } p && offset <= p))
+            {
+                c.Problem($"a 0-credit stream on a busy channel, then REQUEST 10: expected 10 NEXT with increasing offsets, got {next?.ToString() ?? "nothing"} as item {i}");
+                break;
+            }
+            previous = offset;
         }
         await c.SendAsync(socket, Parts.Cancel(1)).ConfigureAwait(false);
     }
@@ -393,19 +410,28 @@ internal static class HostileScenarios
         {
             await channel.PublishAsync(new FuzzTick(i)).ConfigureAwait(false);
         }
+        // The items after the one it read are gone: the stream says so (8.3), with the first offset still held.
         await c.SendAsync(socket, Parts.Request(1, 100_000)).ConfigureAwait(false);
-        var lastOffset = first.Offset!.Value;
+        var lost = await c.NextAsync(socket, "not_recovered").ConfigureAwait(false);
+        if (lost is not { Type: FrameType.Error, StreamId: 1, Code: StreamErrorCodes.NotRecovered, Offset: { } held })
+        {
+            c.Problem($"a from-start OPEN (0-0) overtaken by the trim after its first item: expected ERROR(1, not_recovered) with the first offset held (8.3), got {lost?.ToString() ?? "nothing"}");
+            return;
+        }
+        // As a client does: open again from the start, which yields what the channel holds, from that offset.
+        await c.SendAsync(socket, Parts.Open(3, "fuzz/trim/" + name, 100_000, offset: StreamOffset.Start)).ConfigureAwait(false);
+        StreamOffset? lastOffset = null;
         while (true)
         {
             var next = await c.NextAsync(socket, $"the items up to {last}").ConfigureAwait(false);
-            if (next is not { Type: FrameType.Next, StreamId: 1 })
+            if (next is not { Type: FrameType.Next, StreamId: 3, Offset: { } offset })
             {
-                c.Problem($"a from-start OPEN (0-0) whose replay waited for credits while the history was trimmed: expected what the channel holds then the tail, up to item {last}, got {next?.ToString() ?? "nothing"} (8.3: an OPEN with 0-0 is never answered not_recovered)");
+                c.Problem($"OPEN 3 from 0-0 after not_recovered: expected what the channel holds up to item {last}, got {next?.ToString() ?? "nothing"}");
                 break;
             }
-            if (next.Offset is not { } offset || offset <= lastOffset)
+            if (lastOffset is null ? offset < held : offset <= lastOffset)
             {
-                c.Problem($"offsets must strictly increase: {next} after {lastOffset}");
+                c.Problem($"OPEN 3 from 0-0: {next} is {(lastOffset is null ? $"before the first offset held, {held}" : $"not after {lastOffset}")}");
                 break;
             }
             lastOffset = offset;
@@ -415,6 +441,6 @@ internal static class HostileScenarios
                 break;
             }
         }
-        await c.SendAsync(socket, Parts.Cancel(1)).ConfigureAwait(false);
+        await c.SendAsync(socket, Parts.Cancel(3)).ConfigureAwait(false);
     }
 }
