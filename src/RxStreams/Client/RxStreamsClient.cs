@@ -44,6 +44,9 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private readonly List<IAnswered> _answered = [];
     private int _attempt;
 
+    /// <summary>A connection that stayed up this long resets the reconnection backoff.</summary>
+    private static readonly TimeSpan StableConnection = TimeSpan.FromSeconds(30);
+
     private RxStreamsClient(IEnumerable<Uri> endpoints, RxStreamsClientOptions? options)
     {
         _endpoints = [.. endpoints];
@@ -459,8 +462,8 @@ public sealed class RxStreamsClient : IAsyncDisposable
     {
         while (true)
         {
+            var connectedAt = _options.TimeProvider.GetTimestamp();
             Activate(connection);
-            var connectedAt = Environment.TickCount64;
             await ReceiveLoopAsync(connection).ConfigureAwait(false);
             var serverClosedNormally = connection.Socket.CloseStatus == WebSocketCloseStatus.NormalClosure;
             Deactivate(connection);
@@ -479,7 +482,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
                 GiveUp(new StreamException(StreamErrorCodes.ConnectionLost, "The server closed the connection for good."));
                 return;
             }
-            if (Environment.TickCount64 - connectedAt >= 30_000)
+            if (_options.TimeProvider.GetElapsedTime(connectedAt) >= StableConnection)
             {
                 _attempt = 0; // a connection that held for a while resets the backoff
             }
@@ -543,7 +546,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
             }
             try
             {
-                await Task.Delay(Backoff(_attempt++), _disposed.Token).ConfigureAwait(false);
+                await Task.Delay(Backoff(_attempt++), _options.TimeProvider, _disposed.Token).ConfigureAwait(false);
                 return await ConnectOnceAsync(_disposed.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_disposed.IsCancellationRequested)

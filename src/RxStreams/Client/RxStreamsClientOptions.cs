@@ -51,6 +51,12 @@ public sealed class RxStreamsClientOptions
     /// <summary>Where the client logs (connections, reconnections, protocol errors); null for nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// The clock of reconnection: the backoff delays wait on it, and it measures the 30 seconds a connection must hold
+    /// for the backoff to start over. Default <see cref="TimeProvider.System"/>; tests pass a virtual one.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectDelay, TimeSpan.Zero, nameof(ReconnectDelay));
@@ -59,5 +65,6 @@ public sealed class RxStreamsClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InvokeTimeout, TimeSpan.Zero, nameof(InvokeTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedMessages, 0, nameof(MaxBufferedMessages));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameSize, 1024, nameof(MaxFrameSize));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }

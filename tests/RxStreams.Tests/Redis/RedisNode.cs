@@ -17,14 +17,14 @@ public sealed class RedisNode : IAsyncDisposable
 
     public StreamHub Hub { get; }
 
-    public static RedisNode Start(string connectionString, string prefix, ITestOutputHelper? output = null, Action<RedisBackplaneOptions>? configure = null)
+    public static RedisNode Start(string connectionString, string prefix, ITestOutputHelper? output = null, Action<RedisBackplaneOptions>? configure = null, Action<StreamHubOptions>? hub = null)
     {
         var options = new RedisBackplaneOptions { Configuration = connectionString, KeyPrefix = prefix };
         configure?.Invoke(options);
         var backplane = new RedisBackplane(options, output is null ? null : new TestLogger<RedisBackplane>(output));
-        var hub = new StreamHub(backplane, new StreamHubOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500) },
-            output is null ? null : new TestLogger<StreamHub>(output));
-        return new RedisNode(backplane, hub);
+        var hubOptions = new StreamHubOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500) };
+        hub?.Invoke(hubOptions);
+        return new RedisNode(backplane, new StreamHub(backplane, hubOptions, output is null ? null : new TestLogger<StreamHub>(output)));
     }
 
     public ValueTask DisposeAsync() => Backplane.DisposeAsync();
