@@ -9,11 +9,10 @@ namespace RxStreams.Redis;
 /// reach it twice: from history and from the live feed. This test makes the overlap happen on purpose (rather than
 /// hoping concurrent publishers produce it) and checks every item is delivered once, in order.
 /// </summary>
-[Collection(RedisCollection.Name)]
-public sealed class RedisCatchUpOverlapTests(RedisFixture redis, ITestOutputHelper output)
+public abstract class RedisCatchUpOverlapTests(RedisFixture fixture, ITestOutputHelper output) : RedisTestBase(fixture)
 {
     private RedisNode Node(string prefix, int historyPageSize = 256)
-        => RedisNode.Start(redis.Server.ConnectionString, prefix, output, hub: o => o.HistoryPageSize = historyPageSize);
+        => RedisNode.Start(redis.ConnectionString, prefix, output, hub: o => o.HistoryPageSize = historyPageSize);
 
     [Fact]
     public async Task Items_the_live_feed_buffered_while_history_was_paged_are_delivered_once()
@@ -83,4 +82,16 @@ public sealed class RedisCatchUpOverlapTests(RedisFixture redis, ITestOutputHelp
             return new ValueTask(_open.Task.WaitAsync(cancellationToken));
         }
     }
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class SingleRedisCatchUpOverlapTests(RedisFixture fixture, ITestOutputHelper output) : RedisCatchUpOverlapTests(fixture, output)
+{
+    protected override bool OnCluster => false;
+}
+
+[Collection(RedisCollection.Name)]
+public sealed class ClusterRedisCatchUpOverlapTests(RedisFixture fixture, ITestOutputHelper output) : RedisCatchUpOverlapTests(fixture, output)
+{
+    protected override bool OnCluster => true;
 }
