@@ -69,18 +69,7 @@ internal sealed class ProtectedSessionStore(IStreamSessionStore inner, IDataProt
             writer.WriteStartObject();
             writer.WriteString("id", session.Id);
             writer.WriteString("user", session.User);
-            writer.WriteStartArray("streams");
-            foreach (var stream in session.Streams)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("route", stream.Route);
-                if (stream.Offset is { } offset)
-                {
-                    writer.WriteString("offset", offset.ToString());
-                }
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
+            SessionStreamsJson.Write(writer, session.Streams);
             writer.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
@@ -101,23 +90,7 @@ internal sealed class ProtectedSessionStore(IStreamSessionStore inner, IDataProt
                 case "id": id = reader.GetString(); break;
                 case "user": user = reader.GetString(); break;
                 case "streams" when reader.TokenType == JsonTokenType.StartArray:
-                    while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                    {
-                        string? route = null;
-                        StreamOffset? offset = null;
-                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                        {
-                            var field = reader.GetString();
-                            reader.Read();
-                            switch (field)
-                            {
-                                case "route": route = reader.GetString(); break;
-                                case "offset": offset = StreamOffset.Parse(reader.GetString() ?? ""); break;
-                                default: reader.Skip(); break;
-                            }
-                        }
-                        streams.Add(new SessionStream(route ?? throw new FormatException("A sealed session stream has no route."), offset));
-                    }
+                    streams = SessionStreamsJson.Read(ref reader, strict: true);
                     break;
                 default: reader.Skip(); break;
             }

@@ -170,18 +170,7 @@ internal static class RedisProtocol
             writer.WriteString("user", session.User);
             writer.WriteNumber("created", session.CreatedAt.ToUnixTimeMilliseconds());
             writer.WriteNumber("seen", session.LastSeen.ToUnixTimeMilliseconds());
-            writer.WriteStartArray("streams");
-            foreach (var stream in session.Streams)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("route", stream.Route);
-                if (stream.Offset is { } offset)
-                {
-                    writer.WriteString("offset", offset.ToString());
-                }
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
+            Sessions.SessionStreamsJson.Write(writer, session.Streams);
             writer.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
@@ -208,32 +197,7 @@ internal static class RedisProtocol
                 case "created": created = reader.GetInt64(); break;
                 case "seen": seen = reader.GetInt64(); break;
                 case "streams" when reader.TokenType == JsonTokenType.StartArray:
-                    while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                    {
-                        string? route = null;
-                        StreamOffset? offset = null;
-                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                        {
-                            var field = reader.GetString();
-                            reader.Read();
-                            if (field == "route")
-                            {
-                                route = reader.GetString();
-                            }
-                            else if (field == "offset" && StreamOffset.TryParse(reader.GetString(), out var o))
-                            {
-                                offset = o;
-                            }
-                            else
-                            {
-                                reader.Skip();
-                            }
-                        }
-                        if (route is not null)
-                        {
-                            streams.Add(new Sessions.SessionStream(route, offset));
-                        }
-                    }
+                    streams = Sessions.SessionStreamsJson.Read(ref reader, strict: false);
                     break;
                 default:
                     reader.Skip();
