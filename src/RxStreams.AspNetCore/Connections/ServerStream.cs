@@ -226,7 +226,11 @@ internal sealed class ServerStream : IStreamResultSink
         Finish();
     }
 
-    private bool IsCompleteHeldLocked() => !_finished && _held is { Count: > 0 } held && held.Last().IsComplete;
+    /// <summary>
+    /// True while the stream's COMPLETE waits behind held items: a terminated stream still holding items can only be
+    /// that, since every other way to end it (an error, CANCEL) drops what it held.
+    /// </summary>
+    private bool IsCompleteHeldLocked() => !_finished && _held is { Count: > 0 };
 
     private void TerminateLocked(string code, string message, StreamOffset? offset)
     {

@@ -882,9 +882,8 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         {
             case FrameType.Next when !withinRate:
                 // A hosted server answering faster than the rate: its caller learns why, the host stops serving it.
-                ForgetServerStream(stream.Id);
                 stream.Callbacks.OnError(StreamErrorCodes.RateLimited, $"The stream server sent more than {_options.MaxMessagesPerSecond} frames per second.");
-                Outbound.Enqueue(stream.Id, static (output, i) => FrameWriter.WriteCancel(output, i));
+                stream.Cancel();
                 break;
             case FrameType.Next:
                 stream.Callbacks.OnNext(frame.Payload.ToArray());
