@@ -58,18 +58,21 @@ internal sealed class ServedFile
     public Task WriteAsync(HttpContext context, string cacheControl)
     {
         var response = context.Response;
-        var representation = AcceptEncoding.Choose(context.Request) switch
+        var representation = _identity;
+        if (_brotli is not null && _gzip is not null)
         {
-            AcceptEncoding.Brotli when _brotli is not null => _brotli.Value,
-            AcceptEncoding.Gzip when _gzip is not null => _gzip.Value,
-            _ => _identity,
-        };
-        response.Headers.CacheControl = cacheControl;
-        response.Headers.ETag = representation.ETag;
-        if (_brotli is not null)
-        {
+            // Only a file with compressed forms reads Accept-Encoding (the re-export, fetched on every page load that
+            // has no import map, does not).
+            representation = AcceptEncoding.Choose(context.Request) switch
+            {
+                AcceptEncoding.Brotli => _brotli.Value,
+                AcceptEncoding.Gzip => _gzip.Value,
+                _ => _identity,
+            };
             response.Headers.Vary = "Accept-Encoding";
         }
+        response.Headers.CacheControl = cacheControl;
+        response.Headers.ETag = representation.ETag;
         if (Matches(context.Request.Headers.IfNoneMatch, representation.ETag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
