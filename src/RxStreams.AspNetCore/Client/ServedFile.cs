@@ -89,15 +89,21 @@ internal sealed class ServedFile
             : response.Body.WriteAsync(representation.Content, context.RequestAborted).AsTask();
     }
 
-    // If-None-Match: a list of entity tags, or "*"; compared weakly (RFC 9110, 13.1.2), so W/"x" matches "x".
+    // If-None-Match: a list of entity tags, or "*"; compared weakly (RFC 9110, 13.1.2), so W/"x" matches "x". Read in
+    // place: a revalidation costs no allocation.
     private static bool Matches(StringValues ifNoneMatch, string etag)
     {
         foreach (var header in ifNoneMatch)
         {
-            foreach (var range in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var list = header.AsSpan();
+            foreach (var range in list.Split(','))
             {
-                var tag = range.StartsWith("W/", StringComparison.Ordinal) ? range[2..] : range;
-                if (tag == "*" || tag == etag)
+                var tag = list[range].Trim();
+                if (tag.StartsWith("W/", StringComparison.Ordinal))
+                {
+                    tag = tag[2..];
+                }
+                if (tag is "*" || tag.SequenceEqual(etag))
                 {
                     return true;
                 }
