@@ -93,6 +93,12 @@ public sealed partial class BrowserClientTests(ITestOutputHelper output)
         using var notModified = await http.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        // "*" matches whatever the server has.
+        using var any = new HttpRequestMessage(HttpMethod.Get, "/rx/client.js");
+        any.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+        using var anyNotModified = await http.SendAsync(any);
+        Assert.Equal(HttpStatusCode.NotModified, anyNotModified.StatusCode);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -66,6 +68,40 @@ public sealed class ChatAssetsTests(EndToEndFixture fixture)
         {
             await context.CloseAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_page_is_revalidated_by_its_etag_and_answers_head_without_a_body()
+    {
+        await using var server = await ChatServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
+
+        using var page = await http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.True(page.Headers.CacheControl!.NoCache, "the page is revalidated, so a new version takes effect at once");
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains(RxStreamsBrowserClient.ImportMap(), html, StringComparison.Ordinal);
+        var etag = page.Headers.ETag!;
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/");
+        revalidate.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"other\""));
+        revalidate.Headers.IfNoneMatch.Add(new EntityTagHeaderValue(etag.Tag, isWeak: true));
+        using var notModified = await http.SendAsync(revalidate);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(etag, notModified.Headers.ETag);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        using var stale = new HttpRequestMessage(HttpMethod.Get, "/index.html");
+        stale.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"other\""));
+        using var full = await http.SendAsync(stale);
+        Assert.Equal(html, await full.Content.ReadAsStringAsync());
+
+        using var headRequest = new HttpRequestMessage(HttpMethod.Head, "/");
+        using var head = await http.SendAsync(headRequest);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(html), head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
     /// <summary>Records the path of every request the server receives.</summary>

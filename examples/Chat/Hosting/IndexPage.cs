@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.StaticAssets;
+using Microsoft.Net.Http.Headers;
 using RxStreams.AspNetCore;
 
 namespace Chat.Hosting;
@@ -80,20 +81,13 @@ internal static partial class IndexPage
 
     private sealed class Page(byte[] content)
     {
-        private readonly string _etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(content), 0, 8) + "\"";
+        private readonly EntityTagHeaderValue _etag = new("\"" + Convert.ToHexStringLower(SHA256.HashData(content), 0, 8) + "\"");
 
+        // ASP.NET Core's file result sets the ETag, answers a matching If-None-Match with 304 and a HEAD without the body.
         public Task WriteAsync(HttpContext context)
         {
             context.Response.Headers.CacheControl = "no-cache";
-            context.Response.Headers.ETag = _etag;
-            if (context.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim().Replace("W/", "", StringComparison.Ordinal) == _etag)))
-            {
-                context.Response.StatusCode = StatusCodes.Status304NotModified;
-                return Task.CompletedTask;
-            }
-            context.Response.ContentType = "text/html; charset=utf-8";
-            context.Response.ContentLength = content.Length;
-            return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(content, context.RequestAborted).AsTask();
+            return TypedResults.Bytes(content, "text/html; charset=utf-8", entityTag: _etag).ExecuteAsync(context);
         }
     }
 }

@@ -58,18 +58,21 @@ internal sealed class ServedFile
     public Task WriteAsync(HttpContext context, string cacheControl)
     {
         var response = context.Response;
-        var representation = AcceptEncoding.Choose(context.Request) switch
+        var representation = _identity;
+        if (_brotli is not null && _gzip is not null)
         {
-            AcceptEncoding.Brotli when _brotli is not null => _brotli.Value,
-            AcceptEncoding.Gzip when _gzip is not null => _gzip.Value,
-            _ => _identity,
-        };
-        response.Headers.CacheControl = cacheControl;
-        response.Headers.ETag = representation.ETag;
-        if (_brotli is not null)
-        {
+            // Only a file with compressed forms reads Accept-Encoding (the re-export, fetched on every page load that
+            // has no import map, does not).
+            representation = AcceptEncoding.Choose(context.Request) switch
+            {
+                AcceptEncoding.Brotli => _brotli.Value,
+                AcceptEncoding.Gzip => _gzip.Value,
+                _ => _identity,
+            };
             response.Headers.Vary = "Accept-Encoding";
         }
+        response.Headers.CacheControl = cacheControl;
+        response.Headers.ETag = representation.ETag;
         if (Matches(context.Request.Headers.IfNoneMatch, representation.ETag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
@@ -86,15 +89,21 @@ internal sealed class ServedFile
             : response.Body.WriteAsync(representation.Content, context.RequestAborted).AsTask();
     }
 
-    // If-None-Match: a list of entity tags, or "*"; compared weakly (RFC 9110, 13.1.2), so W/"x" matches "x".
+    // If-None-Match: a list of entity tags, or "*"; compared weakly (RFC 9110, 13.1.2), so W/"x" matches "x". Read in
+    // place: a revalidation costs no allocation.
     private static bool Matches(StringValues ifNoneMatch, string etag)
     {
         foreach (var header in ifNoneMatch)
         {
-            foreach (var range in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var list = header.AsSpan();
+            foreach (var range in list.Split(','))
             {
-                var tag = range.StartsWith("W/", StringComparison.Ordinal) ? range[2..] : range;
-                if (tag == "*" || tag == etag)
+                var tag = list[range].Trim();
+                if (tag.StartsWith("W/", StringComparison.Ordinal))
+                {
+                    tag = tag[2..];
+                }
+                if (tag is "*" || tag.SequenceEqual(etag))
                 {
                     return true;
                 }

@@ -18,9 +18,6 @@ internal sealed class ProtectedSessionStore(IStreamSessionStore inner, IDataProt
     /// <summary>What a sealed user field starts with (a version, so the format can change).</summary>
     internal const string Prefix = "rxs-dp1:";
 
-    /// <summary>The store underneath (owned by the container).</summary>
-    public IStreamSessionStore Inner => inner;
-
     public async ValueTask<StreamSession?> GetAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         var stored = await inner.GetAsync(sessionId, cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,7 @@ internal sealed class StoredDataProtector
 
     private readonly IDataProtector _channels;
     private readonly IDataProtector _queues;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, IDataProtector> _channelProtectors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IDataProtector> _queueProtectors = new(StringComparer.Ordinal);
 
@@ -32,13 +33,11 @@ internal sealed class StoredDataProtector
         _channels = root.CreateProtector("channel");
         _queues = root.CreateProtector("queue");
         Sessions = root.CreateProtector("session");
-        Logger = logger;
+        _logger = logger;
     }
 
     /// <summary>The protector of sessions.</summary>
     public IDataProtector Sessions { get; }
-
-    public ILogger Logger { get; }
 
     public byte[] ProtectChannelItem(string channel, ReadOnlyMemory<byte> payload) => For(_channelProtectors, _channels, channel).Protect(ArrayOf(payload));
 
@@ -62,7 +61,7 @@ internal sealed class StoredDataProtector
         {
             // Tampered with, written without protection, or protected with a key this node's key ring does not hold
             // (or that was revoked). Never skipped silently and never thrown further than this one stream.
-            ProtectionLog.Undecryptable(Logger, kind, name, offset, e);
+            ProtectionLog.Undecryptable(_logger, kind, name, offset, e);
             throw new StreamException(
                 StreamErrorCodes.Undecryptable,
                 $"An item of this stream ({offset}) cannot be decrypted with the server's data-protection keys.",
