@@ -42,7 +42,8 @@ public static class RxStreamsServiceCollectionExtensions
             sp.GetService<IOptions<InMemoryBackplaneOptions>>()?.Value,
             sp.GetService<ILogger<InMemoryBackplane>>()));
         services.TryAddSingleton(sp => sp.GetService<IOptions<StreamHubOptions>>()?.Value ?? new StreamHubOptions());
-        services.TryAddSingleton<StreamHub>(sp => new StreamHub(sp.GetRequiredService<StreamBackplane>(), sp.GetRequiredService<StreamHubOptions>(), sp.GetService<ILogger<StreamHub>>()));
+        services.TryAddSingleton<StreamHub>(sp => new StreamHub(
+            Protection.StoredDataProtection.Checked(sp, sp.GetRequiredService<StreamBackplane>()), sp.GetRequiredService<StreamHubOptions>(), sp.GetService<ILogger<StreamHub>>()));
         services.TryAddSingleton<IStreamHub>(sp => sp.GetRequiredService<StreamHub>());
         services.TryAddSingleton<IStreamSessionStore, InMemorySessionStore>();
         services.TryAddSingleton(_ => new StreamRouteTable([Servers.ServerRouter.Instance, .. StreamRoutes.Routers]));

@@ -29,6 +29,7 @@ internal sealed class StreamConnectionHandler
         StreamAuthorizer authorizer,
         IStreamSessionStore sessions,
         IServiceScopeFactory scopeFactory,
+        IServiceProvider services,
         IHostApplicationLifetime lifetime,
         ILoggerFactory loggerFactory,
         TimeProvider clock)
@@ -36,7 +37,7 @@ internal sealed class StreamConnectionHandler
         Options = options.Value;
         Routes = routes;
         Authorizer = authorizer;
-        Sessions = sessions;
+        Sessions = Protection.StoredDataProtection.Checked(services, sessions);
         ScopeFactory = scopeFactory;
         Clock = clock;
         Logger = loggerFactory.CreateLogger("RxStreams.AspNetCore.Connections");

@@ -47,6 +47,22 @@ internal sealed class StoredDataProtection
         }
     }
 
+    /// <summary>
+    /// The resolved backplane or session store, checked: when <c>ProtectStoredData()</c> was called, one registered
+    /// after it would be used unprotected, silently; that is an error the application hears of at startup.
+    /// </summary>
+    public static TService Checked<TService>(IServiceProvider services, TService resolved)
+        where TService : class
+    {
+        if (services.GetService<StoredDataProtection>() is not null && resolved is not (ProtectedBackplane or ProtectedSessionStore))
+        {
+            throw new InvalidOperationException(
+                $"ProtectStoredData() was called, but the {typeof(TService).Name} in use ({resolved.GetType().Name}) was registered after it and would " +
+                "store data unencrypted. Call ProtectStoredData() after AddRedis() and after registering your own backplane or session store.");
+        }
+        return resolved;
+    }
+
     private static StoredDataProtection? Find(IServiceCollection services)
         => services.LastOrDefault(d => d.ServiceType == typeof(StoredDataProtection) && !d.IsKeyedService)?.ImplementationInstance as StoredDataProtection;
 

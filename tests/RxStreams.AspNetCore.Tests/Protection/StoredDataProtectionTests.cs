@@ -227,6 +227,33 @@ public sealed class StoredDataProtectionTests(ProtectionFixture fixture) : IClas
         await Wait.UntilAsync(() => room.Items.Any(s => s.Text == "kept in memory"), "the item, decrypted");
     }
 
+    [Fact]
+    public async Task A_backplane_or_session_store_registered_after_ProtectStoredData_is_refused_at_startup_not_used_in_clear()
+    {
+        var backplane = new ServiceCollection().AddRxStreams().ProtectStoredData();
+        backplane.Services.AddSingleton<RxStreams.Backplanes.StreamBackplane>(new RxStreams.Backplanes.InMemory.InMemoryBackplane());
+        await using (var services = backplane.Services.BuildServiceProvider())
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IStreamHub>());
+            Assert.Contains("ProtectStoredData()", error.Message);
+        }
+
+        var sessions = new ServiceCollection().AddRxStreams().ProtectStoredData();
+        sessions.Services.AddSingleton<IStreamSessionStore>(new InMemorySessionStore());
+        await using (var services = sessions.Services.BuildServiceProvider())
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => StoredDataProtection.Checked(services, services.GetRequiredService<IStreamSessionStore>()));
+            Assert.Contains("IStreamSessionStore", error.Message);
+        }
+
+        // Registered before it, both are wrapped and accepted.
+        var ordered = new ServiceCollection();
+        ordered.AddSingleton<RxStreams.Backplanes.StreamBackplane>(new RxStreams.Backplanes.InMemory.InMemoryBackplane());
+        ordered.AddRxStreams().ProtectStoredData();
+        await using var accepted = ordered.BuildServiceProvider();
+        Assert.NotNull(accepted.GetRequiredService<IStreamHub>());
+    }
+
     private const string ProtectedSessionPrefix = "rxs-dp1:";
 
     /// <summary>Data Protection's payload header: magic 0x09F0C9F0, then the 16-byte id of the key.</summary>
