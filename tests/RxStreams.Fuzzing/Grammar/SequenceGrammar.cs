@@ -61,8 +61,6 @@ public sealed class SequenceGrammar(FuzzSettings settings, int seed, int scenari
         ("handshake.invalid-utf8-session", 5, (r, b) => { b.Message(Parts.Built("HELLO session=invalid UTF-8", _ => new Bytes().Byte(1).Varint(1).StringBytes([0x61, 0xED, 0xA0, 0x80]).AsFrame())); return SequenceMode.PreHello; }),
     ];
 
-    public IReadOnlyList<string> Classes => [.. _rules.Select(r => r.Class)];
-
     /// <summary>Sequence <paramref name="index"/> of the run.</summary>
     public FuzzSequence Create(long index)
     {
