@@ -337,7 +337,8 @@ public sealed class Fuzzer
     private async Task FailedAsync(FuzzSequence sequence, SequenceOutcome outcome, uint idBase)
     {
         var known = KnownDeviations.IsPending(sequence.Class);
-        var first = _failuresPerClass.AddOrUpdate(sequence.Class, 1, (_, n) => n + 1) <= _options.ShrinkPerClass;
+        var failures = _failuresPerClass.AddOrUpdate(sequence.Class, 1, (_, n) => n + 1);
+        var first = failures <= _options.ShrinkPerClass;
         var repro = new StringBuilder();
         var problem = string.Join("; ", outcome.Problems);
         if (first && sequence.Mode != SequenceMode.Scenario)
@@ -360,7 +361,8 @@ public sealed class Fuzzer
             }
             repro.Append(FormattableString.Invariant($"  replay: dotnet run -c Release --project tests/RxStreams.Fuzzing -- --seed {_options.Seed} --only {sequence.Index}"));
         }
-        if (_failuresPerClass.GetValueOrDefault(sequence.Class) <= KeptPerClass)
+        // By the count when it failed: other workers' failures of the class while this one shrank must not drop it.
+        if (failures <= KeptPerClass)
         {
             _findings.Enqueue(new Finding(sequence.Class, sequence.Index, problem, repro.ToString(), known));
         }
