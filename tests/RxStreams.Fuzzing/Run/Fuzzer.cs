@@ -76,6 +76,7 @@ public sealed class Fuzzer
                     ReportLate(connection);
                     await connection.DisposeAsync().ConfigureAwait(false);
                 }
+                Interlocked.Increment(ref _done);
             }
             else
             {
