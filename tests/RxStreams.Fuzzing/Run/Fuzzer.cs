@@ -178,9 +178,6 @@ public sealed class Fuzzer
         {
             await Task.Delay(20).ConfigureAwait(false);
         }
-        // A closed connection stays referenced by its keep-alive timer until the timer's next tick (see the findings
-        // in docs/contributing.md): wait that out, so what is measured is what the server keeps for longer.
-        await Task.Delay(_settings.KeepAliveInterval + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
