@@ -3,14 +3,22 @@
 #
 #   mutation/run.sh                  every scope, one after the other
 #   mutation/run.sh protocol redis   the named scopes (a scope is mutation/<scope>.json)
+#   mutation/run.sh --help           this text and the scopes; runs nothing
 #
 # Each scope runs in a copy of the working tree (Stryker writes mutated assemblies into the test projects' bin
 # folders, so the tree you work in stays usable), and its HTML and JSON reports land in
 # artifacts/mutation/<scope>/reports/ (git-ignored). The last lines print the score of each scope run.
-# Slow: minutes to an hour per scope on two cores. Not part of ./test.sh. Needs redis-server for the Redis scopes.
+# Slow: minutes to an hour per scope on two cores. Not part of ./test.sh. Needs redis-server for the scopes whose
+# tests include the Redis ones (channels, redis, routing, serialization).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
+
+if [ "${1:-}" = --help ] || [ "${1:-}" = -h ]; then
+  sed -n '2,/^set /p' "$repo/mutation/run.sh" | sed '$d' | sed 's/^# \{0,1\}//'
+  echo "Scopes: $(ls mutation/*.json | xargs -n1 basename | sed 's/\.json$//' | tr '\n' ' ')"
+  exit 0
+fi
 
 scopes=("$@")
 if [ ${#scopes[@]} -eq 0 ] || [ "${scopes[0]}" = all ]; then

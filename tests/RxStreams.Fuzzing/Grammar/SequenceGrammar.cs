@@ -61,8 +61,6 @@ public sealed class SequenceGrammar(FuzzSettings settings, int seed, int scenari
         ("handshake.invalid-utf8-session", 5, (r, b) => { b.Message(Parts.Built("HELLO session=invalid UTF-8", _ => new Bytes().Byte(1).Varint(1).StringBytes([0x61, 0xED, 0xA0, 0x80]).AsFrame())); return SequenceMode.PreHello; }),
     ];
 
-    public IReadOnlyList<string> Classes => [.. _rules.Select(r => r.Class)];
-
     /// <summary>Sequence <paramref name="index"/> of the run.</summary>
     public FuzzSequence Create(long index)
     {
@@ -102,6 +100,15 @@ public sealed class SequenceGrammar(FuzzSettings settings, int seed, int scenari
     private static string Word(Random r) => s_words[r.Next(s_words.Length)] + r.Next(100);
 
     private static string Say(Random r) => $$"""{"text":"{{Word(r)}}"}""";
+
+    /// <summary>One of the frames a client sends on an open stream: REQUEST(<paramref name="request"/>), CANCEL, COMPLETE or NEXT.</summary>
+    private static FuzzPart AnyClientFrame(Random r, uint id, uint request) => r.Next(4) switch
+    {
+        0 => Parts.Request(id, request),
+        1 => Parts.Cancel(id),
+        2 => Parts.Complete(id),
+        _ => Parts.Next(id, Say(r)),
+    };
 
     private static uint PickCredits(Random r, int n) => r.Next(8) switch
     {
@@ -239,13 +246,7 @@ public sealed class SequenceGrammar(FuzzSettings settings, int seed, int scenari
         for (var i = r.Next(1, 6); i > 0; i--)
         {
             var id = ids[r.Next(ids.Length)];
-            b.Message(r.Next(4) switch
-            {
-                0 => Parts.Request(id, 5),
-                1 => Parts.Cancel(id),
-                2 => Parts.Complete(id),
-                _ => Parts.Next(id, Say(r)),
-            });
+            b.Message(AnyClientFrame(r, id, request: 5));
         }
         return SequenceMode.Batched;
     }
@@ -439,13 +440,7 @@ public sealed class SequenceGrammar(FuzzSettings settings, int seed, int scenari
     {
         b.Valid(r);
         var unknown = b.NextId() + (uint)(2 * r.Next(0, 50));
-        b.Message(r.Next(4) switch
-        {
-            0 => Parts.Request(unknown, 1),
-            1 => Parts.Cancel(unknown),
-            2 => Parts.Complete(unknown),
-            _ => Parts.Next(unknown, Say(r)),
-        });
+        b.Message(AnyClientFrame(r, unknown, request: 1));
         return SequenceMode.Batched;
     }
 

@@ -19,9 +19,6 @@ public sealed class LogRecorder : ILoggerProvider
     /// <summary>The entries that are findings, in the order they were logged.</summary>
     public IReadOnlyCollection<string> Failures => _failures;
 
-    /// <summary>All the entries that are findings (of those a known deviation causes, only the first <see cref="Kept"/> are kept).</summary>
-    public int FailureCount => Volatile.Read(ref _failureCount);
-
     /// <summary>How many failure entries are kept for the report.</summary>
     public const int Kept = 200;
 

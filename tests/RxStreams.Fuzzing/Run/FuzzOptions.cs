@@ -19,9 +19,6 @@ public sealed record FuzzOptions
     /// <summary>Every this many sequences, one is a hostile scenario.</summary>
     public int ScenarioEvery { get; init; } = 250;
 
-    /// <summary>Every this many sequences, the GC heap is sampled.</summary>
-    public int SampleEvery { get; init; } = 1000;
-
     /// <summary>The GC heap may grow this much above its size at the start (a generous bound: a leak grows without one).</summary>
     public long HeapBoundBytes { get; init; } = 512L * 1024 * 1024;
 

@@ -73,9 +73,10 @@ public sealed class Fuzzer
             {
                 if (await RunOneAsync(_grammar.Create(only), null).ConfigureAwait(false) is { } connection)
                 {
-                    await ReportLateAsync(connection).ConfigureAwait(false);
+                    ReportLate(connection);
                     await connection.DisposeAsync().ConfigureAwait(false);
                 }
+                Interlocked.Increment(ref _done);
             }
             else
             {
@@ -177,9 +178,6 @@ public sealed class Fuzzer
         {
             await Task.Delay(20).ConfigureAwait(false);
         }
-        // A closed connection stays referenced by its keep-alive timer until the timer's next tick (see the findings
-        // in docs/contributing.md): wait that out, so what is measured is what the server keeps for longer.
-        await Task.Delay(_settings.KeepAliveInterval + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
@@ -236,7 +234,7 @@ public sealed class Fuzzer
         {
             if (batched is not null)
             {
-                await ReportLateAsync(batched).ConfigureAwait(false);
+                ReportLate(batched);
                 await batched.DisposeAsync().ConfigureAwait(false);
             }
         }
@@ -275,7 +273,7 @@ public sealed class Fuzzer
                 }
                 if (outcome.ConnectionEnded)
                 {
-                    await ReportLateAsync(batched).ConfigureAwait(false);
+                    ReportLate(batched);
                     await batched.DisposeAsync().ConfigureAwait(false);
                     return null;
                 }
@@ -284,7 +282,7 @@ public sealed class Fuzzer
             var (ok, outcomeFresh) = await RunFreshAsync(sequence).ConfigureAwait(false);
             if (!ok)
             {
-                await FailedAsync(sequence, outcomeFresh!, 0).ConfigureAwait(false);
+                await FailedAsync(sequence, outcomeFresh, 0).ConfigureAwait(false);
             }
             return batched;
         }
@@ -317,7 +315,7 @@ public sealed class Fuzzer
     }
 
     /// <summary>Runs a sequence on a connection of its own (base 0).</summary>
-    private async Task<(bool Ok, SequenceOutcome? Outcome)> RunFreshAsync(FuzzSequence sequence)
+    private async Task<(bool Ok, SequenceOutcome Outcome)> RunFreshAsync(FuzzSequence sequence)
     {
         await using var connection = await NewConnectionAsync(handshake: sequence.Mode != SequenceMode.PreHello).ConfigureAwait(false);
         var outcome = await _runner.RunAsync(sequence, connection).ConfigureAwait(false);
@@ -325,20 +323,20 @@ public sealed class Fuzzer
         return (outcome.Ok && late == 0, outcome);
     }
 
-    private async Task ReportLateAsync(FuzzConnection connection)
+    private void ReportLate(FuzzConnection connection)
     {
         foreach (var (index, name, problem) in connection.LateProblems)
         {
             Add(new Finding(name, index, problem, "", KnownDeviations.IsPending(name)));
         }
         connection.LateProblems.Clear();
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     private async Task FailedAsync(FuzzSequence sequence, SequenceOutcome outcome, uint idBase)
     {
         var known = KnownDeviations.IsPending(sequence.Class);
-        var first = _failuresPerClass.AddOrUpdate(sequence.Class, 1, (_, n) => n + 1) <= _options.ShrinkPerClass;
+        var failures = _failuresPerClass.AddOrUpdate(sequence.Class, 1, (_, n) => n + 1);
+        var first = failures <= _options.ShrinkPerClass;
         var repro = new StringBuilder();
         var problem = string.Join("; ", outcome.Problems);
         if (first && sequence.Mode != SequenceMode.Scenario)
@@ -359,15 +357,14 @@ public sealed class Fuzzer
                 repro.AppendLine(outcome.Expected);
                 repro.Append("  received: ").AppendLine(outcome.Observed);
             }
-            repro.Append(CultureInfoInvariant($"  replay: dotnet run -c Release --project tests/RxStreams.Fuzzing -- --seed {_options.Seed} --only {sequence.Index}"));
+            repro.Append(FormattableString.Invariant($"  replay: dotnet run -c Release --project tests/RxStreams.Fuzzing -- --seed {_options.Seed} --only {sequence.Index}"));
         }
-        if (_failuresPerClass.GetValueOrDefault(sequence.Class) <= KeptPerClass)
+        // By the count when it failed: other workers' failures of the class while this one shrank must not drop it.
+        if (failures <= KeptPerClass)
         {
             _findings.Enqueue(new Finding(sequence.Class, sequence.Index, problem, repro.ToString(), known));
         }
     }
-
-    private static string CultureInfoInvariant(FormattableString text) => FormattableString.Invariant(text);
 
     /// <summary>Drops frames (then whole messages) one at a time while the sequence still fails on a fresh connection.</summary>
     private async Task<(FuzzSequence? Sequence, SequenceOutcome? Outcome)> ShrinkAsync(FuzzSequence sequence)

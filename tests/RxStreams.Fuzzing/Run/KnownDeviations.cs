@@ -12,8 +12,8 @@ public static class KnownDeviations
     /// <summary>Class → why it is pending (and, optionally, text of a server log error it causes, so that error counts as known too).</summary>
     public static readonly IReadOnlyDictionary<string, (string Why, string? LogSignature)> Pending = new Dictionary<string, (string, string?)>(StringComparer.Ordinal)
     {
-        // Issue 12's findings 1-4 and the fuzzer's findings A-C are fixed: the fuzz test holds the server to the
-        // document for them. Add a class here only while its fix is under way, with the reason.
+        // Issue 12's findings 1-4 and the fuzzer's findings A-E (docs/security.md, "Fuzzing") are fixed: the fuzz test
+        // holds the server to the document for them. Add a class here only while its fix is under way, with the reason.
     };
 
     public static bool IsPending(string sequenceClass) => Pending.ContainsKey(sequenceClass);

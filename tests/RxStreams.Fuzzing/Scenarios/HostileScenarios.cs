@@ -352,7 +352,7 @@ internal static class HostileScenarios
             }
             if (socket.TryReceive(out var incoming) && incoming.Type != FrameType.Ping)
             {
-                c.Log.Add(incoming.ToString());
+                c.Received(incoming.ToString());
                 answer = incoming;
                 break;
             }

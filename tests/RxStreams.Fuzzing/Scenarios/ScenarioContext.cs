@@ -19,23 +19,58 @@ public sealed class ScenarioContext(FuzzSettings settings, FuzzHost host, long i
 
     public Random Random => random;
 
-    /// <summary>How many times this scenario ran before in the run.</summary>
-    public int Occurrence => occurrence;
-
     /// <summary>
     /// A name for what the scenario creates on the server that lasts (durable channels): two per scenario, used in
     /// turn, so the history a run leaves behind stays bounded however long it runs.
     /// </summary>
     public string Slot(string prefix) => $"{prefix}{occurrence % 2}";
 
-    public List<string> Problems { get; } = [];
-
-    /// <summary>Everything received, for the report.</summary>
-    public List<string> Log { get; } = [];
-
-    public void Problem(string problem) => Problems.Add(problem);
-
+    // Scenarios with many connections at once (the abandoned handshakes) record from several threads.
+    private readonly Lock _gate = new();
+    private readonly List<string> _problems = [];
+    private readonly List<string> _log = [];
     private int _connections;
+
+    /// <summary>The problems found so far.</summary>
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _problems];
+            }
+        }
+    }
+
+    /// <summary>Everything received so far, for the report.</summary>
+    public IReadOnlyList<string> Log
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _log];
+            }
+        }
+    }
+
+    public void Problem(string problem)
+    {
+        lock (_gate)
+        {
+            _problems.Add(problem);
+        }
+    }
+
+    /// <summary>Records something received, for the report.</summary>
+    public void Received(string what)
+    {
+        lock (_gate)
+        {
+            _log.Add(what);
+        }
+    }
 
     /// <summary>The connections the scenario opened.</summary>
     public int Connections => Volatile.Read(ref _connections);
@@ -45,7 +80,6 @@ public sealed class ScenarioContext(FuzzSettings settings, FuzzHost host, long i
         Interlocked.Increment(ref _connections);
         return FuzzSocket.ConnectAsync((rateHost ? host.Rate : host.Main).Endpoint, settings.MaxFrameSize, startReading);
     }
-
 
     /// <summary>Connects and does the handshake; null (and a problem) when WELCOME does not come.</summary>
     public async Task<FuzzSocket?> ConnectWithHelloAsync(bool rateHost = false, string sessionId = "")
@@ -79,14 +113,14 @@ public sealed class ScenarioContext(FuzzSettings settings, FuzzHost host, long i
             var incoming = left > TimeSpan.Zero ? await socket.ReceiveAsync(left).ConfigureAwait(false) : null;
             if (incoming is null)
             {
-                Log.Add($"(nothing: waiting for {waitingFor})");
+                Received($"(nothing: waiting for {waitingFor})");
                 return null;
             }
             if (incoming is { Kind: IncomingKind.Frame, Type: FrameType.Ping })
             {
                 continue;
             }
-            Log.Add(incoming.ToString());
+            Received(incoming.ToString());
             if (incoming.Kind == IncomingKind.Violation)
             {
                 Problem("the server broke the protocol: " + incoming.Violation);
