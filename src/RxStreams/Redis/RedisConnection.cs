@@ -45,13 +45,6 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>True while the multiplexer reports a connection.</summary>
     public bool IsConnected => _multiplexer is { IsConnected: true };
 
-    /// <summary>
-    /// Whether pub/sub is sharded; null while not known (never connected yet, and not set by
-    /// <see cref="RedisBackplaneOptions.ShardedPubSub"/>). Every node of an application must agree: a sharded
-    /// subscription hears only sharded publishes.
-    /// </summary>
-    public bool? ShardedPubSub => _sharded switch { 0 => false, 1 => true, _ => null };
-
     /// <summary>Starts connecting in the background (failures surface on first use and are retried there).</summary>
     public void Start() => _ = GetMultiplexer().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 

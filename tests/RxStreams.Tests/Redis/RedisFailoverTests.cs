@@ -50,7 +50,7 @@ public sealed class RedisFailoverTests(RedisFixture fixture, ITestOutputHelper o
         await using var a = RedisNode.Start(redis.ConnectionString, prefix, output, Configure);
         await using var b = RedisNode.Start(redis.ConnectionString, prefix, output, Configure);
         var keys = new RedisKeys(prefix);
-        var master = await redis.MasterPortOfAsync(keys.Stream("orders"));
+        var master = redis.MasterPortOf(keys.Stream("orders"));
 
         var received = new Recorder<StreamItem<long>>();
         using var subscription = b.Hub.Channel<long>("orders").From(StreamOffset.Start).Subscribe(received);
