@@ -27,53 +27,28 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         var received = new Recorder<StreamItem<long>>();
         using var subscription = b.Hub.Channel<long>("orders").From(StreamOffset.Start).Subscribe(received);
 
-        var acknowledged = new ConcurrentDictionary<long, StreamOffset>();
-        var attempted = new ConcurrentDictionary<long, bool>();
-        var failures = 0;
-        var slowestFailure = TimeSpan.Zero;
-        using var stop = new CancellationTokenSource();
-        var channel = a.Hub.Channel<long>("orders");
-        var publisher = Task.Run(async () =>
+        var publisher = AppendLoop.Start(a.Hub.Channel<long>("orders"), TimeSpan.FromMilliseconds(20));
+        await using (publisher)
         {
-            for (long value = 0; !stop.IsCancellationRequested; value++)
-            {
-                attempted[value] = true;
-                var sw = Stopwatch.StartNew();
-                try
-                {
-                    acknowledged[value] = await channel.PublishAsync(value);
-                }
-                catch (BackplaneUnavailableException)
-                {
-                    Interlocked.Increment(ref failures);
-                    if (sw.Elapsed > slowestFailure)
-                    {
-                        slowestFailure = sw.Elapsed;
-                    }
-                    await Task.Delay(20);
-                }
-            }
-        });
-
-        await Wait.UntilAsync(() => acknowledged.Count >= 300, "300 publishes are acknowledged");
-        await server.KillAsync();
-        await Wait.UntilAsync(() => Volatile.Read(ref failures) >= 5, "publishes fail while Redis is down");
-        await server.RestartAsync();
-        var atRestart = acknowledged.Count;
-        await Wait.UntilAsync(() => acknowledged.Count >= atRestart + 300, "publishing works again after the restart");
-        await stop.CancelAsync();
-        await publisher;
+            await Wait.UntilAsync(() => publisher.Acknowledged.Count >= 300, "300 publishes are acknowledged");
+            await server.KillAsync();
+            await Wait.UntilAsync(() => publisher.Failures >= 5, "publishes fail while Redis is down");
+            await server.RestartAsync();
+            var atRestart = publisher.Acknowledged.Count;
+            await Wait.UntilAsync(() => publisher.Acknowledged.Count >= atRestart + 300, "publishing works again after the restart");
+        }
+        var acknowledged = publisher.Acknowledged;
 
         var expected = acknowledged.Keys.ToHashSet();
         await Wait.UntilAsync(() => expected.IsSubsetOf(received.Items.Select(x => x.Value)) || received.Error is not null, "node B receives every acknowledged item");
         Assert.Null(received.Error);
         var items = received.Items;
-        output.WriteLine($"{acknowledged.Count} acknowledged, {failures} failed (slowest failure {slowestFailure.TotalMilliseconds:0} ms), {items.Count} received");
+        output.WriteLine($"{acknowledged.Count} acknowledged, {publisher.Failures} failed (slowest failure {publisher.SlowestFailure.TotalMilliseconds:0} ms), {items.Count} received");
         Assert.Equal(items.Count, items.Select(x => x.Value).Distinct().Count());
-        Assert.All(items, x => Assert.True(attempted.ContainsKey(x.Value)));
+        Assert.All(items, x => Assert.True(publisher.Attempted.ContainsKey(x.Value)));
         Assert.Equal(items.Select(x => x.Offset).Order(), items.Select(x => x.Offset));
         Assert.All(acknowledged, kv => Assert.Equal(kv.Value, items.Single(x => x.Value == kv.Key).Offset));
-        Assert.True(slowestFailure < Timeout + TimeSpan.FromSeconds(1.5), $"a failing publish took {slowestFailure}");
+        Assert.True(publisher.SlowestFailure < Timeout + TimeSpan.FromSeconds(1.5), $"a failing publish took {publisher.SlowestFailure}");
     }
 
     [Fact]
