@@ -90,6 +90,45 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_channel_first_subscribed_while_Redis_is_down_leaves_no_subscription_behind_once_left()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var log = new RecordingOutput(output);
+        await using var a = RedisNode.Start(server.ConnectionString, "f", log, o => o.OperationTimeout = Timeout);
+        await using var b = Node(server, "f");
+        await a.Hub.Ephemeral<string>("warm-up").PublishAsync("x");
+        await server.KillAsync();
+        await Wait.UntilAsync(() => !a.Backplane.IsConnected, "node A sees the connection down");
+
+        // Subscribed during the outage: the subscribe fails (event 3007) and is tried again until Redis is back.
+        var got = new Recorder<string>();
+        var subscription = a.Hub.Ephemeral<string>("typing").Subscribe(got);
+        await Wait.UntilAsync(() => log.Logged(3007), "node A's subscribe fails while Redis is down");
+        await server.RestartAsync();
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                await b.Hub.Ephemeral<string>("typing").PublishAsync("hello");
+            }
+            catch (BackplaneUnavailableException)
+            {
+            }
+            return got.Items.Contains("hello");
+        }, "node A's subscription works once Redis is back");
+
+        // Left: no failed attempt may still hold the channel on Redis (and buffer its messages in the client).
+        subscription.Dispose();
+        var channel = new RedisKeys("f").Ephemeral("typing");
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        await Wait.UntilAsync(async () =>
+        {
+            var numsub = (StackExchange.Redis.RedisResult[])(await admin.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
+            return (long)numsub[1] == 0;
+        }, "Redis holds no subscription to the channel any more");
+    }
+
+    [Fact]
     public async Task A_hung_Redis_makes_calls_fail_within_the_timeout_and_everything_resumes_after()
     {
         await using var server = await RedisServer.StartAsync();
