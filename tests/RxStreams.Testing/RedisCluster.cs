@@ -254,21 +254,12 @@ public sealed class RedisCluster : IAsyncDisposable
         return stats;
     }
 
-    /// <summary>Resets every live node's statistics (<c>CONFIG RESETSTAT</c>).</summary>
-    public async Task ResetStatsAsync()
-    {
-        foreach (var node in _nodes.Where(n => n.IsRunning))
-        {
-            await CliAsync(node.Port, "CONFIG", "RESETSTAT").ConfigureAwait(false);
-        }
-    }
-
     /// <summary>
     /// Runs <c>redis-benchmark</c> (pipelined 16 deep) against the master that owns <paramref name="key"/>'s slot, as a
     /// client that routes by slot would; returns its requests per second (NaN if it printed none).
     /// </summary>
     public async Task<double> BenchmarkAsync(string key, int requests, params string[] command)
-        => await RedisServer.BenchmarkAsync(await MasterOfAsync(key).ConfigureAwait(false), cluster: false, null, requests, command).ConfigureAwait(false);
+        => await RedisServer.BenchmarkAsync(await MasterOfAsync(key).ConfigureAwait(false), null, requests, command).ConfigureAwait(false);
 
     /// <summary>The port of the master that owns a key's slot now (asked of any node: it answers or redirects with MOVED).</summary>
     public async Task<int> MasterOfAsync(string key)

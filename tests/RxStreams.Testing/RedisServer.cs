@@ -136,12 +136,12 @@ public sealed class RedisServer : IAsyncDisposable
     /// <param name="cpus">Pin redis-benchmark to these cores; null for no pinning.</param>
     /// <param name="requests">How many requests (<c>-n</c>).</param>
     /// <param name="command">The command and its arguments.</param>
-    public Task<double> BenchmarkAsync(string? cpus, int requests, params string[] command) => BenchmarkAsync(Port, cluster: false, cpus, requests, command);
+    public Task<double> BenchmarkAsync(string? cpus, int requests, params string[] command) => BenchmarkAsync(Port, cpus, requests, command);
 
-    /// <summary>Runs <c>redis-benchmark</c> against a port (with <c>--cluster</c> when asked); see the other overload.</summary>
-    internal static async Task<double> BenchmarkAsync(int port, bool cluster, string? cpus, int requests, params string[] command)
+    /// <summary>Runs <c>redis-benchmark</c> against a port; see the other overload.</summary>
+    internal static async Task<double> BenchmarkAsync(int port, string? cpus, int requests, params string[] command)
     {
-        string[] args = ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-P", "16", "-n", requests.ToString(CultureInfo.InvariantCulture), "--csv", .. (cluster ? (string[])["--cluster"] : []), .. command];
+        string[] args = ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-P", "16", "-n", requests.ToString(CultureInfo.InvariantCulture), "--csv", .. command];
         var output = await RunAsync(Pinned(cpus, "redis-benchmark", args)).ConfigureAwait(false);
         // "test","rps",… then "COMMAND …","123456.78",…
         var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => !l.StartsWith("\"test\"", StringComparison.Ordinal));

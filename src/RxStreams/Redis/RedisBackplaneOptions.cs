@@ -76,7 +76,10 @@ public sealed class RedisBackplaneOptions
     /// </summary>
     public int WaitForReplicas { get; set; }
 
-    /// <summary>How long an append waits for <see cref="WaitForReplicas"/> replicas to confirm it. Default 1 second.</summary>
+    /// <summary>
+    /// How long an append waits for <see cref="WaitForReplicas"/> replicas to confirm it: at least 1 ms (Redis counts
+    /// whole milliseconds), and shorter than <see cref="OperationTimeout"/>, which bounds the wait too. Default 1 second.
+    /// </summary>
     public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -101,6 +104,13 @@ public sealed class RedisBackplaneOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ClaimInterval, TimeSpan.Zero, nameof(ClaimInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LivePollInterval, TimeSpan.Zero, nameof(LivePollInterval));
         ArgumentOutOfRangeException.ThrowIfNegative(WaitForReplicas, nameof(WaitForReplicas));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReplicaWaitTimeout, TimeSpan.Zero, nameof(ReplicaWaitTimeout));
+        // WAIT takes whole milliseconds and 0 means "forever": a shorter timeout would hold the connection for good.
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReplicaWaitTimeout, TimeSpan.FromMilliseconds(1), nameof(ReplicaWaitTimeout));
+        if (WaitForReplicas > 0 && ReplicaWaitTimeout >= OperationTimeout)
+        {
+            // Else the call times out before Redis answers, and the append fails as "Redis did not answer".
+            throw new ArgumentOutOfRangeException(nameof(ReplicaWaitTimeout), ReplicaWaitTimeout,
+                $"RedisBackplaneOptions.ReplicaWaitTimeout ({ReplicaWaitTimeout.TotalMilliseconds:0} ms) must be shorter than OperationTimeout ({OperationTimeout.TotalMilliseconds:0} ms), which bounds the WAIT call too.");
+        }
     }
 }

@@ -45,13 +45,6 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// <summary>True while the multiplexer reports a connection.</summary>
     public bool IsConnected => _multiplexer is { IsConnected: true };
 
-    /// <summary>
-    /// Whether pub/sub is sharded; null while not known (never connected yet, and not set by
-    /// <see cref="RedisBackplaneOptions.ShardedPubSub"/>). Every node of an application must agree: a sharded
-    /// subscription hears only sharded publishes.
-    /// </summary>
-    public bool? ShardedPubSub => _sharded switch { 0 => false, 1 => true, _ => null };
-
     /// <summary>Starts connecting in the background (failures surface on first use and are retried there).</summary>
     public void Start() => _ = GetMultiplexer().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
@@ -160,17 +153,14 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
     }
 
-    private RedisChannel Channel(IConnectionMultiplexer multiplexer, string name)
+    private bool IsSharded(IConnectionMultiplexer multiplexer)
     {
         ResolvePubSub(multiplexer);
-        return _sharded == 1 ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
+        return _sharded == 1;
     }
 
-    private RedisValue PublishCommand(IConnectionMultiplexer multiplexer)
-    {
-        ResolvePubSub(multiplexer);
-        return _sharded == 1 ? "SPUBLISH" : "PUBLISH";
-    }
+    private RedisChannel Channel(IConnectionMultiplexer multiplexer, string name)
+        => IsSharded(multiplexer) ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
 
     // ---- Commands ----
 
@@ -180,18 +170,12 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     /// <summary>
     /// Runs a script (<c>ScriptEvaluateAsync</c>: <c>EVALSHA</c>, loaded again on <c>NOSCRIPT</c>; <c>EVAL</c> when the
-    /// script is <see cref="RedisScript.Ordered"/>). A script that publishes gets the publish command as its last argument.
+    /// script is <see cref="RedisScript.Ordered"/>), in its text for the pub/sub mode (<c>PUBLISH</c> or <c>SPUBLISH</c>).
     /// </summary>
     public Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
-        => RunOnMultiplexerAsync(script.Name, static (m, s) =>
-        {
-            var args = s.args;
-            if (s.script.Publishes)
-            {
-                args = [.. args, s.self.PublishCommand(m)];
-            }
-            return m.GetDatabase().ScriptEvaluateAsync(s.script.Text, s.keys, args, s.script.Ordered ? CommandFlags.NoScriptCache : CommandFlags.None);
-        }, (self: this, script, keys, args), cancellationToken);
+        => RunOnMultiplexerAsync(script.Name, static (m, s) => m.GetDatabase().ScriptEvaluateAsync(
+                s.script.TextFor(s.self.IsSharded(m)), s.keys, s.args, s.script.Ordered ? CommandFlags.NoScriptCache : CommandFlags.None),
+            (self: this, script, keys, args), cancellationToken);
 
     /// <summary>Publishes to a pub/sub channel (<c>SPUBLISH</c> when sharded).</summary>
     public Task<long> PublishAsync(string channel, byte[] message, CancellationToken cancellationToken)

@@ -10,18 +10,24 @@ internal sealed class RedisScript
     public RedisScript(string name, string text, bool ordered = false, bool publishes = false)
     {
         Name = name;
-        // A script that publishes takes the publish command (PUBLISH, or SPUBLISH for sharded pub/sub) as its last
-        // argument: the backplane appends it, the script takes it off before reading the others.
-        Text = publishes ? "local publish = table.remove(ARGV)\n" + text : text;
+        // A script that publishes does it with its local `publish`: PUBLISH in one text, SPUBLISH (sharded pub/sub) in
+        // the other. The mode is the connection's, not the call's: no call carries it.
+        Text = publishes ? "local publish = 'PUBLISH'\n" + text : text;
+        ShardedText = publishes ? "local publish = 'SPUBLISH'\n" + text : text;
         Ordered = ordered;
-        Publishes = publishes;
     }
 
     /// <summary>A name for logs and errors.</summary>
     public string Name { get; }
 
-    /// <summary>The Lua source.</summary>
+    /// <summary>The Lua source, publishing with <c>PUBLISH</c> if it publishes.</summary>
     public string Text { get; }
+
+    /// <summary>The Lua source, publishing with <c>SPUBLISH</c> if it publishes (the same as <see cref="Text"/> if not).</summary>
+    public string ShardedText { get; }
+
+    /// <summary>The source for a pub/sub mode.</summary>
+    public string TextFor(bool shardedPubSub) => shardedPubSub ? ShardedText : Text;
 
     /// <summary>
     /// Always sent as <c>EVAL</c> (text, <c>CommandFlags.NoScriptCache</c>): calls issued in order must run in order, and
@@ -30,9 +36,6 @@ internal sealed class RedisScript
     /// appends and enqueues.
     /// </summary>
     public bool Ordered { get; }
-
-    /// <summary>The script publishes (with the command in its local <c>publish</c>): the publish command is appended to its arguments.</summary>
-    public bool Publishes { get; }
 
     /// <inheritdoc />
     public override string ToString() => Name;

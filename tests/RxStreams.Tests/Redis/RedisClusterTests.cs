@@ -33,7 +33,7 @@ public sealed partial class RedisClusterTests(RedisFixture fixture, ITestOutputH
             // stream, meta, queue (presence left with the member): all in one slot, on one master.
             Assert.True(group.Count() >= 3, $"{group.Key}: {string.Join(", ", group)}");
             Assert.Single(group.Select(k => redis.Slot(k)).Distinct());
-            masters.Add(await redis.MasterPortOfAsync(group.First()));
+            masters.Add(redis.MasterPortOf(group.First()));
         }
         output.WriteLine($"{channels} channels over {masters.Count} masters, {byName.Select(g => redis.Slot(g.First())).Distinct().Count()} slots");
         Assert.Equal(3, masters.Count);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using RxStreams.Backplanes;
 using RxStreams.Testing;
@@ -50,34 +49,12 @@ public sealed class RedisFailoverTests(RedisFixture fixture, ITestOutputHelper o
         await using var a = RedisNode.Start(redis.ConnectionString, prefix, output, Configure);
         await using var b = RedisNode.Start(redis.ConnectionString, prefix, output, Configure);
         var keys = new RedisKeys(prefix);
-        var master = await redis.MasterPortOfAsync(keys.Stream("orders"));
+        var master = redis.MasterPortOf(keys.Stream("orders"));
 
         var received = new Recorder<StreamItem<long>>();
         using var subscription = b.Hub.Channel<long>("orders").From(StreamOffset.Start).Subscribe(received);
-        var acknowledged = new ConcurrentDictionary<long, StreamOffset>();
-        var attempted = new ConcurrentDictionary<long, bool>();
-        var failures = 0;
-        var appendTimes = new ConcurrentBag<double>();
-        using var stop = new CancellationTokenSource();
-        var channel = a.Hub.Channel<long>("orders");
-        var publisher = Task.Run(async () =>
-        {
-            for (long value = 0; !stop.IsCancellationRequested; value++)
-            {
-                attempted[value] = true;
-                var sw = Stopwatch.StartNew();
-                try
-                {
-                    acknowledged[value] = await channel.PublishAsync(value);
-                    appendTimes.Add(sw.Elapsed.TotalMilliseconds);
-                }
-                catch (BackplaneUnavailableException)
-                {
-                    Interlocked.Increment(ref failures);
-                    await Task.Delay(50);
-                }
-            }
-        });
+        await using var publisher = AppendLoop.Start(a.Hub.Channel<long>("orders"), TimeSpan.FromMilliseconds(50));
+        var acknowledged = publisher.Acknowledged;
 
         int atKill, atFailover, failuresAtLag, acknowledgedWhileLagging, failedWhileLagging;
         HashSet<long> beforeLag;
@@ -87,22 +64,22 @@ public sealed class RedisFailoverTests(RedisFixture fixture, ITestOutputHelper o
         try
         {
             await Wait.UntilAsync(() => acknowledged.Count >= 300 && received.Count >= 100, "300 publishes are acknowledged and node B is reading");
-            var healthyTimes = appendTimes.ToArray();
+            var healthyTimes = publisher.AppendMilliseconds.ToArray();
             output.WriteLine($"WaitForReplicas = {waitForReplicas}: before the kill, {healthyTimes.Length} appends, mean {healthyTimes.Average():0.000} ms, median {Median(healthyTimes):0.000} ms (one publisher, awaiting each)");
 
             beforeLag = [.. acknowledged.Keys];
-            failuresAtLag = Volatile.Read(ref failures);
+            failuresAtLag = publisher.Failures;
             await cluster.PauseAsync(replica);
             paused = true;
             await RedisCluster.DisconnectReplicasAsync(master);
             await Wait.UntilAsync(
-                () => waitForReplicas == 0 ? acknowledged.Count >= beforeLag.Count + 100 : Volatile.Read(ref failures) >= failuresAtLag + 2,
+                () => waitForReplicas == 0 ? acknowledged.Count >= beforeLag.Count + 100 : publisher.Failures >= failuresAtLag + 2,
                 waitForReplicas == 0 ? "100 appends are acknowledged while the replica lags" : "appends fail while no replica confirms them");
             atKill = acknowledged.Count;
             killed.Restart();
             await cluster.KillAsync(master);
             acknowledgedWhileLagging = atKill - beforeLag.Count;
-            failedWhileLagging = Volatile.Read(ref failures) - failuresAtLag;
+            failedWhileLagging = publisher.Failures - failuresAtLag;
             await cluster.ResumeAsync(replica);
             paused = false;
             await cluster.WaitForFailoverAsync();
@@ -114,12 +91,11 @@ public sealed class RedisFailoverTests(RedisFixture fixture, ITestOutputHelper o
             }
             atFailover = acknowledged.Count;
             await Wait.UntilAsync(() => acknowledged.Count >= atFailover + 300, "publishing goes on after the failover", TimeSpan.FromSeconds(60));
-            output.WriteLine($"publishing went on {killed.Elapsed.TotalSeconds:0.0} s after the kill; {Volatile.Read(ref failures)} publishes failed meanwhile");
+            output.WriteLine($"publishing went on {killed.Elapsed.TotalSeconds:0.0} s after the kill; {publisher.Failures} publishes failed meanwhile");
         }
         finally
         {
-            await stop.CancelAsync();
-            await publisher;
+            await publisher.StopAsync();
             if (paused)
             {
                 await cluster.ResumeAsync(replica);
@@ -144,11 +120,11 @@ public sealed class RedisFailoverTests(RedisFixture fixture, ITestOutputHelper o
         await Wait.UntilAsync(() => received.Items.Any(x => x.Offset >= last) || received.Error is not null, "node B's live subscription reaches the end of the channel", TimeSpan.FromSeconds(60));
         Assert.Null(received.Error);
         var items = received.Items;
-        output.WriteLine($"{acknowledged.Count} acknowledged, {failures} failed, {stored.Count} in the channel, {items.Count} received live");
+        output.WriteLine($"{acknowledged.Count} acknowledged, {publisher.Failures} failed, {stored.Count} in the channel, {items.Count} received live");
 
         Assert.Equal(items.Select(x => x.Offset).Order(), items.Select(x => x.Offset));
         Assert.Equal(items.Count, items.Select(x => x.Offset).Distinct().Count());
-        Assert.All(items, x => Assert.True(attempted.ContainsKey(x.Value)));
+        Assert.All(items, x => Assert.True(publisher.Attempted.ContainsKey(x.Value)));
         // Every item in the channel was delivered live, once, in order.
         var storedOffsets = stored.Select(e => e.Offset).ToHashSet();
         Assert.Equal(stored.Select(e => e.Offset), items.Select(x => x.Offset).Where(storedOffsets.Contains));

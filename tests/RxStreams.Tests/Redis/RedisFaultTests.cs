@@ -27,53 +27,28 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         var received = new Recorder<StreamItem<long>>();
         using var subscription = b.Hub.Channel<long>("orders").From(StreamOffset.Start).Subscribe(received);
 
-        var acknowledged = new ConcurrentDictionary<long, StreamOffset>();
-        var attempted = new ConcurrentDictionary<long, bool>();
-        var failures = 0;
-        var slowestFailure = TimeSpan.Zero;
-        using var stop = new CancellationTokenSource();
-        var channel = a.Hub.Channel<long>("orders");
-        var publisher = Task.Run(async () =>
+        var publisher = AppendLoop.Start(a.Hub.Channel<long>("orders"), TimeSpan.FromMilliseconds(20));
+        await using (publisher)
         {
-            for (long value = 0; !stop.IsCancellationRequested; value++)
-            {
-                attempted[value] = true;
-                var sw = Stopwatch.StartNew();
-                try
-                {
-                    acknowledged[value] = await channel.PublishAsync(value);
-                }
-                catch (BackplaneUnavailableException)
-                {
-                    Interlocked.Increment(ref failures);
-                    if (sw.Elapsed > slowestFailure)
-                    {
-                        slowestFailure = sw.Elapsed;
-                    }
-                    await Task.Delay(20);
-                }
-            }
-        });
-
-        await Wait.UntilAsync(() => acknowledged.Count >= 300, "300 publishes are acknowledged");
-        await server.KillAsync();
-        await Wait.UntilAsync(() => Volatile.Read(ref failures) >= 5, "publishes fail while Redis is down");
-        await server.RestartAsync();
-        var atRestart = acknowledged.Count;
-        await Wait.UntilAsync(() => acknowledged.Count >= atRestart + 300, "publishing works again after the restart");
-        await stop.CancelAsync();
-        await publisher;
+            await Wait.UntilAsync(() => publisher.Acknowledged.Count >= 300, "300 publishes are acknowledged");
+            await server.KillAsync();
+            await Wait.UntilAsync(() => publisher.Failures >= 5, "publishes fail while Redis is down");
+            await server.RestartAsync();
+            var atRestart = publisher.Acknowledged.Count;
+            await Wait.UntilAsync(() => publisher.Acknowledged.Count >= atRestart + 300, "publishing works again after the restart");
+        }
+        var acknowledged = publisher.Acknowledged;
 
         var expected = acknowledged.Keys.ToHashSet();
         await Wait.UntilAsync(() => expected.IsSubsetOf(received.Items.Select(x => x.Value)) || received.Error is not null, "node B receives every acknowledged item");
         Assert.Null(received.Error);
         var items = received.Items;
-        output.WriteLine($"{acknowledged.Count} acknowledged, {failures} failed (slowest failure {slowestFailure.TotalMilliseconds:0} ms), {items.Count} received");
+        output.WriteLine($"{acknowledged.Count} acknowledged, {publisher.Failures} failed (slowest failure {publisher.SlowestFailure.TotalMilliseconds:0} ms), {items.Count} received");
         Assert.Equal(items.Count, items.Select(x => x.Value).Distinct().Count());
-        Assert.All(items, x => Assert.True(attempted.ContainsKey(x.Value)));
+        Assert.All(items, x => Assert.True(publisher.Attempted.ContainsKey(x.Value)));
         Assert.Equal(items.Select(x => x.Offset).Order(), items.Select(x => x.Offset));
         Assert.All(acknowledged, kv => Assert.Equal(kv.Value, items.Single(x => x.Value == kv.Key).Offset));
-        Assert.True(slowestFailure < Timeout + TimeSpan.FromSeconds(1.5), $"a failing publish took {slowestFailure}");
+        Assert.True(publisher.SlowestFailure < Timeout + TimeSpan.FromSeconds(1.5), $"a failing publish took {publisher.SlowestFailure}");
     }
 
     [Fact]
@@ -85,18 +60,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         var got = new Recorder<string>();
         using var subscription = b.Hub.Ephemeral<string>("typing").Subscribe(got);
         var typing = a.Hub.Ephemeral<string>("typing");
-        await Wait.UntilAsync(async () =>
-        {
-            await typing.PublishAsync("ping");
-            return got.Count > 0;
-        }, "node B's subscription is live");
-
-        for (var i = 0; i < 100; i++)
-        {
-            await typing.PublishAsync($"m{i}");
-        }
-        await Wait.UntilAsync(() => got.Items.Count(x => x.StartsWith('m')) == 100, "node B receives the 100 messages");
-        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"m{i}"), got.Items.Where(x => x.StartsWith('m')));
+        await EphemeralOrder.AssertCrossesInOrderAsync(typing, got, 100);
 
         // A durable live subscriber too: without persistence the channel's history is gone after the restart.
         await a.Hub.Channel<long>("log").PublishAsync(1);
@@ -123,6 +87,45 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await a.Hub.Channel<long>("log").PublishAsync(2);
         await Wait.UntilAsync(() => live.Error is not null, "the durable subscriber is told the history it followed is gone");
         Assert.IsType<StreamNotRecoveredException>(live.Error);
+    }
+
+    [Fact]
+    public async Task A_channel_first_subscribed_while_Redis_is_down_leaves_no_subscription_behind_once_left()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var log = new RecordingOutput(output);
+        await using var a = RedisNode.Start(server.ConnectionString, "f", log, o => o.OperationTimeout = Timeout);
+        await using var b = Node(server, "f");
+        await a.Hub.Ephemeral<string>("warm-up").PublishAsync("x");
+        await server.KillAsync();
+        await Wait.UntilAsync(() => !a.Backplane.IsConnected, "node A sees the connection down");
+
+        // Subscribed during the outage: the subscribe fails (event 3007) and is tried again until Redis is back.
+        var got = new Recorder<string>();
+        var subscription = a.Hub.Ephemeral<string>("typing").Subscribe(got);
+        await Wait.UntilAsync(() => log.Logged(3007), "node A's subscribe fails while Redis is down");
+        await server.RestartAsync();
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                await b.Hub.Ephemeral<string>("typing").PublishAsync("hello");
+            }
+            catch (BackplaneUnavailableException)
+            {
+            }
+            return got.Items.Contains("hello");
+        }, "node A's subscription works once Redis is back");
+
+        // Left: no failed attempt may still hold the channel on Redis (and buffer its messages in the client).
+        subscription.Dispose();
+        var channel = new RedisKeys("f").Ephemeral("typing");
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        await Wait.UntilAsync(async () =>
+        {
+            var numsub = (StackExchange.Redis.RedisResult[])(await admin.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel))!;
+            return (long)numsub[1] == 0;
+        }, "Redis holds no subscription to the channel any more");
     }
 
     [Fact]

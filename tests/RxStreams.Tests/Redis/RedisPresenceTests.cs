@@ -99,8 +99,8 @@ public abstract class RedisPresenceTests(RedisFixture fixture, ITestOutputHelper
         // As if node A's renewals had not reached Redis for a whole lease: the lease is gone.
         var keys = new RedisKeys(prefix);
         var stored = (string)(await redis.Db.HashGetAsync(keys.PresenceMembers("room"), "c1"))!;
-        await redis.Db.ScriptEvaluateAsync(RedisScripts.Leave.Text, [keys.PresenceLeases("room"), keys.PresenceMembers("room")],
-            ["c1", stored.Split('|')[0], keys.PresenceEvents("room"), redis.IsCluster ? "SPUBLISH" : "PUBLISH"]);
+        await redis.Db.ScriptEvaluateAsync(RedisScripts.Leave.TextFor(shardedPubSub: redis.IsCluster), [keys.PresenceLeases("room"), keys.PresenceMembers("room")],
+            ["c1", stored.Split('|')[0], keys.PresenceEvents("room")]);
         await Wait.UntilAsync(() => !viewB.Contains("c1"), "node B sees alice leave");
         await Wait.UntilAsync(() => viewB.Contains("c1"), "node A's next renewal puts alice back, and node B sees her join");
     }

@@ -73,12 +73,7 @@ public sealed class RedisTarget(string name, string connectionString, Connection
     public int Slot(RedisKey key) => admin.HashSlot(key);
 
     /// <summary>The port of the master that serves a slot now.</summary>
-    public async Task<int> MasterPortOfAsync(RedisKey key)
-    {
-        var server = admin.GetServer(key);
-        await Task.CompletedTask;
-        return ((System.Net.IPEndPoint)server.EndPoint).Port;
-    }
+    public int MasterPortOf(RedisKey key) => ((System.Net.IPEndPoint)admin.GetServer(key).EndPoint).Port;
 
     public override string ToString() => name;
 }

@@ -12,8 +12,6 @@ public abstract class RedisTestBase(RedisFixture fixture) : IAsyncLifetime
     /// <summary>True to run on the cluster, false on the single Redis.</summary>
     protected abstract bool OnCluster { get; }
 
-    protected RedisFixture Fixture => fixture;
-
     public async Task InitializeAsync() => redis = await fixture.TargetAsync(OnCluster);
 
     public Task DisposeAsync() => Task.CompletedTask;

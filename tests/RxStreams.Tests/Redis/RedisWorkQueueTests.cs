@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using RxStreams.Testing;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace RxStreams.Redis;
@@ -120,6 +121,39 @@ public abstract class RedisWorkQueueTests(RedisFixture fixture, ITestOutputHelpe
             Assert.True(await b.Backplane.AckAsync("jobs", "workers", "b", id, default));
             Assert.False(await b.Backplane.AckAsync("jobs", "workers", "b", id, default), "acknowledged twice");
         }
+    }
+
+    [Fact]
+    public async Task Claimed_items_get_their_delivery_count_when_an_item_the_consumer_holds_lies_between_them()
+    {
+        var prefix = redis.NewPrefix();
+        var key = new RedisKeys(prefix).Queue("jobs");
+        // Three items, all read by a consumer d that died; only the second has been idle for ages.
+        var ids = (RedisResult[])(await redis.Db.ScriptEvaluateAsync("""
+            redis.call('XGROUP', 'CREATE', KEYS[1], 'g', '0', 'MKSTREAM')
+            local a = redis.call('XADD', KEYS[1], '*', 'p', '1')
+            local b = redis.call('XADD', KEYS[1], '*', 'p', '2')
+            local c = redis.call('XADD', KEYS[1], '*', 'p', '3')
+            redis.call('XREADGROUP', 'GROUP', 'g', 'd', 'COUNT', 3, 'STREAMS', KEYS[1], '>')
+            redis.call('XCLAIM', KEYS[1], 'g', 'd', 0, b, 'IDLE', '1000000000000')
+            return { a, b, c }
+            """, [key]))!;
+        var (first, second, third) = (StreamOffset.Parse((string)ids[0]!), StreamOffset.Parse((string)ids[1]!), StreamOffset.Parse((string)ids[2]!));
+
+        await using var node = Node(prefix, o => o.ClaimInterval = TimeSpan.FromMilliseconds(200));
+        var got = new ConcurrentDictionary<StreamOffset, int>();
+        var options = new WorkQueueOptions { Prefetch = 16, AckTimeout = TimeSpan.FromMinutes(1) };
+        using var consumer = node.Backplane.Consume("jobs", "g", "c", options).Subscribe(item => got[item.Id] = item.DeliveryCount);
+        await Wait.UntilAsync(() => got.ContainsKey(second), "consumer c claims the second item");
+
+        // Now the first and the third have been idle for ages too; the second, pending for c, has not.
+        await redis.Db.ScriptEvaluateAsync("redis.call('XCLAIM', KEYS[1], 'g', 'd', 0, ARGV[1], ARGV[2], 'IDLE', '1000000000000')",
+            [key], [first.ToString(), third.ToString()]);
+        await Wait.UntilAsync(() => got.Count == 3, "consumer c claims the first and the third item");
+        // Read by d, claimed back to d, claimed by c: the third's count is read past the second, in the range too.
+        Assert.Equal(3, got[first]);
+        Assert.Equal(3, got[third]);
+        Assert.Equal(3, got[second]);
     }
 
     [Fact]
