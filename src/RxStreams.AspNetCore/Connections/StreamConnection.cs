@@ -337,8 +337,11 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         {
             return false;
         }
-        Outbound.Enqueue((SessionId, resumed, (uint)_options.KeepAliveInterval.TotalMilliseconds, (uint)_options.MaxFrameSize),
-            static (output, s) => FrameWriter.WriteWelcome(output, ProtocolConstants.Version, s.SessionId, s.resumed, s.Item3, s.Item4));
+        // Encoded on its own, not in the staging buffer: a connection that then only receives shared items (a
+        // subscriber) never needs one.
+        var welcome = new ArrayBufferWriter<byte>(64);
+        FrameWriter.WriteWelcome(welcome, ProtocolConstants.Version, SessionId, resumed, (uint)_options.KeepAliveInterval.TotalMilliseconds, (uint)_options.MaxFrameSize);
+        Outbound.EnqueueEncoded(welcome.WrittenMemory);
         RxStreamsHostLog.HandshakeDone(Logger, ConnectionId, SessionId, resumed);
         return true;
     }
@@ -953,7 +956,17 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
             Close(StreamErrorCodes.KeepaliveTimeout, $"Nothing was received for {_options.ClientTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
             return;
         }
-        Outbound.Enqueue(0, static (output, _) => FrameWriter.WritePing(output));
+        Outbound.TrimIdleBuffers();
+        Outbound.EnqueueEncoded(s_ping);
+    }
+
+    private static readonly ReadOnlyMemory<byte> s_ping = Encoded(static output => FrameWriter.WritePing(output));
+
+    private static byte[] Encoded(Action<IBufferWriter<byte>> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(8);
+        write(buffer);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>True once the connection is closing, whoever started it.</summary>

@@ -17,7 +17,9 @@ namespace RxStreams.Transport;
 /// Per frame, queuing costs one lock and a list append: the loop is woken (through a reusable, allocation-free
 /// signal) only when it is actually waiting, so a busy connection takes its frames in batches without a wake-up each.
 /// An idle queue holds no buffers: the outgoing batch is rented from the array pool for each send, and the staging
-/// buffers (for frames that are not shared) are created on first use and start small.
+/// buffers (for frames that are not shared) are rented on first use and given back by <see cref="TrimIdleBuffers"/>
+/// once a whole interval went by without one (a busy connection keeps them: renting per send would miss the pool
+/// under load and allocate). Fixed frames (PING, WELCOME) are queued already encoded and need no staging.
 /// </remarks>
 internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
 {
@@ -30,6 +32,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
     private List<Entry> _spareEntries = [];
     private PooledBufferWriter? _staging;
     private PooledBufferWriter? _spareStaging;
+    private bool _stagingUsed;
     private long _pendingBytes;
     // The part of _pendingBytes the writer has taken and is sending (it leaves _pendingBytes as its sends complete).
     private long _inFlightBytes;
@@ -72,6 +75,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                 return false;
             }
             var staging = _staging ??= new PooledBufferWriter();
+            _stagingUsed = true;
             var start = staging.WrittenCount;
             write(staging, state);
             length = staging.WrittenCount - start;
@@ -85,6 +89,45 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             Wake();
         }
         return true;
+    }
+
+    /// <summary>Queues a frame already encoded (length prefix included) in bytes that do not change: it is copied only into the outgoing batch.</summary>
+    public bool EnqueueEncoded(ReadOnlyMemory<byte> frame)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            if (_completed || _discarding)
+            {
+                return false;
+            }
+            _entries.Add(new Entry(0, frame.Length, frame, 0, null, IsShared: false));
+            AddPendingLocked(frame.Length);
+            wake = TakeWaiterLocked();
+        }
+        RxStreamsMetrics.SendQueueBytes.Add(frame.Length);
+        if (wake)
+        {
+            Wake();
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Gives the staging buffers back to the pool if no frame was staged since the last call and the loop is waiting:
+    /// called now and then (the host's heartbeat), so a quiet connection holds none and a busy one keeps its own.
+    /// </summary>
+    public void TrimIdleBuffers()
+    {
+        lock (_gate)
+        {
+            if (_waiting && !_stagingUsed)
+            {
+                _staging?.Release();
+                _spareStaging?.Release();
+            }
+            _stagingUsed = false;
+        }
     }
 
     /// <summary>Queues a NEXT frame whose payload is immutable and shared: it is copied only into the outgoing batch.</summary>
@@ -228,10 +271,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                         {
                             return;
                         }
-                        // Nothing queued: sleep until a frame (or Complete) signals, without allocating, and holding
-                        // no staging buffer (they go back to the pool; the next frame rents one again).
-                        _staging?.Release();
-                        _spareStaging?.Release();
+                        // Nothing queued: sleep until a frame (or Complete) signals, without allocating.
                         _signal.Reset();
                         _waiting = true;
                         wait = new ValueTask(this, _signal.Version);
@@ -304,6 +344,10 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                 {
                     FrameWriter.WriteNext(batch.AsSpan(written, length), entry.StreamId, entry.Offset, entry.Shared.Span);
                 }
+                else if (!entry.Shared.IsEmpty)
+                {
+                    entry.Shared.Span.CopyTo(batch.AsSpan(written));
+                }
                 else
                 {
                     staging!.WrittenSpan.Slice(entry.Start, length).CopyTo(batch.AsSpan(written));
@@ -364,6 +408,9 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         _drainWaiters = null;
     }
 
-    /// <summary>A queued frame (<see cref="Length"/>: its size on the wire): a range of the staging buffer, or a NEXT frame over a shared payload.</summary>
+    /// <summary>
+    /// A queued frame (<see cref="Length"/>: its size on the wire): a range of the staging buffer, a NEXT frame over a
+    /// shared payload (<see cref="IsShared"/>), or a frame already encoded in <see cref="Shared"/>.
+    /// </summary>
     private readonly record struct Entry(int Start, int Length, ReadOnlyMemory<byte> Shared, uint StreamId, StreamOffset? Offset, bool IsShared);
 }
