@@ -6,13 +6,25 @@ namespace RxStreams.Redis;
 /// </summary>
 internal static class RedisScripts
 {
+    // Shared Lua: the epoch of a channel whose stream does not exist (no life yet, or it was reset): one millisecond
+    // past the Redis clock. The earlier life's ids are all at or before now, possibly in this very millisecond (a reset
+    // right after appends): an epoch of "now" would leave those at or above it, taken as offsets of the next life.
+    // (The next life's first id comes from XADD: at or after now. Only a new life begun in the very millisecond of
+    // the old one's last append can start below ids of the old one; docs/redis.md says so.)
+    private const string NextLifeFunction = """
+        local function next_life()
+          local t = redis.call('TIME')
+          return string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + 1) .. '-0'
+        end
+
+        """;
+
     // Shared Lua: the bounds of a durable channel, as { epoch, trimmed, first|false, last|false, length }.
-    // A channel without a stream has no life yet: its epoch is "now", so offsets from an earlier life are not recovered.
-    private const string InfoFunction = """
+    // A channel without a stream has no life yet: its epoch is past every id an earlier life had (see next_life).
+    private const string InfoFunction = NextLifeFunction + """
         local function channel_info(stream, meta)
           if redis.call('EXISTS', stream) == 0 then
-            local t = redis.call('TIME')
-            return { t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000)) .. '-0', '0-0', false, false, 0 }
+            return { next_life(), '0-0', false, false, 0 }
           end
           local m = redis.call('HMGET', meta, 'epoch', 'trimmed')
           local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)

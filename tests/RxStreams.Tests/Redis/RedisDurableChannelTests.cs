@@ -237,6 +237,28 @@ public abstract class RedisDurableChannelTests(RedisFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task A_channel_reset_in_the_millisecond_of_its_last_append_refuses_the_old_offsets()
+    {
+        // Append, reset, look: back to back on loopback, many rounds land in one millisecond of the Redis clock. An
+        // epoch of "now" for the emptied channel would then be at or below the old life's ids, and those offsets
+        // would pass as recoverable (a catch-up from one would wait for items that never come).
+        var prefix = redis.NewPrefix();
+        await using var node = Node(prefix);
+        var keys = new RedisKeys(prefix);
+        for (var round = 0; round < 200; round++)
+        {
+            var channel = $"same-ms-{round % 4}";
+            var old = await node.Backplane.AppendAsync(channel, Bytes("1"), null, default);
+            await redis.Db.KeyDeleteAsync([keys.Stream(channel), keys.Meta(channel)]);
+
+            var empty = await node.Backplane.GetInfoAsync(channel, default);
+            Assert.False(empty.CanResumeAfter(old), $"round {round}: {old} from the old life passes as recoverable against epoch {empty.Epoch}");
+            var page = await node.Backplane.ReadAsync(channel, old, 10, default);
+            Assert.False(page.Info.CanResumeAfter(old), $"round {round}: a read after {old} passes against epoch {page.Info.Epoch}");
+        }
+    }
+
+    [Fact]
     public async Task Live_subscription_from_an_offset_delivers_the_rest_then_new_items()
     {
         var prefix = redis.NewPrefix();

@@ -164,8 +164,8 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     public async Task Consumers_and_presence_watchers_resume_by_themselves_after_a_Redis_restart()
     {
         await using var server = await RedisServer.StartAsync(appendOnly: true);
-        await using var a = Node(server, "f", o => o.PresenceLease = TimeSpan.FromSeconds(3));
-        await using var b = Node(server, "f", o => o.PresenceLease = TimeSpan.FromSeconds(3));
+        await using var a = Node(server, "f", o => o.PresenceLease = TimeSpan.FromSeconds(10));
+        await using var b = Node(server, "f", o => o.PresenceLease = TimeSpan.FromSeconds(10));
         var done = new ConcurrentDictionary<long, bool>();
         using var consumer = b.Hub.Queue<long>("jobs").Consume("g", "b").Subscribe(item => _ = AckAsync(item));
         async Task AckAsync(WorkItem<long> item)
