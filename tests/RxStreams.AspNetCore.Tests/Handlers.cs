@@ -35,6 +35,20 @@ public sealed partial class FeedHandler(IStreamHub hub)
         => hub.Channel<Tick>($"feed:{name}", new StreamChannelOptions { MaxLength = 100_000 }).From(context.ResumeOffset ?? StreamOffset.Start);
 }
 
+/// <summary>The live items of an ephemeral channel the test publishes to: the fan-out fast path's plainest shape.</summary>
+[StreamRoute("live/{name}")]
+public sealed partial class LiveHandler(IStreamHub hub)
+{
+    public IObservable<Tick> Read(string name) => hub.Ephemeral<Tick>($"live:{name}");
+}
+
+/// <summary>The live items of an ephemeral channel of <see cref="Say"/> the test publishes to.</summary>
+[StreamRoute("say/{name}")]
+public sealed partial class LiveSayHandler(IStreamHub hub)
+{
+    public IObservable<Say> Read(string name) => hub.Ephemeral<Say>($"live-say:{name}");
+}
+
 /// <summary>Counts to n, as fast as it is allowed to.</summary>
 [StreamRoute("count/{n:int}")]
 public sealed partial class CountHandler

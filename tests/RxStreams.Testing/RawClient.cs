@@ -21,6 +21,11 @@ public sealed class RawClient : IAsyncDisposable
 
     private RawClient(WebSocket socket) => _socket = socket;
 
+    private long _messages;
+
+    /// <summary>WebSocket messages received so far (each may carry several frames).</summary>
+    public long MessagesReceived => Interlocked.Read(ref _messages);
+
     /// <summary>The close status the server sent, once it closed.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
@@ -171,6 +176,7 @@ public sealed class RawClient : IAsyncDisposable
                 {
                     return;
                 }
+                Interlocked.Increment(ref _messages);
                 var sequence = new ReadOnlySequence<byte>(buffer, 0, count);
                 while (FrameReader.TryReadFrame(ref sequence, int.MaxValue, out var frame))
                 {

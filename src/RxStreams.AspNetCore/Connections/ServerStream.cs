@@ -4,6 +4,7 @@ using RxStreams.Diagnostics;
 using RxStreams.Protocol;
 using RxStreams.Routing;
 using RxStreams.Serialization;
+using RxStreams.Transport;
 
 namespace RxStreams.AspNetCore.Connections;
 
@@ -12,13 +13,29 @@ namespace RxStreams.AspNetCore.Connections;
 /// <see cref="IStreamResultSink"/>), credits decide what goes out now and what waits, and whatever ends the stream
 /// (completion, error, CANCEL, the connection closing) releases the handler, its scope and its subscription once.
 /// </summary>
-internal sealed class ServerStream : IStreamResultSink
+/// <remarks>
+/// <para>
+/// The fan-out fast path: an item whose bytes are shared (a channel's, the same for every subscriber) that finds
+/// nothing held and a credit to spend goes straight to the connection's <see cref="FrameQueue"/>, whose lock is the
+/// only one taken per delivery. Credits are taken with a compare-and-swap; whether the stream still takes frames, and
+/// the last offset queued, live under the queue's lock (<see cref="OutboundStream"/>), so a NEXT frame can never
+/// follow the stream's ERROR and the session's offset never tears. Everything else (items serialized per subscriber,
+/// no credits, items held, oversized items) takes the general path under the stream's own lock.
+/// </para>
+/// <para>
+/// Order holds across the two paths: the handler's items arrive one at a time (Rx), only they add held items, and a
+/// held item counts as held until it is queued, so no item overtakes one held before it.
+/// </para>
+/// </remarks>
+internal sealed class ServerStream : OutboundStream, IStreamResultSink
 {
     private readonly Lock _gate = new();
     private readonly StreamConnection _connection;
     private readonly CancellationTokenSource _aborted = new();
     private readonly Demand _demand;
     private Queue<Held>? _held;
+    // Items held (waiting for credits), counted until each is queued: the fast path is taken only at zero.
+    private int _heldCount;
     private long _heldBytes;
     private uint _credits;
     private readonly bool _unbounded;
@@ -70,8 +87,8 @@ internal sealed class ServerStream : IStreamResultSink
 
     public CancellationToken Aborted => _aborted.Token;
 
-    /// <summary>The last offset delivered on a resumable stream (for the session record).</summary>
-    public StreamOffset? LastOffset { get; private set; }
+    /// <summary>The last offset queued for the client on a resumable stream (for the session record).</summary>
+    public StreamOffset? LastOffset => _connection.Outbound.LastQueuedOffset(this);
 
     /// <summary>A scope, handler or anything else to release when the stream ends.</summary>
     public IAsyncDisposable? Resources { get; set; }
@@ -98,7 +115,69 @@ internal sealed class ServerStream : IStreamResultSink
 
     // ---- IStreamResultSink: the handler's items ----
 
-    public void OnNextShared(ReadOnlyMemory<byte> payload, StreamOffset? offset) => Deliver(payload, default, offset, shared: true);
+    public void OnNextShared(ReadOnlyMemory<byte> payload, StreamOffset? offset)
+    {
+        // The fast path (see the remarks): nothing held, a credit taken, the frame fits.
+        if (Volatile.Read(ref _heldCount) == 0 && !Volatile.Read(ref _terminated) && TryTakeCredit())
+        {
+            var frameLength = FrameWriter.GetNextFrameLength(Id, offset, payload.Length);
+            if (frameLength <= _connection.MaxFrameSize)
+            {
+                // Not queued only when the stream or the connection ended meanwhile: nothing to do then.
+                if (_connection.Outbound.EnqueueSharedNext(Id, offset, payload, frameLength, this))
+                {
+                    _connection.CheckPending();
+                }
+                return;
+            }
+            ReturnCredit();
+        }
+        Deliver(payload, default, offset, shared: true);
+    }
+
+    /// <summary>Takes one credit if there is one (always, when unbounded).</summary>
+    private bool TryTakeCredit()
+    {
+        if (_unbounded)
+        {
+            return true;
+        }
+        var credits = Volatile.Read(ref _credits);
+        while (credits > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _credits, credits - 1, credits);
+            if (seen == credits)
+            {
+                return true;
+            }
+            credits = seen;
+        }
+        return false;
+    }
+
+    private void ReturnCredit()
+    {
+        if (!_unbounded)
+        {
+            AddCreditsAtomically(1);
+        }
+    }
+
+    /// <summary>Adds credits (capped below the unbounded marker) against concurrent takers.</summary>
+    private void AddCreditsAtomically(uint n)
+    {
+        var credits = Volatile.Read(ref _credits);
+        while (true)
+        {
+            var next = (uint)Math.Min((ulong)credits + n, uint.MaxValue - 1);
+            var seen = Interlocked.CompareExchange(ref _credits, next, credits);
+            if (seen == credits)
+            {
+                return;
+            }
+            credits = seen;
+        }
+    }
 
     public void OnNext(ReadOnlySpan<byte> payload, StreamOffset? offset) => Deliver(default, payload, offset, shared: false);
 
@@ -120,29 +199,22 @@ internal sealed class ServerStream : IStreamResultSink
             }
             else
             {
-                if (offset is not null)
+                if (_heldCount == 0 && TryTakeCredit())
                 {
-                    LastOffset = offset;
-                }
-                if ((_held is null || _held.Count == 0) && (_unbounded || _credits > 0))
-                {
-                    if (!_unbounded)
-                    {
-                        _credits--;
-                    }
                     if (shared)
                     {
-                        _connection.Outbound.EnqueueSharedNext(Id, offset, sharedPayload, frameLength);
+                        _connection.Outbound.EnqueueSharedNext(Id, offset, sharedPayload, frameLength, this);
                     }
                     else
                     {
-                        _connection.EnqueueNext(Id, offset, transientPayload);
+                        _connection.EnqueueNext(this, offset, transientPayload);
                     }
                 }
                 else
                 {
                     // No credits: keep it (shared bytes by reference) until the client asks for more.
                     (_held ??= new Queue<Held>()).Enqueue(new Held(shared ? sharedPayload : transientPayload.ToArray(), offset, IsComplete: false));
+                    Volatile.Write(ref _heldCount, _heldCount + 1);
                     _heldBytes += length;
                     _connection.AddHeldBytes(length);
                     outcome = Outcome.Held;
@@ -187,11 +259,12 @@ internal sealed class ServerStream : IStreamResultSink
             {
                 return;
             }
-            _terminated = true;
+            Volatile.Write(ref _terminated, true);
             if (_held is { Count: > 0 })
             {
                 // COMPLETE goes out after the held items, when the client has asked for them.
                 _held.Enqueue(Held.Complete);
+                Volatile.Write(ref _heldCount, _heldCount + 1);
                 return;
             }
             _connection.EnqueueComplete(Id);
@@ -234,8 +307,10 @@ internal sealed class ServerStream : IStreamResultSink
 
     private void TerminateLocked(string code, string message, StreamOffset? offset)
     {
-        _terminated = true;
+        Volatile.Write(ref _terminated, true);
         DropHeldLocked();
+        // No NEXT from the fast path after this: the ERROR is the stream's last frame.
+        _connection.Outbound.EndStream(this);
         _connection.EnqueueError(Id, code, message, offset);
     }
 
@@ -251,20 +326,22 @@ internal sealed class ServerStream : IStreamResultSink
             {
                 return;
             }
-            _credits = (uint)Math.Min((ulong)_credits + n, uint.MaxValue - 1);
-            while (_held is { Count: > 0 } && _held.Peek() is var next && (next.IsComplete || _credits > 0))
+            AddCreditsAtomically(n);
+            while (_held is { Count: > 0 } && _held.Peek() is var next && (next.IsComplete || TryTakeCredit()))
             {
                 _held.Dequeue();
                 if (next.IsComplete)
                 {
                     _connection.EnqueueComplete(Id);
+                    Volatile.Write(ref _heldCount, _heldCount - 1);
                     finish = true;
                     break;
                 }
-                _credits--;
                 _heldBytes -= next.Payload.Length;
                 _connection.AddHeldBytes(-next.Payload.Length);
-                _connection.Outbound.EnqueueSharedNext(Id, next.Offset, next.Payload);
+                _connection.Outbound.EnqueueSharedNext(Id, next.Offset, next.Payload, FrameWriter.GetNextFrameLength(Id, next.Offset, next.Payload.Length), this);
+                // Counted as held until queued: a newer item cannot overtake it.
+                Volatile.Write(ref _heldCount, _heldCount - 1);
             }
             (_creditWaiter, var waiter) = (null, _creditWaiter);
             waiter?.TrySetResult();
@@ -281,8 +358,9 @@ internal sealed class ServerStream : IStreamResultSink
     {
         lock (_gate)
         {
-            _terminated = true;
+            Volatile.Write(ref _terminated, true);
             DropHeldLocked();
+            _connection.Outbound.EndStream(this);
         }
         Finish();
     }
@@ -294,6 +372,7 @@ internal sealed class ServerStream : IStreamResultSink
             _connection.AddHeldBytes(-_heldBytes);
             _heldBytes = 0;
             _held.Clear();
+            Volatile.Write(ref _heldCount, 0);
         }
         (_creditWaiter, var waiter) = (null, _creditWaiter);
         waiter?.TrySetResult();
@@ -310,9 +389,10 @@ internal sealed class ServerStream : IStreamResultSink
                 return;
             }
             _finished = true;
-            _terminated = true;
+            Volatile.Write(ref _terminated, true);
             (subscription, _subscription) = (_subscription, null);
         }
+        _connection.Outbound.EndStream(this);
         _connection.RemoveStream(this);
         try
         {

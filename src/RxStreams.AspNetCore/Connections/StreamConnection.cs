@@ -183,6 +183,10 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     public void EnqueueNext(uint streamId, StreamOffset? offset, ReadOnlySpan<byte> payload)
         => Outbound.Enqueue(new NextFrame(streamId, offset, payload), static (output, s) => FrameWriter.WriteNext(output, s.StreamId, s.Offset, s.Payload));
 
+    /// <summary>Queues a NEXT frame of <paramref name="stream"/>, unless it ended (see <see cref="OutboundStream"/>).</summary>
+    public void EnqueueNext(ServerStream stream, StreamOffset? offset, ReadOnlySpan<byte> payload)
+        => Outbound.Enqueue(new NextFrame(stream.Id, offset, payload), static (output, s) => FrameWriter.WriteNext(output, s.StreamId, s.Offset, s.Payload), stream, offset);
+
     private readonly ref struct NextFrame(uint streamId, StreamOffset? offset, ReadOnlySpan<byte> payload)
     {
         public uint StreamId { get; } = streamId;

@@ -65,14 +65,26 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
     /// <summary>Queues a frame written by <paramref name="write"/> (it must write exactly one length-prefixed frame).</summary>
     public bool Enqueue<TState>(TState state, Action<IBufferWriter<byte>, TState> write)
         where TState : allows ref struct
+        => Enqueue(state, write, null, null);
+
+    /// <summary>
+    /// Queues a NEXT frame of <paramref name="stream"/> written by <paramref name="write"/>, unless the stream ended;
+    /// records <paramref name="offset"/> as the stream's last queued one.
+    /// </summary>
+    public bool Enqueue<TState>(TState state, Action<IBufferWriter<byte>, TState> write, OutboundStream? stream, StreamOffset? offset)
+        where TState : allows ref struct
     {
         bool wake;
         int length;
         lock (_gate)
         {
-            if (_completed || _discarding)
+            if (_completed || _discarding || stream is { Ended: true })
             {
                 return false;
+            }
+            if (stream is not null && offset is not null)
+            {
+                stream.LastQueued = offset;
             }
             var staging = _staging ??= new PooledBufferWriter();
             _stagingUsed = true;
@@ -132,18 +144,26 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
 
     /// <summary>Queues a NEXT frame whose payload is immutable and shared: it is copied only into the outgoing batch.</summary>
     public bool EnqueueSharedNext(uint streamId, StreamOffset? offset, ReadOnlyMemory<byte> payload)
-        => EnqueueSharedNext(streamId, offset, payload, FrameWriter.GetNextFrameLength(streamId, offset, payload.Length));
+        => EnqueueSharedNext(streamId, offset, payload, FrameWriter.GetNextFrameLength(streamId, offset, payload.Length), null);
 
-    /// <summary>As <see cref="EnqueueSharedNext(uint, StreamOffset?, ReadOnlyMemory{byte})"/>, with the frame's length already computed by the caller.</summary>
-    public bool EnqueueSharedNext(uint streamId, StreamOffset? offset, ReadOnlyMemory<byte> payload, int length)
+    /// <summary>
+    /// As <see cref="EnqueueSharedNext(uint, StreamOffset?, ReadOnlyMemory{byte})"/>, with the frame's length already
+    /// computed by the caller, for <paramref name="stream"/> (if given): not queued once it ended, and its last queued
+    /// offset recorded.
+    /// </summary>
+    public bool EnqueueSharedNext(uint streamId, StreamOffset? offset, ReadOnlyMemory<byte> payload, int length, OutboundStream? stream)
     {
         // The hot path of a broadcast (once per recipient): keep the locked part to an append.
         bool wake;
         lock (_gate)
         {
-            if (_completed || _discarding)
+            if (_completed || _discarding || stream is { Ended: true })
             {
                 return false;
+            }
+            if (stream is not null && offset is not null)
+            {
+                stream.LastQueued = offset;
             }
             _entries.Add(new Entry(0, length, payload, streamId, offset, IsShared: true));
             AddPendingLocked(length);
@@ -155,6 +175,24 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             Wake();
         }
         return true;
+    }
+
+    /// <summary>Marks <paramref name="stream"/> ended: none of its NEXT frames is queued after this returns.</summary>
+    public void EndStream(OutboundStream stream)
+    {
+        lock (_gate)
+        {
+            stream.Ended = true;
+        }
+    }
+
+    /// <summary>The offset of the last NEXT frame <paramref name="stream"/> queued.</summary>
+    public StreamOffset? LastQueuedOffset(OutboundStream stream)
+    {
+        lock (_gate)
+        {
+            return stream.LastQueued;
+        }
     }
 
     /// <summary>

@@ -65,6 +65,41 @@ public sealed class FrameQueueTests
         Assert.Equal(2, queue.FramesSent);
     }
 
+    [Fact]
+    public void An_ended_stream_gets_no_more_next_frames_and_its_last_queued_offset_is_the_last_it_sent()
+    {
+        // The fast path of a fan-out checks nothing of the stream's own before queuing: the queue's lock decides.
+        var toClient = new Pipe();
+        var toServer = new Pipe();
+        using var server = WebSocket.CreateFromStream(new DuplexStream(toServer.Reader.AsStream(), toClient.Writer.AsStream()),
+            new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        var queue = new FrameQueue(server, 64 * 1024);
+        var stream = new TestStream();
+        var other = new TestStream();
+        byte[] payload = [(byte)'1'];
+        var first = new StreamOffset(10, 0);
+        var second = new StreamOffset(10, 1);
+
+        Assert.True(queue.EnqueueSharedNext(1, first, payload, FrameWriter.GetNextFrameLength(1, first, 1), stream));
+        Assert.True(queue.Enqueue(second, static (w, o) => FrameWriter.WriteNext(w, 1, o, "1"u8), stream, second));
+        Assert.Equal(second, queue.LastQueuedOffset(stream));
+        Assert.True(queue.EnqueueSharedNext(3, null, payload, FrameWriter.GetNextFrameLength(3, null, 1), other));
+        Assert.Null(queue.LastQueuedOffset(other));
+
+        queue.EndStream(stream);
+        var pending = queue.PendingBytes;
+        var third = new StreamOffset(11, 0);
+        Assert.False(queue.EnqueueSharedNext(1, third, payload, FrameWriter.GetNextFrameLength(1, third, 1), stream), "a shared NEXT after the end");
+        Assert.False(queue.Enqueue(0, static (w, _) => FrameWriter.WriteNext(w, 1, null, "2"u8), stream, third), "a staged NEXT after the end");
+        Assert.Equal(pending, queue.PendingBytes);
+        Assert.Equal(second, queue.LastQueuedOffset(stream));
+        // The connection's other frames and streams are not concerned.
+        Assert.True(queue.EnqueueSharedNext(3, null, payload, FrameWriter.GetNextFrameLength(3, null, 1), other));
+        Assert.True(queue.Enqueue(1u, static (w, id) => FrameWriter.WriteComplete(w, id)));
+    }
+
+    private sealed class TestStream : OutboundStream;
+
     /// <summary>One stream over two: reads from one pipe, writes to the other.</summary>
     private sealed class DuplexStream(Stream input, Stream output) : Stream
     {
