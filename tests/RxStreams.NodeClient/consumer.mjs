@@ -16,9 +16,15 @@ export const registryPackages = ["ws@8.23.1", "@types/ws@8.18.2", "@types/node@2
  */
 export async function createConsumer() {
   const directory = mkdtempSync(join(tmpdir(), "rxstreams-node-"));
-  writeFileSync(join(directory, "package.json"), JSON.stringify({ name: "rxstreams-consumer", private: true, type: "module" }, null, 2));
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", repositoryRoot, ...registryPackages], { cwd: directory });
-  writeFileSync(join(directory, "client.mjs"), 'export * from "rxstreams";\nexport { default as WebSocket } from "ws";\n');
-  const client = await import(pathToFileURL(join(directory, "client.mjs")).href);
-  return { directory, client, remove: () => rmSync(directory, { recursive: true, force: true }) };
+  const remove = () => rmSync(directory, { recursive: true, force: true });
+  try {
+    writeFileSync(join(directory, "package.json"), JSON.stringify({ name: "rxstreams-consumer", private: true, type: "module" }, null, 2));
+    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", repositoryRoot, ...registryPackages], { cwd: directory });
+    writeFileSync(join(directory, "client.mjs"), 'export * from "rxstreams";\nexport { default as WebSocket } from "ws";\n');
+    const client = await import(pathToFileURL(join(directory, "client.mjs")).href);
+    return { directory, client, remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
 }
