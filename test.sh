@@ -43,7 +43,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "error: Node.js 20+ and npm are needed for the browser client's tests (node --test)." >&2
+  echo "error: Node.js 20+ and npm are needed for the browser and Node.js clients' tests (node --test)." >&2
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
@@ -84,6 +84,16 @@ run_node() {
     || { echo "error: the browser client's tests failed (see $results/browser-client.tap)." >&2; return 1; }
 }
 
+# The client in Node.js: installed from this repository into a temporary project (with ws from the npm registry)
+# and run against tests/RxStreams.TestServer (built above) and a redis-server, both started by the tests.
+run_node_client() {
+  say "testing the Node.js client (node --test)"
+  ( cd tests/RxStreams.NodeClient \
+    && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+    && node --test --test-reporter=tap --test-reporter-destination="$results/node-client.tap" ) \
+    || { echo "error: the Node.js client's tests failed (see $results/node-client.tap)." >&2; return 1; }
+}
+
 status=0
 # The unit-level projects are light: run them side by side. The end-to-end project (Kestrel, Redis,
 # Chromium) wants both cores to itself, so it runs alone afterwards.
@@ -92,6 +102,7 @@ for project in tests/RxStreams.Tests/RxStreams.Tests.csproj tests/RxStreams.Gene
   run_project "$project" & pids+=($!)
 done
 run_node & pids+=($!)
+run_node_client & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 run_project tests/RxStreams.AspNetCore.Tests/RxStreams.AspNetCore.Tests.csproj || status=1
 run_project tests/RxStreams.EndToEnd.Tests/RxStreams.EndToEnd.Tests.csproj || status=1
@@ -107,17 +118,18 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   skipped=$((skipped + $(get notExecuted)))
 done
-# The browser client's tests report in TAP.
-tap="$results/browser-client.tap"
-if [ -f "$tap" ]; then
-  tapget() { grep -E "^# $1 [0-9]+" "$tap" | tail -n 1 | grep -o '[0-9]*' || echo 0; }
-  passed=$((passed + $(tapget pass)))
-  failed=$((failed + $(tapget fail) + $(tapget cancelled)))
-  skipped=$((skipped + $(tapget skipped) + $(tapget todo)))
-else
-  echo "error: the browser client's tests produced no results." >&2
-  failed=$((failed + 1))
-fi
+# The browser client's and the Node.js client's tests report in TAP.
+for tap in "$results/browser-client.tap" "$results/node-client.tap"; do
+  if [ -f "$tap" ]; then
+    tapget() { grep -E "^# $1 [0-9]+" "$tap" | tail -n 1 | grep -o '[0-9]*' || echo 0; }
+    passed=$((passed + $(tapget pass)))
+    failed=$((failed + $(tapget fail) + $(tapget cancelled)))
+    skipped=$((skipped + $(tapget skipped) + $(tapget todo)))
+  else
+    echo "error: $(basename "$tap" .tap) produced no results." >&2
+    failed=$((failed + 1))
+  fi
+done
 expected=$(ls tests/*.Tests/*.csproj | wc -l)
 if [ "$files" -lt "$expected" ]; then
   echo "error: only $files of $expected test projects produced results (a test host crashed?)." >&2

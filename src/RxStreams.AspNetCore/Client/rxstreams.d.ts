@@ -1,5 +1,8 @@
-// Type declarations of the RxStreams browser client (served at /rx/client.d.ts beside /rx/client.js).
-// Guide: docs/browser-client.md. Wire protocol: docs/protocol.md.
+// Type declarations of the RxStreams client: served at /rx/client.d.ts beside /rx/client.js for browsers, and the
+// "types" of the npm package "rxstreams" (the repository's package.json) for Node.js. They need no DOM library: what
+// the client takes from its host (a WebSocket class, a storage, an AbortSignal) is described by its shape, and URL
+// is in both the DOM library and @types/node.
+// Guide: docs/browser-client.md, docs/node-client.md. Wire protocol: docs/protocol.md.
 
 /** A stream offset, `"major-minor"` (for the built-in backplanes: Unix milliseconds and a sequence), e.g. `"1700000000000-3"`. */
 export type StreamOffset = string;
@@ -172,7 +175,7 @@ export interface CallOptions {
   /** Milliseconds to wait for the answer before rejecting with `timeout` (and cancelling); 0 or Infinity waits forever. Default: `invokeTimeout`. */
   timeout?: number;
   /** Aborting it cancels the request (CANCEL on the wire) and rejects with an `AbortError` (code `aborted`). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** What `notRecovered` reports: items after `lastOffset` and before `firstOffset` are lost (docs/protocol.md 8.3). */
@@ -214,7 +217,38 @@ export interface Logger {
 }
 
 /** A Web Storage (localStorage, sessionStorage) or anything with the same members. */
-export type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem" | "key" | "length">;
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+  key(index: number): string | null;
+  readonly length: number;
+}
+
+/**
+ * What the client needs of a WebSocket: the browser's, the global one of Node.js 22 and later, or the `ws` package's
+ * (Node.js 20). The client sets `binaryType` to `"arraybuffer"` and the four `on…` handlers itself, sends binary
+ * messages only, and closes with code 1000.
+ */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  /** The client sends Uint8Arrays (typed loosely: the DOM's and ws's declarations of `send` do not overlap). */
+  send(data: any): void;
+  close(code?: number): void;
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: any) => void) | null;
+  onclose: ((event: any) => void) | null;
+  onerror: ((event: any) => void) | null;
+}
+
+/** An AbortSignal (the browser's, Node.js's) or anything with the same members. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
 
 /** Options of `connect`. Delays and timeouts are in milliseconds. */
 export interface ConnectOptions {
@@ -244,8 +278,11 @@ export interface ConnectOptions {
   onStateChange?: (state: ConnectionState) => void;
   /** Where the client logs connections, losses, reconnections and protocol errors. Default: nowhere. */
   logger?: Logger | null;
-  /** The WebSocket class to use. Default: the global WebSocket. */
-  WebSocket?: new (url: string) => WebSocket;
+  /**
+   * The WebSocket class to use. Default: the global WebSocket (browsers, Node.js 22 and later). Node.js 20 has none:
+   * pass the `ws` package's (`import WebSocket from "ws"`), or a subclass of it that adds headers.
+   */
+  WebSocket?: new (url: string) => WebSocketLike;
 }
 
 /** A connection to an RxStreams server, reconnecting by itself. */
@@ -304,8 +341,9 @@ export interface Client {
 
 /**
  * Connects to an RxStreams endpoint. `url` is relative to the page (`"/rx"`: http becomes ws, https wss), a full
- * `ws://` or `wss://` URL, or a function returning one, called before every attempt (to put a fresh token in the
- * query, for example). Returns at once; the client connects, and reconnects, by itself.
+ * `ws://` or `wss://` URL (`http://` and `https://` are turned into them; outside a page, in Node.js, the URL must be
+ * full), or a function returning one, called before every attempt (to put a fresh token in the query, for example).
+ * Returns at once; the client connects, and reconnects, by itself.
  */
 export function connect(url: string | URL | (() => string | URL), options?: ConnectOptions): Client;
 

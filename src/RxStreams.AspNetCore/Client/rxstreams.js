@@ -8,6 +8,8 @@
 //   lobby.next({ text: "hello" });
 //
 // Wire protocol: docs/protocol.md (version 1). API guide: docs/browser-client.md. Types: /rx/client.d.ts.
+// The same module is the npm package "rxstreams" (the repository's package.json) for Node.js 20 and later, given a
+// WebSocket class where there is no global one (docs/node-client.md): nothing here needs a page.
 // Nothing here touches WebSocket, localStorage, sessionStorage or location until connect() is called.
 
 const VERSION = 1;
@@ -386,6 +388,9 @@ export function connect(url, options = {}) {
     }
     ws = socket;
     socket.binaryType = "arraybuffer";
+    // Why it failed (refused, a 403...): ws (Node.js) says; browsers do not. Never removed: a ws socket throws its
+    // errors at the process when nothing listens, and it reports one even after hangUp (closed while connecting).
+    socket.onerror = (e) => log("warn", "socket error:", e.message);
     timer = setTimeout(() => lose(socket, "no WELCOME in time"), o.connectTimeout);
     socket.onopen = () => socket.send(encodeFrame({ type: "hello", version: VERSION, sessionId: session }));
     socket.onmessage = (event) => receive(socket, event.data);
