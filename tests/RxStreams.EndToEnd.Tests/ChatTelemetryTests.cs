@@ -113,6 +113,68 @@ public sealed class ChatTelemetryTests
         Assert.Equal(stream.TraceId, request.TraceId);
     }
 
+    [Fact]
+    public async Task A_message_is_traced_from_the_publishing_client_through_redis_to_its_delivery_on_both_nodes()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var spans = new List<Activity>();
+        // One exporter sees the spans of both nodes: they run in this process, and activity listeners are per process.
+        await using var first = await ChatServer.StartAsync(redis.ConnectionString);
+        await using var second = await ChatServer.StartAsync(redis.ConnectionString, configure: b => b.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
+        await using (var reader = await ConnectAsync(second, "Reader"))
+        await using (var writer = await ConnectAsync(first, "Writer"))
+        {
+            // The reader's own message comes back: its stream on node 2 is live before the writer publishes.
+            var room = reader.Open<Post, ChatMessage>("chat/general");
+            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var subscription = room.Subscribe(m =>
+            {
+                if (m.Text == "reader here")
+                {
+                    ready.TrySetResult();
+                }
+                else if (m.Text == "across nodes")
+                {
+                    received.TrySetResult();
+                }
+            });
+            room.OnNext(new Post("reader here"));
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await ChatAsync(writer, "across nodes");
+            await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        // The writer's stream span (node 1) → the publish span → one delivery span per node, each after the entry came
+        // back from Redis with the publish's context in it.
+        Activity[] Spans(Func<Activity, bool> match)
+        {
+            lock (spans)
+            {
+                return [.. spans.Where(match)];
+            }
+        }
+        // The writer's publish is the second one on the room, after the reader's.
+        Activity? publish = null;
+        await Wait.UntilAsync(() => (publish = Spans(a => a.OperationName == "rxstreams.publish" && "chat:general".Equals(a.GetTagItem("rxstreams.channel")))
+            .OrderBy(a => a.StartTimeUtc).Skip(1).FirstOrDefault()) is not null, "the writer's publish span is exported", TimeSpan.FromSeconds(60));
+        Assert.Equal(ActivityKind.Producer, publish!.Kind);
+        Activity[] deliveries = [];
+        await Wait.UntilAsync(() => (deliveries = Spans(a => a.OperationName == "rxstreams.deliver" && a.ParentSpanId == publish.SpanId)).Length == 2,
+            "a delivery span on each node", TimeSpan.FromSeconds(60));
+        Assert.All(deliveries, d =>
+        {
+            Assert.Equal(ActivityKind.Consumer, d.Kind);
+            Assert.Equal(publish.TraceId, d.TraceId);
+            Assert.Equal("chat:general", d.GetTagItem("rxstreams.channel"));
+        });
+        // The publish is in the trace of the writer's connection: its WebSocket request span, which its streams share.
+        Activity? writerStream = null;
+        await Wait.UntilAsync(() => (writerStream = Spans(a => a.OperationName == "rxstreams.stream" && a.TraceId == publish.TraceId).FirstOrDefault()) is not null,
+            "the writer's stream span is in the publish's trace", TimeSpan.FromSeconds(60));
+        Assert.Equal("chat/general", writerStream!.GetTagItem("rxstreams.route"));
+    }
+
     private static readonly string[] s_instruments =
     [
         "rxstreams_connections",
@@ -139,10 +201,10 @@ public sealed class ChatTelemetryTests
 
     private static async Task ChatAsync(RxStreamsClient client, string text)
     {
-        var room = client.Open<Post, ChatMessage>("chat/general");
+        var stream = client.Open<Post, ChatMessage>("chat/general");
         var received = new TaskCompletionSource<ChatMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = room.Where(m => m.Text == text).Subscribe(m => received.TrySetResult(m), e => received.TrySetException(e));
-        room.OnNext(new Post(text));
+        using var subscription = stream.Where(m => m.Text == text).Subscribe(m => received.TrySetResult(m), e => received.TrySetException(e));
+        stream.OnNext(new Post(text));
         await received.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }
