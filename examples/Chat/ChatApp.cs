@@ -67,6 +67,7 @@ public static class ChatApp
             sp.GetRequiredService<IConfiguration>().GetSection("Chat:BlockedWords").GetChildren().Select(c => c.Value ?? "")));
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomDirectory>());
+        builder.AddChatTelemetry();
 
         configure?.Invoke(builder);
 
@@ -79,6 +80,7 @@ public static class ChatApp
         app.MapIndexPage();
         app.MapLogin();
         app.MapRxStreams("/rx");
+        app.MapChatTelemetry();
         return app;
     }
 

@@ -4,6 +4,8 @@ using StackExchange.Redis;
 // dotnet run --project examples/Chat                        in memory, http://localhost:5000
 // dotnet run --project examples/Chat -- --redis localhost:6379 --urls http://127.0.0.1:5001     one node of many
 // dotnet run --project examples/Chat -- --redis host1:p1,host2:p2,host3:p3                      on a Redis Cluster
+// dotnet run --project examples/Chat -- --urls "http://127.0.0.1:5000;http://127.0.0.1:9464" --Telemetry:PrometheusPort=9464
+//                                                            Prometheus scrapes 9464/metrics only (docs/operations.md)
 // dotnet run --project examples/Chat -- --Kestrel:Endpoints:Https:Url=https://127.0.0.1:5443 \
 //   --Kestrel:Endpoints:Https:Certificate:Path=server.pfx --Kestrel:Endpoints:Https:Certificate:Password=…   https and wss
 var app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -25,7 +27,9 @@ if (ChatApp.RedisConfiguration(app.Configuration) is { } redis)
 
 await app.StartAsync();
 var backplane = ChatApp.RedisConfiguration(app.Configuration) is { } r ? $"Redis at {r}" : "in memory (add --redis host:port to scale out)";
-foreach (var address in ChatApp.Addresses(app))
+// A port of its own for Prometheus (--Telemetry:PrometheusPort) is not where users chat.
+var metricsPort = app.Configuration["Telemetry:PrometheusPort"];
+foreach (var address in ChatApp.Addresses(app).Where(a => metricsPort is not { Length: > 0 } || !a.EndsWith(":" + metricsPort, StringComparison.Ordinal)))
 {
     Console.WriteLine($"RxStreams chat is running: open {address.Replace("[::]", "localhost", StringComparison.Ordinal)} (backplane: {backplane}). Ctrl+C stops it.");
 }

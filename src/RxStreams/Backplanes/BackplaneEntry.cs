@@ -4,4 +4,12 @@ namespace RxStreams.Backplanes;
 /// <param name="Offset">The item's offset (default for ephemeral items).</param>
 /// <param name="Timestamp">When the item was appended or published.</param>
 /// <param name="Payload">The UTF-8 JSON of the value. Readers must not modify it; they may keep it.</param>
-public readonly record struct BackplaneEntry(StreamOffset Offset, DateTimeOffset Timestamp, ReadOnlyMemory<byte> Payload);
+public readonly record struct BackplaneEntry(StreamOffset Offset, DateTimeOffset Timestamp, ReadOnlyMemory<byte> Payload)
+{
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the publish that appended the item, when it was traced (something listened to the
+    /// <c>RxStreams</c> activity source and the publisher was in a trace); null otherwise. Delivery on each node starts
+    /// a span under it, so a trace follows the item across nodes.
+    /// </summary>
+    public string? TraceParent { get; init; }
+}

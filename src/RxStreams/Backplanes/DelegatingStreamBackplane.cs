@@ -75,4 +75,7 @@ public abstract class DelegatingStreamBackplane : StreamBackplane
     /// <inheritdoc />
     public override ValueTask<bool> AckAsync(string queue, string group, string consumer, StreamOffset id, CancellationToken cancellationToken)
         => Inner.AckAsync(queue, group, consumer, id, cancellationToken);
+
+    /// <inheritdoc />
+    public override ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken) => Inner.PingAsync(cancellationToken);
 }

@@ -105,6 +105,20 @@ public abstract class StreamBackplane : IAsyncDisposable
     /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
     public abstract ValueTask<bool> AckAsync(string queue, string group, string consumer, StreamOffset id, CancellationToken cancellationToken);
 
+    // ---- Health ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// One cheap round trip to where the backplane keeps its data (Redis: a <c>PING</c>), for health checks. The default,
+    /// for a backplane that lives in this process (the in-memory one), answers at once.
+    /// </summary>
+    /// <returns>How long the round trip took.</returns>
+    /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
+    public virtual ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(TimeSpan.Zero);
+    }
+
     /// <inheritdoc />
     public virtual ValueTask DisposeAsync()
     {

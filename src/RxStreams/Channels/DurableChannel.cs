@@ -1,6 +1,7 @@
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
+using RxStreams.Diagnostics;
 using RxStreams.Serialization;
 
 namespace RxStreams.Channels;
@@ -26,6 +27,9 @@ internal sealed class DurableChannel<T> : IStreamChannel<T>
     public ValueTask<StreamOffset> PublishAsync(T value, CancellationToken cancellationToken = default)
     {
         var payload = StreamSerializer.SerializeToArray(_serializer, value);
+        // Traced only when something listens and the publisher is in a trace: the backplane stores the span's context
+        // with the item (it reads it before its first await), and each node's delivery continues the trace.
+        using var publish = RxStreamsTracing.StartPublish(Name);
         return _hub.Backplane.AppendAsync(Name, payload, _maxLength, cancellationToken);
     }
 

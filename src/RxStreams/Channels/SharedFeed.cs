@@ -136,6 +136,8 @@ internal abstract class SharedFeed<TItem, TValue>
                 return;
             }
             EncodedValueCache.Set(value, entry.Payload);
+            // A traced item's fan-out on this node is one span under its publish (none when nothing listens).
+            using var deliver = RxStreamsTracing.StartDeliver(entry.TraceParent, feed.Channel);
             try
             {
                 feed._fanout.OnNext(feed.Decode(entry, value));

@@ -207,6 +207,16 @@ public sealed class RedisBackplane : StreamBackplane
         return _queues.AckAsync(queue, group, consumer, id, cancellationToken);
     }
 
+    // ---- Health ----
+
+    /// <inheritdoc />
+    /// <remarks>A <c>PING</c> on the backplane's connection, bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/>.</remarks>
+    public override async ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        return await _connection.RunAsync("PING", static (db, _) => db.PingAsync(), 0, cancellationToken).ConfigureAwait(false);
+    }
+
     // ---- Lifetime ----
 
     /// <summary>

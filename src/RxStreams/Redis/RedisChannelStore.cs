@@ -1,4 +1,5 @@
 using RxStreams.Backplanes;
+using RxStreams.Diagnostics;
 using StackExchange.Redis;
 
 namespace RxStreams.Redis;
@@ -22,10 +23,12 @@ internal sealed class RedisChannelStore
         // Trim in batches (like MAXLEN ~): the channel holds between maxLength and maxLength + slack items.
         var slack = Math.Clamp(maxLength / 16, 0, 256);
         var stream = _keys.Stream(channel);
+        // The publisher's trace context, stored beside the payload only when the publish is traced.
+        var traceParent = RxStreamsTracing.CurrentTraceParent();
         var result = await _connection.EvalAsync(
             RedisScripts.Append,
             [stream, _keys.Meta(channel)],
-            [RedisProtocol.PayloadArray(payload), maxLength, slack, _keys.LiveWakeUp(channel)],
+            [RedisProtocol.PayloadArray(payload), maxLength, slack, _keys.LiveWakeUp(channel), traceParent ?? RedisValue.EmptyString],
             cancellationToken).ConfigureAwait(false);
         var offset = RedisProtocol.ParseOffset(result);
         if (_options.WaitForReplicas > 0)
@@ -59,9 +62,9 @@ internal sealed class RedisChannelStore
         var entries = new List<BackplaneEntry>(raw.Length);
         foreach (var item in raw)
         {
-            if (RedisProtocol.TryReadEntry(item, out var id, out var payload))
+            if (RedisProtocol.TryReadEntry(item, out var id, out var payload, out var traceParent))
             {
-                entries.Add(new BackplaneEntry(id, RedisProtocol.TimestampOf(id), payload));
+                entries.Add(new BackplaneEntry(id, RedisProtocol.TimestampOf(id), payload) { TraceParent = traceParent });
             }
         }
         return new BackplaneReadResult(entries, ParseInfo(channel, result[1]));

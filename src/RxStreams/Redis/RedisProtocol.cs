@@ -14,8 +14,9 @@ namespace RxStreams.Redis;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Durable channel and queue entries: one field, <see cref="PayloadField"/>, holding the payload. The entry id is the
-/// offset; its milliseconds are the timestamp.</item>
+/// <item>Durable channel and queue entries: a field <see cref="PayloadField"/> holding the payload, and on a durable
+/// channel item whose publish was traced a field <see cref="TraceField"/> holding its W3C <c>traceparent</c>. The entry
+/// id is the offset; its milliseconds are the timestamp.</item>
 /// <item>Ephemeral messages: a version byte (1), the publish time as 8 bytes big-endian Unix milliseconds, the payload.</item>
 /// <item>Presence: a member is the JSON <c>{"id":…,"user":…,"data":…}</c>; the members hash holds
 /// <c>owner-token|member-json</c>; events are <c>J|member-json</c> (joined), <c>U|…</c> (updated), <c>L|…</c> (left).</item>
@@ -24,8 +25,11 @@ namespace RxStreams.Redis;
 /// </remarks>
 internal static class RedisProtocol
 {
-    /// <summary>The one field of a stream entry (UTF-8).</summary>
+    /// <summary>The payload field of a stream entry (UTF-8).</summary>
     public static ReadOnlySpan<byte> PayloadField => "p"u8;
+
+    /// <summary>The field of a durable channel entry holding its publisher's W3C <c>traceparent</c>, when the publish was traced.</summary>
+    public static ReadOnlySpan<byte> TraceField => "t"u8;
 
     /// <summary>Queue wake-up: an item was added.</summary>
     public const string QueueItemAdded = "n";
@@ -119,23 +123,28 @@ internal static class RedisProtocol
         return false;
     }
 
-    /// <summary>Reads one <c>[id, [field, value, …]]</c> entry; false when the entry was deleted (nil fields).</summary>
-    public static bool TryReadEntry(RedisResult entry, out StreamOffset id, out ReadOnlyMemory<byte> payload)
+    /// <summary>
+    /// Reads one <c>[id, [field, value, …]]</c> entry, with its trace context (field <see cref="TraceField"/>) when it
+    /// has one; false when the entry was deleted (nil fields).
+    /// </summary>
+    public static bool TryReadEntry(RedisResult entry, out StreamOffset id, out ReadOnlyMemory<byte> payload, out string? traceParent)
     {
         id = default;
         payload = default;
+        traceParent = null;
         if (entry.IsNull)
         {
             return false;
         }
-        return TryReadEntry((RedisResult[])entry!, out id, out payload);
+        return TryReadEntry((RedisResult[])entry!, out id, out payload, out traceParent);
     }
 
     /// <summary>Reads an entry given as its parts: <c>id, [field, value, …]</c> (more parts may follow).</summary>
-    private static bool TryReadEntry(RedisResult[] parts, out StreamOffset id, out ReadOnlyMemory<byte> payload)
+    private static bool TryReadEntry(RedisResult[] parts, out StreamOffset id, out ReadOnlyMemory<byte> payload, out string? traceParent)
     {
         id = default;
         payload = default;
+        traceParent = null;
         if (parts.Length < 2 || parts[0].IsNull)
         {
             return false;
@@ -146,15 +155,21 @@ internal static class RedisProtocol
             return false;
         }
         var fields = (RedisResult[])parts[1]!;
+        var found = false;
         for (var i = 0; i + 1 < fields.Length; i += 2)
         {
-            if (((byte[]?)fields[i]).AsSpan().SequenceEqual(PayloadField))
+            var name = ((byte[]?)fields[i]).AsSpan();
+            if (name.SequenceEqual(PayloadField))
             {
                 payload = (byte[]?)fields[i + 1] ?? [];
-                return true;
+                found = true;
+            }
+            else if (name.SequenceEqual(TraceField))
+            {
+                traceParent = (string?)fields[i + 1];
             }
         }
-        return false;
+        return found;
     }
 
     // ---- Sessions ----

@@ -35,7 +35,8 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// KEYS: stream, meta. ARGV: payload, max length, slack, live wake-up channel. Appends, trims to the max length
+    /// KEYS: stream, meta. ARGV: payload, max length, slack, live wake-up channel, trace context (a W3C traceparent
+    /// stored as field <c>t</c> beside the payload, or empty for none). Appends, trims to the max length
     /// once it is exceeded by the slack (recording the last id trimmed: Redis 7.0 does not update max-deleted-entry-id
     /// on trimming), starts a new life (epoch) when the stream did not exist, wakes live readers. Returns the id.
     /// </summary>
@@ -50,7 +51,12 @@ internal static class RedisScripts
             redis.call('HSET', KEYS[2], 'trimmed', gone[#gone][1])
           end
         end
-        local id = redis.call('XADD', KEYS[1], '*', 'p', ARGV[1])
+        local id
+        if ARGV[5] ~= '' then
+          id = redis.call('XADD', KEYS[1], '*', 'p', ARGV[1], 't', ARGV[5])
+        else
+          id = redis.call('XADD', KEYS[1], '*', 'p', ARGV[1])
+        end
         if fresh then
           redis.call('HSET', KEYS[2], 'epoch', id, 'trimmed', '0-0')
         end

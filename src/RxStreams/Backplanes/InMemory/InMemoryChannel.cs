@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
+using RxStreams.Diagnostics;
 
 namespace RxStreams.Backplanes.InMemory;
 
@@ -32,12 +33,14 @@ internal sealed class InMemoryChannel
     {
         bool drain;
         BackplaneEntry entry;
+        // The publisher's trace context, kept with a durable item only when the publish is traced.
+        var traceParent = durable ? RxStreamsTracing.CurrentTraceParent() : null;
         lock (_gate)
         {
             var now = _options.Scheduler.Now;
             var ms = (ulong)Math.Max(0, now.ToUnixTimeMilliseconds());
             var offset = durable ? (ms > _last.Major ? new StreamOffset(ms, 0) : _last.Next()) : default;
-            entry = new BackplaneEntry(offset, now, payload);
+            entry = new BackplaneEntry(offset, now, payload) { TraceParent = traceParent };
             if (durable)
             {
                 _last = offset;
