@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Net.WebSockets;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +10,6 @@ using RxStreams.Transport;
 using RxStreams.Routing;
 using RxStreams.Serialization;
 using RxStreams.Servers;
-using RxStreams.Sessions;
 
 namespace RxStreams.AspNetCore.Connections;
 
@@ -28,10 +25,9 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     private readonly WebSocket _socket;
     private readonly RxStreamsOptions _options;
     private readonly Dictionary<uint, ServerStream> _streams = [];
-    // Created when first needed (under the _streams lock): most connections resume nothing and host no server.
-    private Dictionary<string, StreamOffset>? _lastOffsets;
-    private Dictionary<uint, ServerOpenedStream>? _serverStreams;
-    private uint _lastServerStreamId;
+    private readonly ConnectionSession _session;
+    // Created when first needed: most connections host no server.
+    private HostedServerStreams? _hosted;
     private readonly TokenBucket _rate;
     // Small: most connections keep a handful of items or none (an idle connection pays for what it holds).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _items = new(concurrencyLevel: 1, capacity: 1);
@@ -44,7 +40,6 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     private int _welcomed;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
-    private StreamSession? _session;
 
     public StreamConnection(StreamConnectionHandler handler, HttpContext http, WebSocket socket)
     {
@@ -52,8 +47,8 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         _http = http;
         _socket = socket;
         _options = handler.Options;
-        ConnectionId = NewId(12);
-        SessionId = "";
+        ConnectionId = ConnectionIds.New(12);
+        _session = new ConnectionSession(handler, _options, handler.Logger);
         Outbound = new FrameQueue(socket, _options.MaxFrameSize);
         _rate = new TokenBucket(_options.MaxMessagesPerSecond, _options.MessageBurst, handler.Clock);
         _lastReceivedTimestamp = handler.Clock.GetTimestamp();
@@ -61,7 +56,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 
     public string ConnectionId { get; }
 
-    public string SessionId { get; private set; }
+    public string SessionId => _session.Id;
 
     public ClaimsPrincipal User => _http.User;
 
@@ -139,7 +134,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
             {
                 _socket.Abort();
             }
-            await SaveSessionAsync().ConfigureAwait(false);
+            await _session.SaveAsync().ConfigureAwait(false);
             ReleaseReceiveBuffer();
             RxStreamsMetrics.Connections.Add(-1);
             RxStreamsHostLog.Disconnected(Logger, ConnectionId, Outbound.FramesSent);
@@ -336,7 +331,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         }
         // The session id is read from the buffer before the await: the receive buffer is reused afterwards.
         var requested = hello.SessionId;
-        var resumed = await ResolveSessionAsync(requested).ConfigureAwait(false);
+        var resumed = await _session.ResolveAsync(User, requested).ConfigureAwait(false);
         if (Volatile.Read(ref _closing) != 0)
         {
             return false;
@@ -502,7 +497,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
                     break;
                 case FrameType.Next or FrameType.Complete or FrameType.Error when frame.StreamId != 0 && frame.StreamId % 2 == 0:
                     // The client answers on a stream the server opened to it (a server it hosts).
-                    Answer(frame, withinRate);
+                    AnswerHosted(frame, withinRate);
                     break;
                 case FrameType.Request or FrameType.Cancel when frame.StreamId % 2 == 0:
                     Close(StreamErrorCodes.ProtocolError, $"Only the opener of stream {frame.StreamId} (the server) sends {frame.Type}.", WebSocketCloseStatus.ProtocolError);
@@ -767,28 +762,9 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         return dictionary;
     }
 
-    /// <summary>What the client is told about an exception that ends a stream.</summary>
+    /// <summary>What the client is told about an exception that ends a stream (see <see cref="StreamErrorMapper"/>).</summary>
     public (string Code, string Message, StreamOffset? Offset) Describe(Exception error, ServerStream stream)
-    {
-        switch (error)
-        {
-            case StreamException se:
-                if (se is StreamSerializationException)
-                {
-                    RxStreamsHostLog.InvalidPayload(Logger, ConnectionId, stream.Route, se.Message);
-                }
-                return (se.Code, se.Message, se.Offset);
-            case OperationCanceledException when stream.Aborted.IsCancellationRequested:
-                return (StreamErrorCodes.Cancelled, "The stream was cancelled.", null);
-            case TimeoutException:
-                return (StreamErrorCodes.Timeout, _options.EnableDetailedErrors ? error.Message : "The handler timed out.", null);
-            default:
-                RxStreamsHostLog.HandlerFailed(Logger, stream.Route, stream.Endpoint.DisplayName, error);
-                return (StreamErrorCodes.HandlerError, _options.EnableDetailedErrors
-                    ? $"{error.GetType().Name}: {error.Message}"
-                    : "The handler failed. (Enable RxStreamsOptions.EnableDetailedErrors to see why.)", null);
-        }
-    }
+        => StreamErrorMapper.Describe(error, stream, _options, Logger, ConnectionId);
 
     public void RemoveStream(ServerStream stream)
     {
@@ -799,146 +775,40 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
                 _streams.Remove(stream.Id);
                 if (stream.Endpoint.IsResumable && stream.LastOffset is { } offset)
                 {
-                    RememberOffset(stream.Route, offset);
+                    _session.RememberOffset(stream.Route, offset);
                 }
             }
         }
     }
 
-    /// <summary>
-    /// Keeps a resumable stream's last offset for the session record; at most <see cref="RxStreamsOptions.MaxStreamsPerConnection"/>
-    /// routes are kept (another goes to make room), so a client opening ever new routes cannot grow the connection's memory.
-    /// </summary>
-    private void RememberOffset(string route, StreamOffset offset)
-    {
-        var lastOffsets = _lastOffsets ??= new Dictionary<string, StreamOffset>(StringComparer.Ordinal);
-        if (lastOffsets.Count >= _options.MaxStreamsPerConnection && !lastOffsets.ContainsKey(route))
-        {
-            foreach (var oldest in lastOffsets.Keys)
-            {
-                lastOffsets.Remove(oldest);
-                break;
-            }
-        }
-        lastOffsets[route] = offset;
-    }
-
     private void CancelAllStreams()
     {
         ServerStream[] streams;
-        ServerOpenedStream[] opened;
         lock (_streams)
         {
             streams = [.. _streams.Values];
-            opened = _serverStreams is { } serverStreams ? [.. serverStreams.Values] : [];
-            _serverStreams?.Clear();
         }
         foreach (var stream in streams)
         {
             stream.Cancel();
         }
-        foreach (var stream in opened)
-        {
-            stream.Callbacks.OnError(StreamErrorCodes.ServerGone, "The client hosting the server disconnected.");
-        }
+        Volatile.Read(ref _hosted)?.EndAll();
     }
 
-    // ---- Streams the server opens to the client (servers it hosts) ----
+    // ---- Streams the server opens to the client (servers it hosts): see HostedServerStreams ----
 
     public IServerStreamHandle OpenServerStream(string route, IServerStreamCallbacks callbacks)
-    {
-        ServerOpenedStream stream;
-        lock (_streams)
-        {
-            if (IsClosing)
-            {
-                callbacks.OnError(StreamErrorCodes.ServerGone, "The client hosting the server disconnected.");
-                return ServerOpenedStream.Closed;
-            }
-            _lastServerStreamId += 2;
-            stream = new ServerOpenedStream(this, _lastServerStreamId, callbacks);
-            (_serverStreams ??= []).Add(stream.Id, stream);
-        }
-        Outbound.Enqueue((stream.Id, route), static (output, s) =>
-            FrameWriter.WriteOpen(output, s.Id, s.route, null, ProtocolConstants.UnboundedCredits, default, false));
-        return stream;
-    }
+        => LazyInitializer.EnsureInitialized(ref _hosted, () => new HostedServerStreams(this, _options)).Open(route, callbacks);
 
-    private void Answer(in Frame frame, bool withinRate)
+    private void AnswerHosted(in Frame frame, bool withinRate)
     {
-        ServerOpenedStream? stream;
-        bool neverOpened;
-        lock (_streams)
+        if (Volatile.Read(ref _hosted) is { } hosted)
         {
-            stream = null;
-            neverOpened = _serverStreams?.TryGetValue(frame.StreamId, out stream) != true && frame.StreamId > _lastServerStreamId;
-            if (stream is not null && frame.Type != FrameType.Next)
-            {
-                _serverStreams!.Remove(frame.StreamId);
-            }
+            hosted.Answer(frame, withinRate);
         }
-        if (neverOpened)
+        else
         {
             Close(StreamErrorCodes.ProtocolError, $"Stream {frame.StreamId} was never opened by the server.", WebSocketCloseStatus.ProtocolError);
-        }
-        if (stream is null)
-        {
-            return; // late (the caller went away meanwhile), or never opened
-        }
-        switch (frame.Type)
-        {
-            case FrameType.Next when !withinRate:
-                // A hosted server answering faster than the rate: its caller learns why, the host stops serving it.
-                stream.Callbacks.OnError(StreamErrorCodes.RateLimited, $"The stream server sent more than {_options.MaxMessagesPerSecond} frames per second.");
-                stream.Cancel();
-                break;
-            case FrameType.Next:
-                stream.Callbacks.OnNext(frame.Payload.ToArray());
-                break;
-            case FrameType.Complete:
-                stream.Callbacks.OnCompleted();
-                break;
-            default:
-                stream.Callbacks.OnError(frame.Code ?? StreamErrorCodes.HandlerError, frame.Message ?? "");
-                break;
-        }
-    }
-
-    private bool ForgetServerStream(uint id)
-    {
-        lock (_streams)
-        {
-            return _serverStreams?.Remove(id) == true;
-        }
-    }
-
-    /// <summary>A stream the server opened to this client, as the proxy of a caller's stream.</summary>
-    private sealed class ServerOpenedStream(StreamConnection? connection, uint id, IServerStreamCallbacks callbacks) : IServerStreamHandle
-    {
-        public static readonly ServerOpenedStream Closed = new(null, 0, null!);
-
-        public uint Id => id;
-
-        public IServerStreamCallbacks Callbacks => callbacks;
-
-        public void Next(ReadOnlySpan<byte> payload)
-        {
-            if (connection is not null)
-            {
-                // A caller's input for the hosting client counts against that client's pending limit.
-                connection.EnqueueNext(id, null, payload);
-                connection.CheckPending();
-            }
-        }
-
-        public void Complete() => connection?.EnqueueComplete(id);
-
-        public void Cancel()
-        {
-            if (connection is not null && connection.ForgetServerStream(id))
-            {
-                connection.Outbound.Enqueue(id, static (output, i) => FrameWriter.WriteCancel(output, i));
-            }
         }
     }
 
@@ -985,66 +855,4 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 
     /// <summary>The host is stopping: tell the client (it reconnects, to another node if there is one) and close.</summary>
     public void Shutdown() => Close(StreamErrorCodes.ServerShuttingDown, "The server is shutting down; reconnect.", WebSocketCloseStatus.EndpointUnavailable);
-
-    // ---- Sessions ----
-
-    private async Task<bool> ResolveSessionAsync(string? requested)
-    {
-        // The stable id when the app has one (a rename keeps the session), else the name.
-        var user = User.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? User.Identity?.Name ?? "";
-        var now = _handler.Clock.GetUtcNow();
-        try
-        {
-            if (!string.IsNullOrEmpty(requested) && requested.Length <= 128
-                && await _handler.Sessions.GetAsync(requested).ConfigureAwait(false) is { } existing
-                && existing.User == user)
-            {
-                _session = existing with { LastSeen = now };
-                SessionId = existing.Id;
-                await _handler.Sessions.SetAsync(_session, _options.SessionTimeout).ConfigureAwait(false);
-                return true;
-            }
-            SessionId = NewId(16);
-            _session = new StreamSession(SessionId, user, now, now, []);
-            await _handler.Sessions.SetAsync(_session, _options.SessionTimeout).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // A session store that is down (Redis) must not stop connections: the client gets a fresh session.
-            RxStreamsHostLog.SessionStoreFailed(Logger, e);
-            if (SessionId.Length == 0)
-            {
-                SessionId = NewId(16);
-            }
-        }
-        return false;
-    }
-
-    private async Task SaveSessionAsync()
-    {
-        if (_session is null)
-        {
-            return;
-        }
-        try
-        {
-            SessionStream[] streams;
-            lock (_streams)
-            {
-                streams = _lastOffsets is { } lastOffsets ? [.. lastOffsets.Select(kv => new SessionStream(kv.Key, kv.Value))] : [];
-            }
-            await _handler.Sessions.SetAsync(_session with { LastSeen = _handler.Clock.GetUtcNow(), Streams = streams }, _options.SessionTimeout).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            RxStreamsHostLog.SessionStoreFailed(Logger, e);
-        }
-    }
-
-    private static string NewId(int bytes)
-    {
-        Span<byte> random = stackalloc byte[bytes];
-        RandomNumberGenerator.Fill(random);
-        return Base64Url.EncodeToString(random);
-    }
 }
