@@ -38,7 +38,7 @@ internal sealed class LoadSettings
     public int RoomSize { get; init; } = 10;
 
     /// <summary>The rooms workload's first publish rate (messages per second over all rooms; each makes <see cref="RoomSize"/> deliveries).</summary>
-    public double RoomsStartRate { get; init; } = 4000;
+    public double RoomsStartRate { get; init; } = 1000;
 
     /// <summary>The connection storm: this many clients connect at once, and again after the server restarts.</summary>
     public int StormClients { get; set; } = 10_000;
@@ -110,7 +110,7 @@ internal sealed class LoadSettings
             IdleHoldSeconds = options.GetDouble("--idle-hold-seconds", 0),
             RoomConnections = options.GetInt("--room-connections", quick ? 1000 : 10_000),
             RoomSize = options.GetInt("--room-size", 10),
-            RoomsStartRate = options.GetDouble("--rooms-start-rate", quick ? 1000 : 4000),
+            RoomsStartRate = options.GetDouble("--rooms-start-rate", 1000),
             StormClients = options.GetInt("--storm-clients", quick ? 1000 : 10_000),
             StormPublishRate = options.GetDouble("--storm-rate", 20_000.0 / options.GetInt("--storm-clients", quick ? 1000 : 10_000)),
             CrossSubscribers = options.GetInt("--cross-subscribers", quick ? 20 : 100),
