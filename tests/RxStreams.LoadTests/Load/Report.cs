@@ -493,7 +493,10 @@ internal static class Report
         {
             sb.AppendLine($"Resume across the restart ({StormName(s)}): numbers 1 to {s.Items:N0} published; **{s.Lost:N0} lost, {s.Doubled:N0} doubled** over all clients; " +
                 $"{s.ClientsComplete:N0} of {s.Clients:N0} clients hold each number exactly once; of {s.Reconnections:N0} reconnections, {s.SessionsResumed:N0} were WELCOMEd as resumed sessions; " +
-                $"{s.StreamErrors:N0} stream errors; every client had caught up with what was published while it was away {F(s.CatchUpSeconds ?? double.NaN, "0.00")} s after the kill.");
+                $"{s.StreamErrors:N0} stream errors; " +
+                (s.CatchUpSeconds is { } c && !double.IsNaN(c)
+                    ? $"every client had caught up with what was published while it was away {F(c, "0.00")} s after the kill."
+                    : "the clients had not all caught up with what was published while they were away 120 s after they were back."));
             sb.AppendLine();
         }
         double Of(string k) => r.Storm.FirstOrDefault(s => s.Server == k && s.Channel == "ephemeral")?.ReconnectSeconds ?? double.NaN;
