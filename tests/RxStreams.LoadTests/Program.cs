@@ -11,21 +11,33 @@ if (args.Length > 0 && args[0] == "server")
 if (args.Length == 0 || options.Has("--help") || options.Has("-h"))
 {
     Console.WriteLine("""
-        RxStreams load tests (issue 8): RxStreams vs ASP.NET Core SignalR vs a raw Kestrel WebSocket ceiling.
+        RxStreams load tests (issues 8 and 13): RxStreams vs ASP.NET Core SignalR vs a raw Kestrel WebSocket ceiling.
 
           dotnet run -c Release --project tests/RxStreams.LoadTests -- --all
 
-        runs every workload for the three servers and writes docs/benchmarks.md (the generated section) and
-        docs/benchmarks.json. Options:
-          --all                       every workload: echo, broadcast, idle, cross
+        runs every workload for the three servers and writes docs/benchmarks.md (the generated section), its charts
+        (docs/benchmarks-*.svg) and docs/benchmarks.json. Workloads:
+          echo        closed-loop round trips, 1 and 100 connections
+          broadcast   1 publisher, 1,000 subscribers: deliveries/s at p99 <= 250 ms
+          idle        10,000 connections with one open stream each: server memory per connection
+          cross       publisher and subscribers on two nodes through Redis
+          rooms       10,000 connections in 1,000 chat rooms of 10, a member of each room publishing in turn:
+                      deliveries/s at p99 <= 250 ms
+          storm       10,000 clients connect at once; the server is killed and restarted, they reconnect (RxStreams
+                      also on a durable channel with Redis: resume, every item exactly once)
+        Options:
+          --all                       every workload, in the order above
           --workloads a,b             some of them          --servers rx,signalr,raw   some servers
           --quick                     small sizes, for development (also: --subscribers N, --idle-connections N,
-                                      --echo-connections 1,100, --step-seconds S, --start-rate R, --max-steps N)
+                                      --echo-connections 1,100, --step-seconds S, --start-rate R, --max-steps N,
+                                      --room-connections N, --room-size N, --rooms-start-rate R,
+                                      --storm-clients N, --storm-rate R)
           --baseline FILE             the earlier run to compare with (default: docs/benchmarks.before.json, if there)
           --no-baseline               no before/after table
-          --out DIR                   where to write benchmarks.md/json (default: the repository's docs/)
+          --out DIR                   where to write benchmarks.md/json and the charts (default: the repository's docs/)
           --no-write                  print the report instead of writing it
-          --render FILE               write the report of an earlier run (its JSON) again, running nothing
+          --render FILE               write the report and charts of an earlier run (its JSON) again, running nothing
+                                      (this also rewrites benchmarks.json in the output directory, from FILE)
           --no-pin                    don't pin servers (core 0) and load generator (core 1) with taskset
         """);
     return 0;
@@ -59,8 +71,17 @@ if (canPin && Environment.GetEnvironmentVariable("RXLOAD_PINNED") != "1")
 
 // Inside `taskset -c 1`, Environment.ProcessorCount is 1: whether we are pinned comes from the parent.
 var pinned = Environment.GetEnvironmentVariable("RXLOAD_PINNED") == "1";
-var settings = LoadSettings.From(options, pinned);
-var wantedFds = settings.IdleConnections + 2000;
+LoadSettings settings;
+try
+{
+    settings = LoadSettings.From(options, pinned);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine("error: " + e.Message + " (--help lists the options)");
+    return 2;
+}
+var wantedFds = Math.Max(settings.IdleConnections, Math.Max(settings.RoomConnections, settings.StormClients)) + 2000;
 var fds = Limits.EnsureFileDescriptors(wantedFds, "load");
 var notes = new List<string>();
 if (fds < wantedFds && settings.Workloads.Contains("idle"))

@@ -43,11 +43,21 @@ internal sealed class DeliveryMeter : IMessageSink
 }
 
 /// <summary>
-/// One publisher, many subscribers, publish rate stepped up until the p99 latency passes the limit or deliveries fall
-/// behind. Used by the broadcast workload (one node) and the cross-node one (publisher and subscribers on different nodes).
+/// Publishers and subscribers, publish rate stepped up until the p99 latency passes the limit or deliveries fall
+/// behind. Used by the broadcast workload (one publisher, every subscriber gets every message), the cross-node one
+/// (publisher and subscribers on different nodes) and the rooms one (the rooms' publishers in turn, each message to
+/// the members of one room).
 /// </summary>
-internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadOnlyList<ServerProcess> servers, DeliveryMeter meter, LoadSettings settings, bool cross = false)
+/// <param name="publisher">Publishes message after message, on the driver's schedule.</param>
+/// <param name="subscribers">How many deliveries each message makes (the broadcast's subscribers, a room's members).</param>
+/// <param name="subscriptions">How many subscriptions the server must keep for the search to go on (all of them).</param>
+internal sealed class FanoutDriver(IPublisher publisher, int subscribers, int subscriptions, IReadOnlyList<ServerProcess> servers, DeliveryMeter meter, LoadSettings settings, bool cross = false)
 {
+    public FanoutDriver(IPublisher publisher, int subscribers, IReadOnlyList<ServerProcess> servers, DeliveryMeter meter, LoadSettings settings, bool cross = false)
+        : this(publisher, subscribers, subscribers, servers, meter, settings, cross)
+    {
+    }
+
     private readonly double _stepSeconds = cross ? settings.CrossStepSeconds : settings.StepSeconds;
     private readonly double _factor = cross ? settings.CrossStepFactor : settings.StepFactor;
     private readonly int _bisect = cross ? settings.CrossBisectSteps : settings.BisectSteps;
@@ -217,11 +227,11 @@ internal sealed class FanoutDriver(LeanClient publisher, int subscribers, IReadO
     private async Task<bool> SubscribersIntactAsync()
     {
         var stats = await servers[^1].StatsAsync();
-        if (stats.Subscribers >= subscribers)
+        if (stats.Subscribers >= subscriptions)
         {
             return true;
         }
-        Log.Info($"    the server has {stats.Subscribers} of {subscribers} subscribers left (it ended the others): the search stops here");
+        Log.Info($"    the server has {stats.Subscribers} of {subscriptions} subscribers left (it ended the others): the search stops here");
         return false;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using RxStreams.Protocol;
 
 namespace RxStreams.LoadTests.Load;
@@ -9,25 +10,43 @@ internal interface IMessageSink
     void OnMessage(long seq, long t);
 }
 
+/// <summary>Something that publishes the load message (one client, or several in turn).</summary>
+internal interface IPublisher
+{
+    ValueTask PublishAsync(long seq, long t);
+}
+
 /// <summary>
 /// A protocol-level client that does as little as a client can: connect, handshake, open one stream (or join the
-/// group), publish, and for each message received read "seq" and "t" from its JSON. The broadcast, idle and
-/// cross-node workloads use these for all three servers alike, so the load generator costs the same small amount per
-/// delivery whichever server it measures, and the server is what saturates. (The echo workload uses the real
+/// group), publish, and for each message received read "seq" and "t" from its JSON. The broadcast, idle, rooms, storm
+/// and cross-node workloads use these for all three servers alike, so the load generator costs the same small amount
+/// per delivery whichever server it measures, and the server is what saturates. (The echo workload uses the real
 /// RxStreams and SignalR client libraries.)
 /// </summary>
-internal abstract class LeanClient : IAsyncDisposable
+/// <remarks>
+/// Topics: <c>bcast</c>/<c>dbcast</c> (the broadcast channels), <c>storm</c> (the storm's durable channel, RxStreams
+/// only) and <c>room/N</c> (chat room N of the rooms workload).
+/// </remarks>
+internal abstract class LeanClient : IAsyncDisposable, IPublisher
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _sendBuffer = new(256);
     private Task _receiving = Task.CompletedTask;
+    private volatile bool _ready;
 
-    protected MiniWebSocket Socket { get; } = new();
+    /// <summary>The socket of the current connection (a new one after <see cref="ReconnectAsync"/>).</summary>
+    protected MiniWebSocket Socket { get; private set; } = new();
 
     protected IMessageSink? Sink { get; private set; }
 
+    /// <summary>The topic of the one subscription, once opened.</summary>
+    protected string? Topic { get; private set; }
+
     /// <summary>Text (SignalR's JSON protocol) or binary messages.</summary>
     protected virtual bool Text => false;
+
+    /// <summary>Completes when the current connection's receive loop ends (the server closed it, or it broke).</summary>
+    public Task Receiving => _receiving;
 
     public static LeanClient Create(string kind) => kind switch
     {
@@ -45,11 +64,48 @@ internal abstract class LeanClient : IAsyncDisposable
         _ => "/ws",
     };
 
+    /// <summary>The room number of a <c>room/N</c> topic, or null.</summary>
+    protected static int? RoomOf(string topic)
+        => topic.StartsWith("room/", StringComparison.Ordinal) ? int.Parse(topic.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture) : null;
+
     /// <summary>Connects and completes the protocol's handshake.</summary>
     public async Task ConnectAsync(Uri endpoint, CancellationToken cancellationToken)
     {
         await Socket.ConnectAsync(endpoint, cancellationToken);
         await HandshakeAsync(cancellationToken);
+        _ready = true;
+    }
+
+    /// <summary>
+    /// After the connection was lost: a new socket, the handshake again (RxStreams: HELLO with the session of the last
+    /// WELCOME), the receive loop, and the subscription reopened (RxStreams: OPEN with the last offset received).
+    /// </summary>
+    public async Task ReconnectAsync(Uri endpoint, CancellationToken cancellationToken)
+    {
+        await _receiving.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            _ready = false;
+            Socket.Dispose();
+            Socket = new MiniWebSocket();
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+        OnReconnecting();
+        await ConnectAsync(endpoint, cancellationToken);
+        StartReceiving(Sink ?? throw new InvalidOperationException("the client was never receiving"));
+        if (Topic is { } topic)
+        {
+            await SubscribeAsync(topic);
+        }
+    }
+
+    /// <summary>Forgets the state of the lost connection (partial records, credits) before a reconnection.</summary>
+    protected virtual void OnReconnecting()
+    {
     }
 
     protected abstract Task HandshakeAsync(CancellationToken cancellationToken);
@@ -63,10 +119,20 @@ internal abstract class LeanClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens the one stream (subscription) on <paramref name="topic"/> ("bcast" or "dbcast").</summary>
-    public abstract Task SubscribeAsync(string topic);
+    /// <summary>Opens the one stream (subscription) on <paramref name="topic"/>: see the remarks for the topics.</summary>
+    public Task SubscribeAsync(string topic)
+    {
+        Topic = topic;
+        return OpenAsync(topic);
+    }
 
-    /// <summary>Prepares to publish to <paramref name="topic"/> (RxStreams opens its duplex publishing stream).</summary>
+    /// <summary>Sends what opens the subscription on <paramref name="topic"/> (again after a reconnection).</summary>
+    protected abstract Task OpenAsync(string topic);
+
+    /// <summary>
+    /// Prepares to publish to <paramref name="topic"/> (RxStreams opens its duplex publishing stream; a room member
+    /// publishes on the room's stream it subscribed with).
+    /// </summary>
     public virtual Task StartPublishingAsync(string topic) => Task.CompletedTask;
 
     public abstract ValueTask PublishAsync(long seq, long t);
@@ -80,11 +146,15 @@ internal abstract class LeanClient : IAsyncDisposable
         _receiving = Task.Run(ReceiveLoopAsync);
     }
 
-    protected async ValueTask SendAsync(ReadOnlyMemory<byte> message)
+    protected async ValueTask SendAsync(ReadOnlyMemory<byte> message, bool onlyIfReady = false)
     {
         await _sendLock.WaitAsync();
         try
         {
+            if (onlyIfReady && !_ready)
+            {
+                return; // a ping while reconnecting: nothing may go before the handshake
+            }
             await Socket.SendAsync(message, Text);
         }
         finally
@@ -94,11 +164,15 @@ internal abstract class LeanClient : IAsyncDisposable
     }
 
     /// <summary>Sends what <paramref name="write"/> writes, under the send lock, from a buffer reused for this client.</summary>
-    protected async ValueTask SendAsync<TState>(TState state, Action<ArrayBufferWriter<byte>, TState> write)
+    protected async ValueTask SendAsync<TState>(TState state, Action<ArrayBufferWriter<byte>, TState> write, bool onlyIfReady = false)
     {
         await _sendLock.WaitAsync();
         try
         {
+            if (onlyIfReady && !_ready)
+            {
+                return;
+            }
             _sendBuffer.ResetWrittenCount();
             write(_sendBuffer, state);
             await Socket.SendAsync(_sendBuffer.WrittenMemory, Text);
@@ -122,6 +196,10 @@ internal abstract class LeanClient : IAsyncDisposable
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
+        finally
+        {
+            _ready = false;
+        }
     }
 
     /// <summary>One received message.</summary>
@@ -141,32 +219,60 @@ internal abstract class LeanClient : IAsyncDisposable
     }
 }
 
-/// <summary>The RxStreams wire protocol: HELLO/WELCOME, OPEN with 1,024 credits and a REQUEST for 512 more every 512 items, as the .NET client does.</summary>
+/// <summary>
+/// The RxStreams wire protocol: HELLO/WELCOME, OPEN with 1,024 credits and a REQUEST for 512 more every 512 items, as
+/// the .NET client does. It keeps the session id of the last WELCOME and the offset of the last item received, and a
+/// reconnection resumes with them as docs/protocol.md (8.2) says: HELLO with the session, OPEN with the offset.
+/// </summary>
 internal sealed class RxLeanClient : LeanClient
 {
     private static readonly uint Credits = Environment.GetEnvironmentVariable("RXLOAD_CREDITS") is { } c ? uint.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : 1024;
     private uint _sinceRequest;
+    private string _sessionId = "";
+    private StreamOffset? _lastOffset;
+
+    /// <summary>WELCOMEs that said RESUMED (the server still knew the session).</summary>
+    public int Resumptions { get; private set; }
+
+    /// <summary>ERROR frames received (a stream or the connection ended by the server), and the last one's code.</summary>
+    public int Errors { get; private set; }
+
+    public string? LastError { get; private set; }
 
     protected override async Task HandshakeAsync(CancellationToken cancellationToken)
     {
-        await SendAsync(0, static (w, _) => FrameWriter.WriteHello(w, ProtocolConstants.Version, ""));
-        var welcome = false;
+        await SendAsync(_sessionId, static (w, session) => FrameWriter.WriteHello(w, ProtocolConstants.Version, session));
+        Frame? welcome = null;
         await ExpectAsync(message =>
         {
             var sequence = new ReadOnlySequence<byte>(message.ToArray());
-            welcome = FrameReader.TryReadFrame(ref sequence, ProtocolConstants.DefaultMaxFrameSize, out var frame) && frame.Type == FrameType.Welcome;
+            if (FrameReader.TryReadFrame(ref sequence, ProtocolConstants.DefaultMaxFrameSize, out var frame) && frame.Type == FrameType.Welcome)
+            {
+                welcome = frame;
+            }
         }, cancellationToken);
-        if (!welcome)
+        if (welcome is not { } w)
         {
             throw new IOException("no WELCOME");
         }
+        if (w.Resumed)
+        {
+            Resumptions++;
+        }
+        _sessionId = w.SessionId ?? "";
     }
 
-    public override Task SubscribeAsync(string topic)
-        => SendAsync(topic, static (w, route) => FrameWriter.WriteOpen(w, 1, route, null, Credits, default, false)).AsTask();
+    protected override void OnReconnecting() => _sinceRequest = 0;
 
+    /// <summary>OPEN stream 1; after a reconnection, with the last offset received (the items after it come first).</summary>
+    protected override Task OpenAsync(string topic)
+        => SendAsync((topic, _lastOffset), static (w, s) => FrameWriter.WriteOpen(w, 1, s.topic, s._lastOffset, Credits, default, false)).AsTask();
+
+    /// <summary>A room's stream is duplex (the member publishes on it); the broadcast publishes on its own stream.</summary>
     public override Task StartPublishingAsync(string topic)
-        => SendAsync(topic + "-pub", static (w, route) => FrameWriter.WriteOpen(w, 1, route, null, Credits, default, false)).AsTask();
+        => RoomOf(topic) is not null
+            ? Task.CompletedTask
+            : SendAsync(topic + "-pub", static (w, route) => FrameWriter.WriteOpen(w, 1, route, null, Credits, default, false)).AsTask();
 
     public override ValueTask PublishAsync(long seq, long t) => SendAsync((seq, t), static (w, s) =>
     {
@@ -175,7 +281,7 @@ internal sealed class RxLeanClient : LeanClient
         FrameWriter.WriteNext(w, 1, null, json[..length]);
     });
 
-    public override ValueTask PingAsync() => SendAsync(0, static (w, _) => FrameWriter.WritePing(w));
+    public override ValueTask PingAsync() => SendAsync(0, static (w, _) => FrameWriter.WritePing(w), onlyIfReady: true);
 
     /// <summary>Frames: varint length, type; NEXT: stream id, flags, [offset], payload (docs/protocol.md).</summary>
     protected override void OnMessage(ReadOnlySpan<byte> message)
@@ -187,6 +293,10 @@ internal sealed class RxLeanClient : LeanClient
             message = message[length..];
             if (frame[0] != (byte)FrameType.Next)
             {
+                if (frame[0] == (byte)FrameType.Error)
+                {
+                    OnError(frame);
+                }
                 continue;
             }
             frame = frame[1..];
@@ -195,8 +305,9 @@ internal sealed class RxLeanClient : LeanClient
             frame = frame[1..];
             if ((flags & 1) != 0)
             {
-                ReadVarint(ref frame);
-                ReadVarint(ref frame);
+                var major = ReadVarint(ref frame);
+                var minor = ReadVarint(ref frame);
+                _lastOffset = new StreamOffset(major, minor);
             }
             _sinceRequest++;
             if (Payload.TryRead(frame, out var seq, out var t))
@@ -204,6 +315,24 @@ internal sealed class RxLeanClient : LeanClient
                 Sink?.OnMessage(seq, t);
             }
         }
+    }
+
+    private void OnError(ReadOnlySpan<byte> frame)
+    {
+        Errors++;
+        // Put the length prefix back and let the protocol's reader take the frame apart (errors are rare).
+        var bytes = new byte[5 + frame.Length];
+        var prefix = 0;
+        var length = (uint)frame.Length;
+        while (length >= 0x80)
+        {
+            bytes[prefix++] = (byte)(length | 0x80);
+            length >>= 7;
+        }
+        bytes[prefix++] = (byte)length;
+        frame.CopyTo(bytes.AsSpan(prefix));
+        var sequence = new ReadOnlySequence<byte>(bytes, 0, prefix + frame.Length);
+        LastError = FrameReader.TryReadFrame(ref sequence, ProtocolConstants.DefaultMaxFrameSize, out var error) ? error.Code : "unreadable";
     }
 
     private static ulong ReadVarint(ref ReadOnlySpan<byte> span)
@@ -260,12 +389,29 @@ internal sealed class SignalRLeanClient : LeanClient
         }
     }
 
-    public override Task SubscribeAsync(string topic)
-        => SendAsync("{\"type\":1,\"target\":\"Subscribe\",\"arguments\":[]}\u001e"u8.ToArray()).AsTask();
+    private byte[] _publishPrefix = "{\"type\":1,\"target\":\"Publish\",\"arguments\":["u8.ToArray();
 
-    public override ValueTask PublishAsync(long seq, long t) => SendAsync((seq, t), static (w, s) =>
+    /// <summary>The broadcast's group (<c>Subscribe()</c>) or a room's (<c>JoinRoom("N")</c>).</summary>
+    protected override Task OpenAsync(string topic)
+        => SendAsync(RoomOf(topic) is { } room
+            ? System.Text.Encoding.UTF8.GetBytes($"{{\"type\":1,\"target\":\"JoinRoom\",\"arguments\":[\"{room}\"]}}\u001e")
+            : "{\"type\":1,\"target\":\"Subscribe\",\"arguments\":[]}\u001e"u8.ToArray()).AsTask();
+
+    /// <summary>A room member publishes with <c>SendToRoom("N", m)</c>, the broadcast's publisher with <c>Publish(m)</c>.</summary>
+    public override Task StartPublishingAsync(string topic)
     {
-        var prefix = "{\"type\":1,\"target\":\"Publish\",\"arguments\":["u8;
+        if (RoomOf(topic) is { } room)
+        {
+            _publishPrefix = System.Text.Encoding.UTF8.GetBytes($"{{\"type\":1,\"target\":\"SendToRoom\",\"arguments\":[\"{room}\",");
+        }
+        return Task.CompletedTask;
+    }
+
+    protected override void OnReconnecting() => _partialLength = 0;
+
+    public override ValueTask PublishAsync(long seq, long t) => SendAsync((seq, t, _publishPrefix), static (w, s) =>
+    {
+        var prefix = s._publishPrefix.AsSpan();
         prefix.CopyTo(w.GetSpan(prefix.Length));
         w.Advance(prefix.Length);
         var span = w.GetSpan(256);
@@ -274,7 +420,7 @@ internal sealed class SignalRLeanClient : LeanClient
         w.Advance(3);
     });
 
-    public override ValueTask PingAsync() => SendAsync("{\"type\":6}\u001e"u8.ToArray());
+    public override ValueTask PingAsync() => SendAsync("{\"type\":6}\u001e"u8.ToArray(), onlyIfReady: true);
 
     protected override void OnMessage(ReadOnlySpan<byte> message)
     {
@@ -316,9 +462,37 @@ internal sealed class RawLeanClient : LeanClient
 {
     protected override Task HandshakeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override Task SubscribeAsync(string topic) => SendAsync(new byte[] { Servers.RawServer.Subscribe }).AsTask();
+    private int? _room;
 
-    public override ValueTask PublishAsync(long seq, long t) => Send(Servers.RawServer.Publish, seq, t);
+    /// <summary><c>01</c> (the broadcast) or <c>05 room</c>.</summary>
+    protected override Task OpenAsync(string topic)
+    {
+        if (RoomOf(topic) is not { } room)
+        {
+            return SendAsync(new byte[] { Servers.RawServer.Subscribe }).AsTask();
+        }
+        var message = new byte[5];
+        message[0] = Servers.RawServer.JoinRoom;
+        BinaryPrimitives.WriteInt32LittleEndian(message.AsSpan(1), room);
+        return SendAsync(message).AsTask();
+    }
+
+    /// <summary>A room member publishes to its room (<c>06 room payload</c>), the broadcast's publisher with <c>02 payload</c>.</summary>
+    public override Task StartPublishingAsync(string topic)
+    {
+        _room = RoomOf(topic);
+        return Task.CompletedTask;
+    }
+
+    public override ValueTask PublishAsync(long seq, long t) => _room is { } room
+        ? SendAsync((room, seq, t), static (w, s) =>
+        {
+            var span = w.GetSpan(261);
+            span[0] = Servers.RawServer.PublishToRoom;
+            BinaryPrimitives.WriteInt32LittleEndian(span[1..], s.room);
+            w.Advance(5 + Payload.Write(span[5..], s.seq, s.t));
+        })
+        : Send(Servers.RawServer.Publish, seq, t);
 
     public ValueTask EchoAsync(long seq, long t) => Send(Servers.RawServer.Echo, seq, t);
 
@@ -329,7 +503,7 @@ internal sealed class RawLeanClient : LeanClient
         w.Advance(1 + Payload.Write(span[1..], s.seq, s.t));
     });
 
-    public override ValueTask PingAsync() => SendAsync(new byte[] { Servers.RawServer.Ping });
+    public override ValueTask PingAsync() => SendAsync(new byte[] { Servers.RawServer.Ping }, onlyIfReady: true);
 
     protected override void OnMessage(ReadOnlySpan<byte> rest)
     {

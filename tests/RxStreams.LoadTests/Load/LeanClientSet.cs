@@ -11,7 +11,11 @@ internal sealed class LeanClientSet : IAsyncDisposable
     public LeanClient[] Clients { get; }
 
     /// <summary>Connects <paramref name="count"/> clients; with a <paramref name="topic"/> each opens its one stream on it.</summary>
-    public static async Task<LeanClientSet> ConnectAsync(string kind, Uri endpoint, int count, string? topic, IMessageSink? sink, int concurrency = 16)
+    public static Task<LeanClientSet> ConnectAsync(string kind, Uri endpoint, int count, string? topic, IMessageSink? sink, int concurrency = 16)
+        => ConnectEachAsync(kind, endpoint, count, _ => topic, sink, concurrency);
+
+    /// <summary>Connects <paramref name="count"/> clients; client i opens its one stream on <paramref name="topicOf"/>(i), if not null.</summary>
+    public static async Task<LeanClientSet> ConnectEachAsync(string kind, Uri endpoint, int count, Func<int, string?> topicOf, IMessageSink? sink, int concurrency = 16)
     {
         var clients = new LeanClient[count];
         await LoadGenerator.ForEachAsync(Enumerable.Range(0, count), concurrency, async i =>
@@ -33,12 +37,18 @@ internal sealed class LeanClientSet : IAsyncDisposable
                 }
             }
             client.StartReceiving(sink ?? NullSink.Instance);
-            if (topic is not null)
+            if (topicOf(i) is { } topic)
             {
                 await client.SubscribeAsync(topic);
             }
             clients[i] = client;
         });
+        return Of(clients);
+    }
+
+    /// <summary>A set of clients connected elsewhere (the storm connects its own): pings them from now on.</summary>
+    public static LeanClientSet Of(LeanClient[] clients)
+    {
         var set = new LeanClientSet(clients);
         set._pinging = set.PingAsync();
         return set;

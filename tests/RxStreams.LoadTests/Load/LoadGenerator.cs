@@ -47,8 +47,24 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
                 case "cross":
                     await CrossAsync();
                     break;
+                case "rooms":
+                    foreach (var kind in settings.Servers)
+                    {
+                        report.Rooms.Add(await RoomsAsync(kind));
+                    }
+                    break;
+                case "storm":
+                    foreach (var kind in settings.Servers)
+                    {
+                        report.Storm.Add(await new StormDriver(settings).RunAsync(kind, durable: false));
+                        if (kind == "rx")
+                        {
+                            report.Storm.Add(await new StormDriver(settings).RunAsync(kind, durable: true));
+                        }
+                    }
+                    break;
                 default:
-                    throw new ArgumentException($"unknown workload '{workload}' (echo, broadcast, idle, cross)");
+                    throw new ArgumentException($"unknown workload '{workload}' ({string.Join(", ", LoadSettings.AllWorkloads)})");
             }
         }
     }
@@ -229,6 +245,35 @@ internal sealed class LoadGenerator(LoadSettings settings, RunReport report)
             $"    at {settings.CrossFixedRate}/s: one node p50 {localP50:0.00} p99 {localP99:0.00} ms; across nodes p50 {fixedCross.P50Ms:0.00} p99 {fixedCross.P99Ms:0.00} ms; Redis commands per item {commands.Total:0.00} ({commands.Breakdown})"));
         var (best, steps) = await driver.FindLimitAsync(settings.CrossStartRate);
         return new CrossResult(label, topic, n, settings.CrossFixedRate, localP50, localP99, fixedCross.P50Ms, fixedCross.P99Ms, best, steps, commands);
+    }
+
+    // ---- 5. Many rooms ----
+
+    private async Task<RoomsResult> RoomsAsync(string kind)
+    {
+        var n = settings.RoomConnections;
+        var size = settings.RoomSize;
+        var rooms = n / size;
+        Log.Info($"rooms: {kind}, {n} connections in {rooms} rooms of {size}, one member of each room publishing");
+        await using var server = await ServerProcess.StartAsync(kind, settings.ServerCpus, "--fds", (n + 2000).ToString(CultureInfo.InvariantCulture));
+        var meter = new DeliveryMeter();
+        var start = Stopwatch.GetTimestamp();
+        // Connection i is a member of room i / size; the room's first member also publishes.
+        await using var members = await LeanClientSet.ConnectEachAsync(kind, server.Endpoint, n, i => $"room/{i / size}", meter, concurrency: 32);
+        await server.WaitForSubscribersAsync(n, TimeSpan.FromSeconds(120));
+        var connectSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Log.Info(string.Create(CultureInfo.InvariantCulture, $"    {n} members connected in {connectSeconds:0.0} s"));
+        var publishers = new IPublisher[rooms];
+        for (var room = 0; room < rooms; room++)
+        {
+            var member = members.Clients[room * size];
+            await member.StartPublishingAsync($"room/{room}");
+            publishers[room] = member;
+        }
+        var driver = new FanoutDriver(new RoundRobinPublisher(publishers), size, n, [server], meter, settings);
+        await driver.WarmUpAsync(settings.RoomsStartRate);
+        var (best, steps) = await driver.FindLimitAsync(settings.RoomsStartRate);
+        return new RoomsResult(kind, n, rooms, size, connectSeconds, best, steps);
     }
 
     public static async Task ForEachAsync<T>(IEnumerable<T> items, int concurrency, Func<T, Task> action)

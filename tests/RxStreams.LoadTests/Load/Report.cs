@@ -64,7 +64,13 @@ internal static class Report
             ? existing[..s] + block + existing[(e + End.Length)..]
             : existing.TrimEnd() + "\n\n## Load tests: results\n\n" + block + "\n";
         File.WriteAllText(mdPath, updated);
-        Log.Info($"wrote {mdPath} and {Path.Combine(docs, "benchmarks.json")}");
+        var charts = new List<string>();
+        foreach (var (file, svg) in Charts.All(report, settings.LatencyLimitMs))
+        {
+            File.WriteAllText(Path.Combine(docs, file), svg);
+            charts.Add(file);
+        }
+        Log.Info($"wrote {mdPath}, {Path.Combine(docs, "benchmarks.json")}{(charts.Count > 0 ? " and " + string.Join(", ", charts) : "")}");
     }
 
     private static string F(double value, string format = "N0") => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);
@@ -99,6 +105,8 @@ internal static class Report
         Broadcast(sb, r, settings);
         Idle(sb, r);
         Cross(sb, r, settings);
+        Rooms(sb, r, settings);
+        Storm(sb, r);
         if (baseline is not null)
         {
             BeforeAfter(sb, baseline, r);
@@ -129,6 +137,11 @@ internal static class Report
         var idle = IdleOf(r);
         yield return ("idle GC heap per connection, RxStreams/SignalR", idle.rx / idle.signalr);
         yield return ("idle working set per connection, RxStreams/SignalR", idle.rxWs / idle.signalrWs);
+        var rooms = RoomsBest(r);
+        yield return ("many-rooms deliveries/s, RxStreams/SignalR", rooms.rx / rooms.signalr);
+        yield return ("many-rooms deliveries/s, RxStreams/ceiling", rooms.rx / rooms.raw);
+        double Back(string k) => r.Storm.FirstOrDefault(s => s.Server == k && s.Channel == "ephemeral")?.ReconnectSeconds ?? double.NaN;
+        yield return ("storm: all back after a restart, time RxStreams/SignalR", Back("rx") / Back("signalr"));
         var cross = r.Cross.FirstOrDefault(c => c.Server == "rx")?.Best?.DeliveriesPerSecond ?? double.NaN;
         yield return ("cross-node deliveries/s, RxStreams/redis-benchmark PUBLISH", cross / (r.Redis?.PublishPerSecond ?? double.NaN));
     }
@@ -191,6 +204,15 @@ internal static class Report
             double Of(string k) => r.Cross.FirstOrDefault(c => c.Server == k)?.Best?.DeliveriesPerSecond ?? double.NaN;
             goals.Add(new Goal($"Cross-node deliveries/s ≥ ½ of pipelined redis-benchmark PUBLISH ({F(redis.PublishPerSecond)}/s)", F(Of("rx")), F(Of("signalr")), F(Of("raw")),
                 Ratio(Of("rx"), redis.PublishPerSecond) + " of PUBLISH", "≥ 0.5×", Check(Of("rx") / redis.PublishPerSecond, v => v >= 0.5)));
+        }
+        if (r.Rooms.Count > 0)
+        {
+            var m = RoomsBest(r);
+            goals.Add(new Goal("Many rooms deliveries/s (p99 ≤ 250 ms), recorded", F(m.rx), F(m.signalr), F(m.raw), Ratio(m.rx, m.signalr), "–", null));
+        }
+        foreach (var s in r.Storm.Where(s => s.Items is not null))
+        {
+            goals.Add(new Goal($"Storm: every resumed client holds each of {s.Items:N0} items exactly once (lost + doubled)", F((s.Lost ?? 0) + (s.Doubled ?? 0)), "no resume", "no resume", "–", "0", (s.Lost ?? 0) + (s.Doubled ?? 0) == 0 && s.ClientsComplete == s.Clients));
         }
         sb.AppendLine("### Goals");
         sb.AppendLine();
@@ -266,6 +288,8 @@ internal static class Report
             }
         }
         sb.AppendLine();
+        sb.AppendLine("![Broadcast: deliveries/s and p99 latency against the publish rate, for the three servers](benchmarks-broadcast.svg)");
+        sb.AppendLine();
         var best = BroadcastBest(r);
         var alloc = BroadcastAlloc(r);
         var cpu = BroadcastCpu(r);
@@ -309,6 +333,8 @@ internal static class Report
             sb.AppendLine($"| {Name(i.Server)} | {i.Connections:N0} | {F(i.GcHeapBytesPerConnection / 1024, "0.0")} KiB | {F(i.WorkingSetBytesPerConnection / 1024, "0.0")} KiB | {i.ConnectSeconds:0.0} s | {F(i.LoadGeneratorCpuPercent, "0")}% |");
         }
         var idle = IdleOf(r);
+        sb.AppendLine();
+        sb.AppendLine("![Server memory per idle connection: GC heap and working set, for the three servers](benchmarks-memory.svg)");
         sb.AppendLine();
         sb.AppendLine($"Ratios: GC heap per connection RxStreams/SignalR **{Ratio(idle.rx, idle.signalr)}**, RxStreams/ceiling {Ratio(idle.rx, idle.raw)}; working set RxStreams/SignalR **{Ratio(idle.rxWs, idle.signalrWs)}**, RxStreams/ceiling {Ratio(idle.rxWs, idle.rawWs)}.");
         sb.AppendLine();
@@ -365,6 +391,121 @@ internal static class Report
         sb.AppendLine();
     }
 
+    private static (double rx, double signalr, double raw) RoomsBest(RunReport r)
+    {
+        double Of(string k) => r.Rooms.FirstOrDefault(b => b.Server == k)?.Best?.DeliveriesPerSecond ?? double.NaN;
+        return (Of("rx"), Of("signalr"), Of("raw"));
+    }
+
+    private static (double rx, double signalr, double raw) RoomsCpu(RunReport r)
+    {
+        double Of(string k) => r.Rooms.FirstOrDefault(b => b.Server == k)?.Best?.ServerCpuUsPerDelivery ?? double.NaN;
+        return (Of("rx"), Of("signalr"), Of("raw"));
+    }
+
+    private static void Rooms(StringBuilder sb, RunReport r, LoadSettings settings)
+    {
+        if (r.Rooms.Count == 0)
+        {
+            return;
+        }
+        var x = r.Rooms[0];
+        sb.AppendLine("### 5. Many rooms");
+        sb.AppendLine();
+        sb.AppendLine($"Chat is many small rooms, not one big broadcast: {x.Connections:N0} connections in {x.Rooms:N0} rooms of {x.RoomSize}, one server. " +
+            $"Every connection is a member of one room, and one member of each room also writes to it: the rooms publish in turn (message i from the member of room i mod {x.Rooms:N0}), " +
+            $"so each message comes in on its sender's own connection and goes to the room's {x.RoomSize} members, the sender included, as a chat does. " +
+            "RxStreams: one duplex stream per member, `[StreamRoute(\"room/{id}\")]` returning `hub.Ephemeral<LoadMessage>(\"room:\" + id).Connect(input)` " +
+            "(what the member writes goes to the room, the stream is what the room says); SignalR: `JoinRoom(room)` adds the connection to the room's group, " +
+            "`SendToRoom(room, m)` sends to `Clients.Group(room)`; ceiling: a subscriber list per room, the message's bytes forwarded unparsed. " +
+            $"The rate is searched as in the broadcast (×{settings.StepFactor} per {settings.StepSeconds} s step, then {settings.BisectSteps} bisection steps, until p99 > {settings.LatencyLimitMs} ms or < 99% delivered); rates are messages/s over all rooms. " +
+            "Little batches here: each socket gets a few items per second from its one room, so nearly every delivery is a WebSocket message of its own, " +
+            "one send for the server and one receive for the load generator. When the load generator's CPU column nears 100% the figure is the load generator's limit, not the server's.");
+        sb.AppendLine();
+        sb.AppendLine("| server | deliveries/s | messages/s | p50 ms | p99 ms | server CPU µs/delivery | server bytes allocated/delivery | server CPU | load generator CPU | members connected in |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var b in r.Rooms)
+        {
+            if (b.Best is { } s)
+            {
+                sb.AppendLine($"| {Name(b.Server)} | {F(s.DeliveriesPerSecond)} | {F(s.PublishRate)} | {F(s.P50Ms, "0.0")} | {F(s.P99Ms, "0.0")} | {F(s.ServerCpuUsPerDelivery, "0.00")} | {F(s.ServerAllocatedBytesPerDelivery, "N1")} | {F(s.ServerCpuPercent, "0")}% | {F(s.LoadGeneratorCpuPercent, "0")}% | {F(b.ConnectSeconds, "0.0")} s |");
+            }
+            else
+            {
+                sb.AppendLine($"| {Name(b.Server)} | no step passed | | | | | | | | {F(b.ConnectSeconds, "0.0")} s |");
+            }
+        }
+        sb.AppendLine();
+        sb.AppendLine("![Many rooms: deliveries/s and p99 latency against the publish rate, for the three servers](benchmarks-rooms.svg)");
+        sb.AppendLine();
+        var best = RoomsBest(r);
+        var cpu = RoomsCpu(r);
+        sb.AppendLine($"Ratios: deliveries/s RxStreams/SignalR **{Ratio(best.rx, best.signalr)}**, RxStreams/ceiling **{Ratio(best.rx, best.raw)}**; " +
+            $"CPU per delivery RxStreams/SignalR {Ratio(cpu.rx, cpu.signalr)}, RxStreams/ceiling {Ratio(cpu.rx, cpu.raw)}.");
+        sb.AppendLine();
+        sb.AppendLine("Where each server broke (the first failing step):");
+        sb.AppendLine();
+        foreach (var b in r.Rooms)
+        {
+            var failed = BrokeAt(b.Best, b.Steps);
+            sb.AppendLine($"- {Name(b.Server)}: " + (failed is null ? "no step failed within the step limit." :
+                $"{F(failed.PublishRate)} messages/s → {F(failed.DeliveriesPerSecond)} deliveries/s, {failed.DeliveredFraction:P1} delivered, p99 {F(failed.P99Ms, "0")} ms, server CPU {F(failed.ServerCpuPercent, "0")}%, load generator CPU {F(failed.LoadGeneratorCpuPercent, "0")}%."));
+        }
+        sb.AppendLine();
+    }
+
+    private static string StormName(StormResult s) => Name(s.Server) + (s.Channel == "durable" ? " (durable channel, Redis, resume)" : "");
+
+    private static void Storm(StringBuilder sb, RunReport r)
+    {
+        if (r.Storm.Count == 0)
+        {
+            return;
+        }
+        var n = r.Storm[0].Clients;
+        sb.AppendLine("### 6. Connection storm");
+        sb.AppendLine();
+        sb.AppendLine($"{n:N0} clients connect and subscribe at once: the load generator starts every connect together (no limit on concurrency) against a server process " +
+            "just started (cold, as after a deploy). Then the server process is killed (SIGKILL, as a crash) and started again on the same port, and every client " +
+            "reconnects by itself: a client whose connection dropped retries after a random wait in [d/2, d], d = 100 ms doubling up to 1 s (the protocol's back-off " +
+            "with shorter delays than the .NET client's defaults, so the storm measures the server rather than the back-off). Times are from the load generator's clock " +
+            "until the server's own count of subscriptions (its /stats, read every 50 ms) reaches all of them. " +
+            "RxStreams, SignalR and the ceiling subscribe to their broadcast channel (RxStreams: the ephemeral channel, in-memory backplane); SignalR's and the " +
+            "ceiling's clients have nothing to resume (no offsets in their protocols), so for them the storm measures the reconnection alone, and RxStreams' " +
+            "ephemeral row is the like-for-like comparison.");
+        sb.AppendLine();
+        sb.AppendLine("RxStreams' durable row resumes: the server runs with `--redis` (this run's redis-server), the clients subscribe to a durable channel " +
+            "(`[StreamRoute(\"storm\")]` returning `channel.From(context.ResumeOffset)` when the OPEN carries an offset, the live tail otherwise), and a publisher " +
+            $"connected to a second node (same Redis, not restarted) publishes a numbered sequence before, during and after the restart, {F(r.Storm.FirstOrDefault(s => s.PublishRate > 0)?.PublishRate ?? double.NaN, "0.#")} items/s (each to every client). Each client reconnects as " +
+            "docs/protocol.md (8.2) says: HELLO with the session id of its last WELCOME, OPEN with the offset of the last item it received. At the end every client " +
+            "must hold every number exactly once, counted on the wire (the client does no deduplication of its own).");
+        sb.AppendLine();
+        sb.AppendLine("| server | clients | all subscribed (connect storm) | restart: kill → listening | all subscribed again, from the kill | of which after listening | retried connects (storm / reconnect) | load generator CPU (storm) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in r.Storm)
+        {
+            sb.AppendLine($"| {StormName(s)} | {s.Clients:N0} | {F(s.ConnectSeconds, "0.00")} s | {F(s.RestartSeconds, "0.00")} s | {F(s.ReconnectSeconds, "0.00")} s | {F(s.ReconnectAfterReadySeconds, "0.00")} s | {s.ConnectRetries:N0} / {s.ReconnectRetries:N0} | {F(s.LoadGeneratorCpuPercent, "0")}% |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("![Connection storm: time until every client is subscribed, at first and after a server restart](benchmarks-storm.svg)");
+        sb.AppendLine();
+        foreach (var s in r.Storm.Where(s => s.Items is not null))
+        {
+            sb.AppendLine($"Resume across the restart ({StormName(s)}): numbers 1 to {s.Items:N0} published; **{s.Lost:N0} lost, {s.Doubled:N0} doubled** over all clients; " +
+                $"{s.ClientsComplete:N0} of {s.Clients:N0} clients hold each number exactly once; of {s.Reconnections:N0} reconnections, {s.SessionsResumed:N0} were WELCOMEd as resumed sessions; " +
+                $"{s.StreamErrors:N0} stream errors; " +
+                (s.CatchUpSeconds is { } c && !double.IsNaN(c)
+                    ? $"every client had caught up with what was published while it was away {F(c, "0.00")} s after the kill."
+                    : "the clients had not all caught up with what was published while they were away 120 s after they were back."));
+            sb.AppendLine();
+        }
+        double Of(string k) => r.Storm.FirstOrDefault(s => s.Server == k && s.Channel == "ephemeral")?.ReconnectSeconds ?? double.NaN;
+        double Connect(string k) => r.Storm.FirstOrDefault(s => s.Server == k && s.Channel == "ephemeral")?.ConnectSeconds ?? double.NaN;
+        sb.AppendLine($"Ratios (RxStreams' ephemeral row): time to connect all RxStreams/SignalR {Ratio(Connect("rx"), Connect("signalr"))}, RxStreams/ceiling {Ratio(Connect("rx"), Connect("raw"))}; " +
+            $"time to have all back after the restart RxStreams/SignalR {Ratio(Of("rx"), Of("signalr"))}, RxStreams/ceiling {Ratio(Of("rx"), Of("raw"))} (lower is better).");
+        sb.AppendLine();
+    }
+
     private static void BeforeAfter(StringBuilder sb, RunReport before, RunReport after)
     {
         sb.AppendLine("### Before and after the hot-path fixes");
@@ -377,6 +518,10 @@ internal static class Report
         var a = KeyRatios(after).ToDictionary(x => x.What, x => x.Value);
         foreach (var (what, value) in KeyRatios(before))
         {
+            if (double.IsNaN(value) && double.IsNaN(a.GetValueOrDefault(what, double.NaN)))
+            {
+                continue; // a workload neither run had
+            }
             sb.AppendLine($"| {what} | {F(value, "0.00")} | {F(a.GetValueOrDefault(what, double.NaN), "0.00")} |");
         }
         sb.AppendLine();

@@ -24,6 +24,22 @@ public sealed record CrossResult(
     string Server, string Channel, int Subscribers, double FixedRate, double LocalP50Ms, double LocalP99Ms, double CrossP50Ms, double CrossP99Ms,
     FanoutStep? Best, List<FanoutStep> Steps, RedisCommands? Redis = null);
 
+/// <summary>The rooms workload: <paramref name="Connections"/> members in <paramref name="Rooms"/> rooms, one publishing member per room.</summary>
+public sealed record RoomsResult(string Server, int Connections, int Rooms, int RoomSize, double ConnectSeconds, FanoutStep? Best, List<FanoutStep> Steps);
+
+/// <summary>
+/// The connection storm against one server: every client connects and subscribes at once; then the server is killed and
+/// started again on the same port, and the clients reconnect. Times are from the load generator's clock; "subscribed"
+/// is the server's own count (read through /stats every 50 ms). The resume figures are for RxStreams' durable channel
+/// only (null elsewhere): items counted per client on the wire, before any client-side deduplication.
+/// </summary>
+public sealed record StormResult(
+    string Server, string Channel, int Clients,
+    double ConnectSeconds, double RestartSeconds, double ReconnectSeconds, double ReconnectAfterReadySeconds,
+    int ConnectRetries, int ReconnectRetries, double LoadGeneratorCpuPercent,
+    long? Items = null, long? Lost = null, long? Doubled = null, int? ClientsComplete = null, int? SessionsResumed = null, int? StreamErrors = null,
+    double? CatchUpSeconds = null, int? Reconnections = null, double PublishRate = 0);
+
 /// <summary>
 /// Redis commands per item published, from INFO commandstats around a window: every command both nodes made Redis run,
 /// those a Lua script runs included (they count under their own names); ScriptCalls are the EVALSHA/EVAL calls alone,
@@ -63,6 +79,12 @@ public sealed class RunReport
     public List<IdleResult> Idle { get; init; } = [];
 
     public List<CrossResult> Cross { get; init; } = [];
+
+    // set, not init: the JSON of a run made before these workloads existed has no such member, and System.Text.Json's
+    // source generator sets a missing init-only member to null.
+    public List<RoomsResult> Rooms { get; set; } = [];
+
+    public List<StormResult> Storm { get; set; } = [];
 
     public RedisBaseline? Redis { get; set; }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace RxStreams.LoadTests.Servers;
 
-/// <summary>The SignalR side of every workload: the idiomatic hub (an invocation for echo, a group for broadcast).</summary>
+/// <summary>The SignalR side of every workload: the idiomatic hub (an invocation for echo, a group for broadcast, a group per chat room).</summary>
 public sealed class LoadHub(RedisRelay? relay = null) : Hub
 {
     public const string Group = "bcast";
@@ -16,6 +16,19 @@ public sealed class LoadHub(RedisRelay? relay = null) : Hub
         Context.Items["subscribed"] = true;
         ServerCounters.Subscribed();
     }
+
+    /// <summary>Many rooms: the caller joins the room's group.</summary>
+    public async Task JoinRoom(string room)
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup(room));
+        Context.Items["subscribed"] = true;
+        ServerCounters.Subscribed();
+    }
+
+    /// <summary>Many rooms: a member's message to everyone in the room (the sender included, as in a chat).</summary>
+    public Task SendToRoom(string room, LoadMessage message) => Clients.Group(RoomGroup(room)).SendAsync("m", message);
+
+    private static string RoomGroup(string room) => "room:" + room;
 
     public Task Publish(LoadMessage message)
     {

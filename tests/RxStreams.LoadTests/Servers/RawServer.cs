@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,9 @@ namespace RxStreams.LoadTests.Servers;
 /// </summary>
 /// <remarks>
 /// Client → server, one binary message each: <c>01</c> subscribe, <c>02 payload</c> publish, <c>03 payload</c> echo,
-/// <c>04</c> ping (ignored). Server → client: binary messages of <c>varint length, payload</c> items.
+/// <c>04</c> ping (ignored), <c>05 room</c> join a room, <c>06 room payload</c> publish to a room (room: a 32-bit
+/// little-endian number; a connection is in one room at most). Server → client: binary messages of
+/// <c>varint length, payload</c> items.
 /// </remarks>
 public sealed class RawServer(RedisRelay? relay)
 {
@@ -21,9 +24,14 @@ public sealed class RawServer(RedisRelay? relay)
     public const byte Publish = 2;
     public const byte Echo = 3;
     public const byte Ping = 4;
+    public const byte JoinRoom = 5;
+    public const byte PublishToRoom = 6;
     private const int MaxMessage = 64 * 1024;
 
     private ImmutableArray<RawConnection> _subscribers = [];
+
+    /// <summary>Many rooms: each room's subscriber list (copied on join and leave, read without a lock on publish).</summary>
+    private readonly ConcurrentDictionary<int, Room> _rooms = new();
 
     public void Start()
     {
@@ -40,6 +48,7 @@ public sealed class RawServer(RedisRelay? relay)
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new RawConnection(socket);
         var subscribed = false;
+        Room? room = null;
         byte[]? buffer = null;
         try
         {
@@ -97,6 +106,21 @@ public sealed class RawServer(RedisRelay? relay)
                     case Echo:
                         connection.Enqueue(buffer.AsSpan(1, count - 1).ToArray());
                         break;
+                    case JoinRoom when room is null && count >= 5:
+                        room = _rooms.GetOrAdd(BitConverter.ToInt32(buffer, 1), static _ => new Room());
+                        ImmutableInterlocked.Update(ref room.Members, static (list, c) => list.Add(c), connection);
+                        ServerCounters.Subscribed();
+                        break;
+                    case PublishToRoom when count >= 5:
+                        if (_rooms.TryGetValue(BitConverter.ToInt32(buffer, 1), out var target))
+                        {
+                            var item = buffer.AsSpan(5, count - 5).ToArray(); // one copy, shared by the room's members
+                            foreach (var member in target.Members)
+                            {
+                                member.Enqueue(item);
+                            }
+                        }
+                        break;
                 }
             }
             if (socket.State == WebSocketState.CloseReceived)
@@ -118,6 +142,11 @@ public sealed class RawServer(RedisRelay? relay)
                 ImmutableInterlocked.Update(ref _subscribers, static (list, c) => list.Remove(c), connection);
                 ServerCounters.Unsubscribed();
             }
+            if (room is not null)
+            {
+                ImmutableInterlocked.Update(ref room.Members, static (list, c) => list.Remove(c), connection);
+                ServerCounters.Unsubscribed();
+            }
             connection.Close();
         }
     }
@@ -128,6 +157,11 @@ public sealed class RawServer(RedisRelay? relay)
         {
             subscriber.Enqueue(message);
         }
+    }
+
+    private sealed class Room
+    {
+        public ImmutableArray<RawConnection> Members = [];
     }
 
     /// <summary>One socket's send queue: the first enqueue schedules a flush; the flush sends everything queued meanwhile in one message.</summary>

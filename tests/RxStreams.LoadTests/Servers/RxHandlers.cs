@@ -46,3 +46,39 @@ public sealed partial class DurablePublishRoute(IStreamHub hub)
         return input.Do(channel.OnNext).IgnoreElements();
     }
 }
+
+/// <summary>
+/// Many rooms: a member's stream of one chat room, as a chat would write it. What the member writes is published to
+/// the room's ephemeral channel, and the stream is everything the room says (the member's own messages included).
+/// </summary>
+[StreamRoute("room/{id}")]
+public sealed partial class RoomRoute(IStreamHub hub)
+{
+    public IObservable<LoadMessage> Join(string id, IObservable<LoadMessage> input)
+        => new CountedObservable<LoadMessage>(hub.Ephemeral<LoadMessage>("room:" + id).Connect(input));
+}
+
+/// <summary>
+/// The connection storm's durable channel: a new subscriber gets the live tail; one that comes back with the last
+/// offset it saw (OPEN with an offset after a reconnection) gets the items after it, then the live tail.
+/// </summary>
+[StreamRoute("storm")]
+public sealed partial class StormSubscribeRoute(IStreamHub hub)
+{
+    public IObservable<StreamItem<LoadMessage>> Subscribe(StreamContext context)
+    {
+        var channel = hub.Channel<LoadMessage>("storm");
+        return new CountedObservable<StreamItem<LoadMessage>>(context.ResumeOffset is { } from ? channel.From(from) : channel);
+    }
+}
+
+/// <summary>Appends every input item to the storm's durable channel.</summary>
+[StreamRoute("storm-pub")]
+public sealed partial class StormPublishRoute(IStreamHub hub)
+{
+    public IObservable<LoadMessage> Publish(IObservable<LoadMessage> input)
+    {
+        var channel = hub.Channel<LoadMessage>("storm");
+        return input.Do(channel.OnNext).IgnoreElements();
+    }
+}
