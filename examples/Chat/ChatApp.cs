@@ -65,6 +65,8 @@ public static class ChatApp
 
         builder.Services.AddSingleton(sp => new MessagePolicy(
             sp.GetRequiredService<IConfiguration>().GetSection("Chat:BlockedWords").GetChildren().Select(c => c.Value ?? "")));
+        builder.Services.AddSingleton(sp => Calls.CallOptions.From(sp.GetRequiredService<IConfiguration>().GetSection("Chat:Calls")));
+        builder.Services.AddSingleton<Calls.CallTokens>();
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomDirectory>());
 
