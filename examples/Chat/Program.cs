@@ -6,7 +6,16 @@ using StackExchange.Redis;
 // dotnet run --project examples/Chat -- --redis host1:p1,host2:p2,host3:p3                      on a Redis Cluster
 // dotnet run --project examples/Chat -- --Kestrel:Endpoints:Https:Url=https://127.0.0.1:5443 \
 //   --Kestrel:Endpoints:Https:Certificate:Path=server.pfx --Kestrel:Endpoints:Https:Certificate:Password=…   https and wss
-var app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+WebApplication app;
+try
+{
+    app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+}
+catch (Chat.Calls.CallSettingsException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
 
 if (ChatApp.RedisConfiguration(app.Configuration) is { } redis)
 {

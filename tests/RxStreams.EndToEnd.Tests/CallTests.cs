@@ -58,6 +58,13 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
         await ExpectPlayingAsync(alice.Page, "Your video");
         await Expect(bobTab.Locator("#call")).ToBeHiddenAsync();
 
+        // Carol calls Bob meanwhile: he is busy.
+        var carol = await UserAsync(server, "Carol");
+        await StartCallAsync(carol, "Bob");
+        await Expect(Status(carol.Page)).ToHaveTextAsync("Bob is busy in another call.");
+        await Expect(Incoming(bob.Page)).ToBeHiddenAsync();
+        await Expect(Status(alice.Page)).ToHaveTextAsync("In a call with Bob");
+
         // Mute: Alice's microphone track is switched off, and on again.
         var mute = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Mute" });
         await mute.ClickAsync();
@@ -101,6 +108,21 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
         await Expect(Status(alice.Page)).ToHaveTextAsync("No answer from Bob.", new() { Timeout = 30_000 });
         await Expect(Incoming(bob.Page)).ToBeHiddenAsync();
         await Expect(bob.Page.Locator(".toast").Filter(new() { HasText = "Missed call from Alice." })).ToBeVisibleAsync();
+
+        // Carol's browser asks before giving the camera, and nobody says yes (a headless browser refuses the prompt):
+        // her page says so and rings nobody.
+        await using var asking = await fixture.Playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--use-fake-device-for-media-stream"],
+        });
+        await using var carol = await ChatPage.SignInAsync(asking, server.Url, "Carol");
+        await StartCallAsync(carol, "Bob");
+        await Expect(Status(carol.Page)).ToContainTextAsync("Camera or microphone refused");
+        await Expect(carol.Page.Locator("#call")).ToHaveAttributeAsync("data-state", "refused");
+        await Expect(Incoming(bob.Page)).ToBeHiddenAsync();
+        Assert.Empty(carol.Errors);
     }
 
     [Fact]
