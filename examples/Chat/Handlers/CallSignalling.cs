@@ -22,7 +22,7 @@ namespace Chat.Handlers;
 /// (<see cref="CallTokens"/>), so any node can refuse an answer or a decline from someone else.
 /// </summary>
 [Authorize]
-public sealed partial class Calls(IStreamHub hub, CallTokens tokens, CallOptions options)
+public sealed partial class CallSignalling(IStreamHub hub, CallTokens tokens, CallOptions options)
 {
     /// <summary>How long a tab that accepts waits for the caller's side to confirm (it may have just hung up).</summary>
     private static readonly TimeSpan s_confirmation = TimeSpan.FromSeconds(15);
