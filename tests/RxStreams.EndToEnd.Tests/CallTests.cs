@@ -128,7 +128,9 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Someone_else_cannot_answer_decline_or_signal_into_a_call_that_is_not_theirs()
     {
-        var server = await ServerAsync();
+        // With a STUN server configured (on loopback, where nothing answers): calls/config hands it out, and the call
+        // still connects on host candidates.
+        var server = await ServerAsync(stun: "stun:127.0.0.1:9");
         var alice = await UserAsync(server, "Alice");
         var bob = await UserAsync(server, "Bob");
         var mallory = await UserAsync(server, "Mallory");
@@ -140,7 +142,7 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
 
         // Mallory has the call's id (say it leaked) and speaks the real protocol with her own cookie: she tries to take
         // the call with an answer and an ICE candidate, to decline it, and to answer it under a forged id.
-        var refusals = await mallory.Page.EvaluateAsync<string[]>(@"async (callId) => {
+        var heard = await mallory.Page.EvaluateAsync<string[]>(@"async (callId) => {
             const { connect } = await import('/rx/client.js');
             const rx = connect('/rx');
             const answer = (id) => new Promise((resolve) => {
@@ -150,6 +152,7 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
                 stream.next({ kind: 'candidate', data: { candidate: 'candidate:forged', sdpMid: '0' } });
             });
             const results = [
+                await new Promise((resolve) => rx.subscribe('calls/config', (config) => resolve(JSON.stringify(config)))),
                 await answer(callId),
                 await rx.send('calls/decline', { callId }).then(() => 'declined', (e) => e.code),
                 await answer(callId.slice(0, -4) + 'AAAA'),
@@ -157,7 +160,7 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
             rx.close();
             return results;
         }", callId);
-        Assert.Equal(["not_your_call", "not_your_call", "not_your_call"], refusals);
+        Assert.Equal(["""{"iceServers":[{"urls":["stun:127.0.0.1:9"],"username":null,"credential":null}]}""", "not_your_call", "not_your_call", "not_your_call"], heard);
 
         // The call is untouched: still ringing for Alice, and Bob takes it.
         await Expect(Status(alice.Page)).ToHaveTextAsync("Ringing Bob…");
@@ -188,9 +191,16 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
         await Expect(Status(bob.Page)).ToHaveTextAsync("Alice hung up. Call ended.");
     }
 
-    private async Task<ChatServer> ServerAsync(string? redis = null)
+    private async Task<ChatServer> ServerAsync(string? redis = null, string? stun = null)
     {
-        var server = await ChatServer.StartAsync(redis, configure: builder => builder.Configuration["Chat:Calls:RingTimeout"] = s_ringTimeout.ToString("c"));
+        var server = await ChatServer.StartAsync(redis, configure: builder =>
+        {
+            builder.Configuration["Chat:Calls:RingTimeout"] = s_ringTimeout.ToString("c");
+            if (stun is not null)
+            {
+                builder.Configuration["Chat:Calls:IceServers:0:Urls:0"] = stun;
+            }
+        });
         _servers.Add(server);
         return server;
     }

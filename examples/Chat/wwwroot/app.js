@@ -158,7 +158,10 @@ function startSession() {
   contacts.load().forEach(setContactName);
   on(contacts.subscribe(setContactName));
 
-  on(rx.subscribe("calls/config", (config) => (iceServers = config.iceServers || [])));
+  on(rx.subscribe("calls/config", (config) => {
+    // RTCIceServer: urls, and a username and credential for TURN only (null would become the string "null").
+    iceServers = (config.iceServers || []).map(({ urls, username, credential }) => (username ? { urls, username, credential } : { urls }));
+  }));
   on(rx.subscribe("calls", onIncoming));
   // A call's signalling does not survive a lost connection (a reopened call stream would ring again): end it.
   on(rx.on("state", (state) => state !== "connected" && call && endCall("Connection lost: the call ended.", "failed")));
@@ -725,8 +728,8 @@ function setCallState(text, state) {
 function placeCall(video) {
   if (!active || active.kind !== "dm" || !rx) return;
   if (call) return toast("You are already in a call.");
-  const peer = active.name;
-  startCall({ peer, video, name: () => shownName(peer, active.title) }, async () => {
+  const { name: peer, title } = active;
+  startCall({ peer, video, name: () => shownName(peer, title) }, async () => {
     setCallState(`Calling ${call.name()}…`, "calling");
     await takeMedia();
     const stream = rx.open(`call/${video ? "video" : "voice"}/${peer}`);
