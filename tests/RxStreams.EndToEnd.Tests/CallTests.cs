@@ -32,7 +32,7 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_video_call_rings_every_tab_of_the_callee_connects_both_ways_mutes_and_hangs_up()
+    public async Task A_video_call_rings_every_tab_of_the_callee_connects_both_ways_mutes_and_hangs_up_and_a_voice_call_carries_sound_only()
     {
         var server = await ServerAsync();
         var alice = await UserAsync(server, "Alice");
@@ -84,6 +84,20 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
             Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('local-video').srcObject === null"));
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Hang up" })).ToBeHiddenAsync();
         }
+
+        // A voice call: sound only, both ways.
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Voice call" }).ClickAsync();
+        await Expect(Incoming(bobTab)).ToContainTextAsync("Alice is calling you (voice)");
+        await Incoming(bobTab).GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Expect(Status(alice.Page)).ToHaveTextAsync("In a call with Bob");
+        foreach (var page in new[] { alice.Page, bobTab })
+        {
+            var remote = await page.GetByLabel("Remote video", new() { Exact = true }).ElementHandleAsync();
+            await page.WaitForFunctionAsync("v => v.srcObject && v.srcObject.getAudioTracks().length === 1 && v.srcObject.getVideoTracks().length === 0 && v.currentTime > 0.5", remote, new() { Timeout = 30_000 });
+        }
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
+        await Expect(bobTab.Locator("#call-status")).ToHaveTextAsync("Alice hung up. Call ended.");
         await bobTab.CloseAsync();
     }
 
