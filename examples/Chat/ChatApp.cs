@@ -65,11 +65,14 @@ public static class ChatApp
 
         builder.Services.AddSingleton(sp => new MessagePolicy(
             sp.GetRequiredService<IConfiguration>().GetSection("Chat:BlockedWords").GetChildren().Select(c => c.Value ?? "")));
+        builder.Services.AddSingleton<Calls.CallTokens>();
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomDirectory>());
         builder.AddChatTelemetry();
 
         configure?.Invoke(builder);
+        // Read now, after the caller's own settings: a bad value stops the app at startup, naming the setting.
+        builder.Services.AddSingleton(Calls.CallOptions.From(builder.Configuration.GetSection("Chat:Calls")));
 
         var app = builder.Build();
         app.UseAuthentication();

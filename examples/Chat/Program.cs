@@ -8,7 +8,16 @@ using StackExchange.Redis;
 //                                                            Prometheus scrapes 9464/metrics only (docs/operations.md)
 // dotnet run --project examples/Chat -- --Kestrel:Endpoints:Https:Url=https://127.0.0.1:5443 \
 //   --Kestrel:Endpoints:Https:Certificate:Path=server.pfx --Kestrel:Endpoints:Https:Certificate:Password=…   https and wss
-var app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+WebApplication app;
+try
+{
+    app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+}
+catch (Chat.Calls.CallSettingsException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
 
 if (ChatApp.RedisConfiguration(app.Configuration) is { } redis)
 {

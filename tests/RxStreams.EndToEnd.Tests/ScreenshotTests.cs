@@ -5,8 +5,8 @@ using static Microsoft.Playwright.Assertions;
 namespace RxStreams.EndToEnd.Tests;
 
 /// <summary>
-/// Makes the README's screenshots (docs/images/chat.png and chat-dark.png): a few people, rooms, messages with
-/// emoji, unread badges and someone typing. Every run renders them into the test output (screenshots/); set
+/// Makes the README's screenshots (docs/images/chat.png and chat-dark.png: a few people, rooms, messages with
+/// emoji, unread badges and someone typing; docs/images/chat-call.png: a video call, with the fake camera). Every run renders them into the test output (screenshots/); set
 /// RXSTREAMS_UPDATE_SCREENSHOTS=1 to write them into docs/images as well. Emoji need a color emoji font
 /// (Debian: fonts-noto-color-emoji).
 /// </summary>
@@ -59,6 +59,29 @@ public sealed class ScreenshotTests(EndToEndFixture fixture)
         await Expect(page.Locator("#typing")).ToHaveTextAsync("Dave Kim is typing…");
         await page.GetByRole(AriaRole.Log).Locator(".message").Last.ScrollIntoViewIfNeededAsync();
 
+        await SaveAsync(page, file);
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_readme_call_screenshot()
+    {
+        await using var server = await ChatServer.StartAsync();
+        await using var ada = await ChatPage.SignInAsync(fixture.Browser, server.Url, "Ada Lovelace");
+        await using var grace = await ChatPage.SignInAsync(fixture.Browser, server.Url, "Grace Hopper");
+        await grace.Person("Ada Lovelace").ClickAsync();
+        await grace.SendAsync("Quick call about the release? :eyes:");
+        await ada.OpenAsync(ada.DirectMessages, "Grace Hopper");
+        await ada.SendAsync("Sure, calling you now :+1:");
+        await ada.Page.GetByRole(AriaRole.Button, new() { Name = "Video call" }).ClickAsync();
+        await grace.Page.GetByRole(AriaRole.Alertdialog, new() { Name = "Incoming call" }).GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Expect(ada.Page.Locator("#call-status")).ToHaveTextAsync("In a call with Grace Hopper");
+        await ada.Page.WaitForFunctionAsync("() => { const v = document.getElementById('remote-video'); return v.videoWidth > 0 && v.currentTime > 1; }", null, new() { Timeout = 30_000 });
+        await SaveAsync(ada.Page, "chat-call.png");
+    }
+
+    private static async Task SaveAsync(IPage page, string file)
+    {
         var output = Path.Combine(AppContext.BaseDirectory, "screenshots", file);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await page.ScreenshotAsync(new() { Path = output });
@@ -68,6 +91,5 @@ public sealed class ScreenshotTests(EndToEndFixture fixture)
             Directory.CreateDirectory(images);
             File.Copy(output, Path.Combine(images, file), overwrite: true);
         }
-        await context.CloseAsync();
     }
 }

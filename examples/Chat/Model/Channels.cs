@@ -29,6 +29,18 @@ public static class Channels
     /// <summary>A user's last-read offset in a channel (durable, keeps only the latest: <see cref="LatestOnly"/>).</summary>
     public static string Read(string userId, string channel) => $"read:{userId}:{channel}";
 
+    /// <summary>A user's names for other people (durable, replayed from the start: the latest entry per person wins).</summary>
+    public static string Contacts(string userId) => $"contacts:{userId}";
+
+    /// <summary>How many contact names a user's channel keeps (the latest per person is what counts).</summary>
+    public static readonly StreamChannelOptions ContactHistory = new() { MaxLength = 1000 };
+
+    /// <summary>Call events addressed to a user: rings, and the signalling of their calls (ephemeral).</summary>
+    public static string Calls(string userId) => $"calls:{userId}";
+
+    /// <summary>The presence set of a user's calls in progress (ringing out or answered): non-empty means busy.</summary>
+    public static string InCall(string userId) => $"in-call:{userId}";
+
     /// <summary>Notices to one user (ephemeral).</summary>
     public static string Notices(string userId) => $"notices:{userId}";
 }

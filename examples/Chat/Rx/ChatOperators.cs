@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Linq;
 using Chat.Model;
 using RxStreams;
@@ -61,6 +62,40 @@ public static class ChatOperators
             }
             return item;
         });
+
+    /// <summary>
+    /// Calls <paramref name="action"/> with the first item, and again with the first item after each item of
+    /// <paramref name="again"/>: every item passes through unchanged. (A direct conversation is announced to the
+    /// recipient's inbox with the first message, and again after they removed it from their list.)
+    /// </summary>
+    public static IObservable<T> DoFirst<T, TSignal>(this IObservable<T> source, IObservable<TSignal> again, Action<T> action)
+        => source.Publish(items => items.Merge(
+            again.Select(_ => true).StartWith(true)
+                .Select(_ => items.Take(1))
+                .Switch()
+                .Do(action)
+                .IgnoreElements()));
+
+    /// <summary>
+    /// <paramref name="output"/>, with every item of <paramref name="input"/> published to <paramref name="target"/>
+    /// for as long as it is subscribed. The output is subscribed first, so it hears whatever answers the input's
+    /// first items. An input error ends the output; the input completing does not.
+    /// </summary>
+    public static IObservable<T> Alongside<T, TInput>(this IObservable<T> output, IObservable<TInput> input, IObserver<TInput> target)
+        => Observable.Create<T>(observer =>
+        {
+            var safe = Observer.Synchronize(observer);
+            var reading = output.Subscribe(safe);
+            var writing = input.Subscribe(target.OnNext, safe.OnError, static () => { });
+            return new System.Reactive.Disposables.CompositeDisposable(writing, reading);
+        });
+
+    /// <summary>
+    /// <paramref name="source"/>, with <paramref name="member"/> in the presence set <paramref name="presence"/> for
+    /// as long as it is subscribed (on every node; a node that dies takes its members with it when their leases expire).
+    /// </summary>
+    public static IObservable<T> WhilePresent<T>(this IObservable<T> source, IStreamPresence presence, PresenceMember member)
+        => Observable.Using(() => presence.Join(member).Subscribe(static _ => { }, static _ => { }), _ => source);
 
     /// <summary>
     /// A running count of the items of <paramref name="source"/>, starting at 0, at most one update per

@@ -7,6 +7,11 @@
 //   dm/{peer}           a private conversation                      unread/dm/{peer}
 //   inbox               conversations others started with us        notices         why a message was refused
 //   read                "I have seen up to this offset" (fire-and-forget)
+//   contacts            names we gave people (resumable, cached)    contacts/name  give one (fire-and-forget)
+//   inbox/remove        take a conversation off our list (it comes back when they write again)
+//   calls               incoming calls ringing (and stopping)       calls/config   STUN/TURN servers
+//   call/{media}/{peer} an outgoing call: its signalling, both ways  answer/{callId} taking a call
+//   calls/decline       saying no
 //
 // Everything users type is shown with textContent: no user data ever goes through innerHTML.
 
@@ -30,6 +35,7 @@ let session = []; // unsubscribe functions of the current client
 const conversations = new Map(); // key ("room:general", "dm:<userId>") -> conversation
 const knownRooms = new Map(); // name -> RoomInfo
 const names = new Map(); // userId -> last display name seen
+const contactNames = new Map(); // userId -> the name we gave them (server-side, every device)
 let active = null; // the conversation shown
 
 // ---- Identity: a cookie; changing the name signs in again and reconnects ----
@@ -142,11 +148,23 @@ function startSession() {
   on(rooms.subscribe(addRoom));
 
   const inbox = rx.open("inbox", { cache: true });
-  const onConversation = (c) => addConversation("dm", c.peerId, c.peerName);
+  const onConversation = (c) => (c.removed ? dropConversation(c.peerId) : addConversation("dm", c.peerId, c.peerName));
   inbox.load().forEach(onConversation);
   on(inbox.subscribe(onConversation));
 
   on(rx.subscribe("notices", (notice) => toast(notice.text)));
+
+  const contacts = rx.open("contacts", { cache: true });
+  contacts.load().forEach(setContactName);
+  on(contacts.subscribe(setContactName));
+
+  on(rx.subscribe("calls/config", (config) => {
+    // RTCIceServer: urls, and a username and credential for TURN only (null would become the string "null").
+    iceServers = (config.iceServers || []).map(({ urls, username, credential }) => (username ? { urls, username, credential } : { urls }));
+  }));
+  on(rx.subscribe("calls", onIncoming));
+  // A call's signalling does not survive a lost connection (a reopened call stream would ring again): end it.
+  on(rx.on("state", (state) => state !== "connected" && call && endCall("Connection lost: the call ended.", "failed")));
 
   for (const conversation of conversations.values()) attach(conversation);
   if (active) watchTyping(active);
@@ -254,6 +272,33 @@ function saveDms() {
   store.set("dms", [...conversations.values()].filter((c) => c.kind === "dm").map((c) => ({ id: c.name, name: c.title })));
 }
 
+// What we call someone: the name we gave them, else their display name.
+const shownName = (userId, fallback) => contactNames.get(userId) || fallback || names.get(userId) || "someone";
+const titleOf = (conversation) => (conversation.kind === "dm" ? shownName(conversation.name, conversation.title) : conversation.name);
+
+function setContactName(contact) {
+  if (contact.name) contactNames.set(contact.peerId, contact.name);
+  else contactNames.delete(contact.peerId);
+  renderRoomLists();
+  renderHeader();
+  renderOnline();
+  for (const author of document.querySelectorAll(`.message[data-user="${CSS.escape(contact.peerId)}"] .author`)) {
+    author.textContent = shownName(contact.peerId, author.dataset.from);
+  }
+}
+
+// Removing a direct conversation: on the server (every device hears it through the inbox), and here at once.
+function removeConversation(conversation) {
+  rx?.send("inbox/remove", { peerId: conversation.name }).catch((e) => toast(e.message));
+  dropConversation(conversation.name);
+}
+
+function dropConversation(peerId) {
+  const conversation = conversations.get(`dm:${peerId}`);
+  if (!conversation) return;
+  remove(conversation);
+}
+
 function setPeerName(conversation, name) {
   if (!name || conversation.title === name) return;
   conversation.title = name;
@@ -293,11 +338,14 @@ function activate(conversation) {
 
 function renderHeader() {
   const c = active;
-  $("title").textContent = !c ? "" : c.kind === "room" ? `# ${c.name}` : `@ ${c.title}`;
+  $("title").textContent = !c ? "" : c.kind === "room" ? `# ${c.name}` : `@ ${titleOf(c)}`;
   $("subtitle").textContent = !c ? "" : c.kind === "room" ? onlineUsers(c).length + " online" : "private conversation";
   $("leave").hidden = !c;
-  $("leave").textContent = c?.kind === "dm" ? "Close" : "Leave";
-  $("message").placeholder = !c ? "" : c.kind === "room" ? `Message #${c.name} (try :tada: or :+1:)` : `Message ${c.title}`;
+  $("leave").textContent = c?.kind === "dm" ? "Remove" : "Leave";
+  $("leave").title = c?.kind === "dm" ? "Remove this conversation from your list (it comes back when they write again)" : "";
+  for (const id of ["call-video", "call-voice", "rename"]) $(id).hidden = c?.kind !== "dm";
+  if (c?.kind !== "dm") $("rename-form").hidden = true;
+  $("message").placeholder = !c ? "" : c.kind === "room" ? `Message #${c.name} (try :tada: or :+1:)` : `Message ${titleOf(c)}`;
   $("composer").hidden = !c;
 }
 
@@ -329,13 +377,36 @@ $("new-room").addEventListener("submit", async (event) => {
   }
 });
 
-$("leave").addEventListener("click", () => active && remove(active));
+$("leave").addEventListener("click", () => active && (active.kind === "dm" ? removeConversation(active) : remove(active)));
+
+// ---- Contact names: a name for someone that only we see, kept on the server ----
+
+$("rename").addEventListener("click", () => {
+  const form = $("rename-form");
+  form.hidden = !form.hidden;
+  if (form.hidden || !active) return;
+  $("rename-input").value = titleOf(active);
+  $("rename-input").select();
+});
+
+$("rename-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (active?.kind !== "dm" || !rx) return;
+  const name = $("rename-input").value.trim();
+  const contact = { peerId: active.name, name: name && name !== active.title ? name : null };
+  $("rename-form").hidden = true;
+  rx.send("contacts/name", contact).then(() => setContactName(contact), (e) => toast(e.message));
+});
+
+$("rename-input").addEventListener("keydown", (event) => {
+  if (event.key === "Escape") $("rename-form").hidden = true;
+});
 
 function renderRoomLists() {
   const joined = [...conversations.values()].filter((c) => c.kind === "room").sort((a, b) => a.name.localeCompare(b.name));
-  const dms = [...conversations.values()].filter((c) => c.kind === "dm").sort((a, b) => a.title.localeCompare(b.title));
+  const dms = [...conversations.values()].filter((c) => c.kind === "dm").sort((a, b) => titleOf(a).localeCompare(titleOf(b)));
   $("rooms").replaceChildren(...joined.map((c) => conversationItem(c, "#", c.name)));
-  $("dms").replaceChildren(...dms.map((c) => conversationItem(c, "@", c.title)));
+  $("dms").replaceChildren(...dms.map((c) => conversationItem(c, "@", titleOf(c))));
   $("dms-empty").hidden = dms.length > 0;
   const more = [...knownRooms.keys()].filter((name) => !conversations.has(`room:${name}`)).sort();
   $("more-rooms").replaceChildren(...more.map((name) => {
@@ -396,7 +467,8 @@ function render(conversation, message) {
   const body = el("div", "body");
   if (!grouped) {
     const meta = el("div", "meta");
-    const author = el("span", "author", message.from);
+    const author = el("span", "author", shownName(message.userId, message.from));
+    author.dataset.from = message.from;
     author.style.setProperty("--hue", colour);
     const stamp = el("time", "time", time.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
     stamp.dateTime = message.sentAt;
@@ -605,12 +677,12 @@ function applyPresence(conversation, event) {
 
 function onlineUsers(conversation) {
   const users = new Map();
-  for (const member of conversation.presence.values()) users.set(member.user, member.data || names.get(member.user) || "someone");
+  for (const member of conversation.presence.values()) users.set(member.user, member.user === me.id ? me.name : shownName(member.user, member.data));
   return [...users.entries()].sort(([a, x], [b, y]) => (a === me.id ? -1 : b === me.id ? 1 : x.localeCompare(y)));
 }
 
 function renderOnline() {
-  const users = active?.kind === "room" ? onlineUsers(active) : active ? [[me.id, me.name], [active.name, active.title]] : [];
+  const users = active?.kind === "room" ? onlineUsers(active) : active ? [[me.id, me.name], [active.name, titleOf(active)]] : [];
   $("online").replaceChildren(...users.map(([id, name]) => {
     const li = el("li");
     const button = el("button", "item person");
@@ -629,6 +701,212 @@ function renderOnline() {
     return li;
   }));
 }
+
+// ---- Calls: signalled over RxStreams, media peer to peer (WebRTC) ----
+//
+// Caller: camera and microphone, then call/{video|voice}/{peer}: "ringing" → "accepted" (a tab of theirs took it) →
+// we send the offer and our ICE candidates, they come back with the answer and theirs. Callee: "calls" rings every
+// tab; Accept opens answer/{callId} (the other tabs hear "taken"), the offer arrives, we answer. The server forwards
+// signals only between the two participants; "declined", "noAnswer", "busy", "hangup" and "ended" end a call.
+
+let iceServers = []; // from calls/config (Chat:Calls:IceServers on the server)
+let call = null; // the call in progress: { peer, name, video, stream, unsubscribe, pc, local, pending, described }
+let incoming = null; // the call ringing here
+
+const callPanel = $("call");
+
+function setCallState(text, state) {
+  $("call-status").textContent = text;
+  callPanel.dataset.state = state;
+  callPanel.hidden = false;
+  const over = !call;
+  $("hang-up").hidden = over;
+  $("mute").hidden = over;
+  $("call-close").hidden = !over;
+}
+
+function placeCall(video) {
+  if (!active || active.kind !== "dm" || !rx) return;
+  if (call) return toast("You are already in a call.");
+  const { name: peer, title } = active;
+  startCall({ peer, video, name: () => shownName(peer, title) }, async () => {
+    setCallState(`Calling ${call.name()}…`, "calling");
+    await takeMedia();
+    const stream = rx.open(`call/${video ? "video" : "voice"}/${peer}`);
+    listen(stream, async (signal) => {
+      switch (signal.kind) {
+        case "ringing": return setCallState(`Ringing ${call.name()}…`, "ringing");
+        case "busy": return endCall(`${call.name()} is busy in another call.`, "busy");
+        case "declined": return endCall(`${call.name()} declined the call.`, "declined");
+        case "noAnswer": return endCall(`No answer from ${call.name()}.`, "no-answer");
+        case "hangup": return endCall(`${call.name()} hung up. Call ended.`, "ended");
+        case "accepted": {
+          setCallState(`Connecting to ${call.name()}…`, "connecting");
+          const pc = connectPeer();
+          await pc.setLocalDescription(await pc.createOffer());
+          return signal_({ kind: "offer", data: pc.localDescription.toJSON() });
+        }
+        case "answer": return describe(signal.data);
+        case "candidate": return addCandidate(signal.data);
+      }
+    });
+  });
+}
+
+function acceptCall() {
+  const ring = incoming;
+  hideIncoming();
+  if (!ring || !rx) return;
+  if (call) return toast("You are already in a call.");
+  startCall({ peer: ring.callerId, video: ring.video, name: () => shownName(ring.callerId, ring.callerName) }, async () => {
+    setCallState(`Connecting to ${call.name()}…`, "connecting");
+    try {
+      await takeMedia();
+    } catch (e) {
+      rx.send("calls/decline", { callId: ring.callId }).catch(() => {});
+      throw e;
+    }
+    connectPeer();
+    const stream = rx.open(`answer/${ring.callId}`);
+    listen(stream, async (signal) => {
+      switch (signal.kind) {
+        case "taken": return endCall("You answered this call on another device.", "taken");
+        case "ended": return endCall(`${call.name()} hung up. Call ended.`, "ended");
+        case "offer": {
+          await describe(signal.data);
+          await call.pc.setLocalDescription(await call.pc.createAnswer());
+          return signal_({ kind: "answer", data: call.pc.localDescription.toJSON() });
+        }
+        case "candidate": return addCandidate(signal.data);
+      }
+    });
+  });
+}
+
+async function startCall(details, run) {
+  call = { ...details, pending: [], described: false };
+  const mine = call;
+  $("mute").setAttribute("aria-pressed", "false");
+  try {
+    await run();
+  } catch (e) {
+    if (call !== mine) return;
+    if (e?.name === "NotAllowedError" || e?.name === "NotFoundError" || e?.name === "NotReadableError") {
+      endCall(`Camera or microphone refused (${e.name}): allow them for this site to make calls.`, "refused");
+    } else {
+      endCall(`The call failed: ${e?.message || e}`, "failed");
+    }
+  }
+}
+
+async function takeMedia() {
+  const local = await navigator.mediaDevices.getUserMedia({ audio: true, video: call.video });
+  if (!call) {
+    local.getTracks().forEach((track) => track.stop());
+    throw new Error("hung up");
+  }
+  call.local = local;
+  $("local-video").srcObject = local;
+}
+
+// A call's stream: its signals go to handle, one at a time, in order (each may await the browser's WebRTC work).
+function listen(stream, handle) {
+  const mine = call;
+  mine.stream = stream;
+  let queue = Promise.resolve();
+  mine.unsubscribe = stream.subscribe({
+    next: (signal) => (queue = queue.then(() => call === mine && handle(signal)).catch((e) => call === mine && endCall(`The call failed: ${e.message}`, "failed"))),
+    error: (e) => queue.then(() => call === mine && endCall(e.code === "not_your_call" ? e.message : `The call failed: ${e.message}`, "failed")),
+    complete: () => queue.then(() => call === mine && endCall("Call ended.", "ended")),
+  });
+}
+
+function signal_(signal) {
+  try {
+    call?.stream?.next(signal);
+  } catch (e) {
+    endCall(`The call failed: ${e.message}`, "failed");
+  }
+}
+
+function connectPeer() {
+  const mine = call;
+  const pc = (mine.pc = new RTCPeerConnection({ iceServers }));
+  for (const track of mine.local.getTracks()) pc.addTrack(track, mine.local);
+  pc.addEventListener("icecandidate", (event) => event.candidate && call === mine && signal_({ kind: "candidate", data: event.candidate.toJSON() }));
+  pc.addEventListener("track", (event) => {
+    const video = $("remote-video");
+    if (video.srcObject !== event.streams[0]) video.srcObject = event.streams[0];
+  });
+  pc.addEventListener("connectionstatechange", () => {
+    if (call !== mine) return;
+    if (pc.connectionState === "connected") setCallState(`In a call with ${mine.name()}`, "connected");
+    if (pc.connectionState === "failed") endCall(`The connection to ${mine.name()} failed (a TURN server may be needed: see the README).`, "failed");
+  });
+  return pc;
+}
+
+// Candidates that arrive before the session description wait for it.
+async function describe(description) {
+  await call.pc.setRemoteDescription(description);
+  call.described = true;
+  for (const candidate of call.pending.splice(0)) await call.pc.addIceCandidate(candidate);
+}
+
+async function addCandidate(candidate) {
+  if (!call.pc || !call.described) call.pending.push(candidate);
+  else await call.pc.addIceCandidate(candidate);
+}
+
+function endCall(text, state) {
+  const ended = call;
+  if (!ended) return;
+  call = null;
+  ended.unsubscribe?.(); // the server hears the stream end: the other side hears the call end
+  ended.pc?.close();
+  ended.local?.getTracks().forEach((track) => track.stop());
+  $("remote-video").srcObject = null;
+  $("local-video").srcObject = null;
+  setCallState(text, state);
+}
+
+$("call-video").addEventListener("click", () => placeCall(true));
+$("call-voice").addEventListener("click", () => placeCall(false));
+$("hang-up").addEventListener("click", () => {
+  signal_({ kind: "hangup" });
+  endCall("Call ended.", "ended");
+});
+$("call-close").addEventListener("click", () => (callPanel.hidden = true));
+$("mute").addEventListener("click", () => {
+  const muted = $("mute").getAttribute("aria-pressed") !== "true";
+  $("mute").setAttribute("aria-pressed", String(muted));
+  call?.local?.getAudioTracks().forEach((track) => (track.enabled = !muted));
+});
+
+// Incoming calls ring every tab of ours; one taking it (or the caller giving up) stops the others.
+function onIncoming(ring) {
+  if (ring.state === "ring") {
+    incoming = ring;
+    $("incoming").dataset.callId = ring.callId;
+    $("incoming-text").textContent = `${shownName(ring.callerId, ring.callerName)} is calling you (${ring.video ? "video" : "voice"})`;
+    $("incoming").hidden = false;
+  } else if (incoming?.callId === ring.callId) {
+    hideIncoming();
+    if (ring.state === "ended") toast(`Missed call from ${shownName(ring.callerId, ring.callerName)}.`);
+  }
+}
+
+function hideIncoming() {
+  incoming = null;
+  $("incoming").hidden = true;
+}
+
+$("accept").addEventListener("click", acceptCall);
+$("decline").addEventListener("click", () => {
+  const ring = incoming;
+  hideIncoming();
+  if (ring) rx.send("calls/decline", { callId: ring.callId }).catch((e) => toast(e.message));
+});
 
 // ---- Small things ----
 
