@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RxStreams.Diagnostics;
 using RxStreams.Protocol;
@@ -63,6 +62,15 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     public FrameQueue Outbound { get; }
 
     public ILogger Logger => _handler.Logger;
+
+    /// <summary>The handler that accepted this connection: routes, authorizer, scopes, clock, session store.</summary>
+    public StreamConnectionHandler Handler => _handler;
+
+    /// <summary>The HTTP request that was upgraded (authorization policies read it).</summary>
+    public HttpContext Http => _http;
+
+    /// <summary>What handlers keep for the connection's lifetime (<see cref="StreamContext.ConnectionItems"/>).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, object?> Items => _items;
 
     public int MaxFrameSize => _options.MaxFrameSize;
 
@@ -649,117 +657,13 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         {
             _streams.Add(id, stream);
         }
-        var pendingAuthorization = _handler.Authorizer.AuthorizeAsync(User, endpoint!, _http);
-        if (pendingAuthorization.IsCompletedSuccessfully)
-        {
-            Start(stream, frame.Offset, values, pendingAuthorization.Result, frame.HasPayload ? frame.Payload : null);
-        }
-        else
-        {
-            // Policies that go async (a database, a remote check): the stream waits, its input is buffered meanwhile.
-            // The payload is copied (the receive buffer is reused for the next message) and counts as held until then.
-            var held = frame.HasPayload ? frame.Payload.Length : 0;
-            if (held > 0 && !TryHold(held, _options.MaxPendingBytesPerConnection))
-            {
-                stream.Fail(StreamErrorCodes.RateLimited, "Too many requests of this connection are waiting for authorization.");
-                return;
-            }
-            var request = frame.HasPayload ? new ReadOnlySequence<byte>(frame.Payload.ToArray()) : (ReadOnlySequence<byte>?)null;
-            _ = StartAfterAuthorizationAsync(stream, frame.Offset, values, pendingAuthorization, request, held);
-        }
-    }
-
-    private async Task StartAfterAuthorizationAsync(ServerStream stream, StreamOffset? resumeOffset, RouteValues values, ValueTask<AuthorizationOutcome> authorization, ReadOnlySequence<byte>? request, long held)
-    {
-        AuthorizationOutcome outcome;
-        try
-        {
-            outcome = await authorization.ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            RxStreamsHostLog.AuthorizationFailed(Logger, stream.Route, e);
-            stream.Fail(StreamErrorCodes.Forbidden, "Authorization could not be evaluated.");
-            return;
-        }
-        finally
-        {
-            AddHeldBytes(-held);
-        }
-        Start(stream, resumeOffset, values, outcome, request);
-    }
-
-    private void Start(ServerStream stream, StreamOffset? resumeOffset, RouteValues values, AuthorizationOutcome authorization, ReadOnlySequence<byte>? request)
-    {
-        if (authorization != AuthorizationOutcome.Allowed)
-        {
-            var (code, message) = authorization == AuthorizationOutcome.Unauthenticated
-                ? (StreamErrorCodes.Unauthorized, $"The route '{stream.Route}' needs an authenticated user.")
-                : (StreamErrorCodes.Forbidden, $"The user may not open '{stream.Route}'.");
-            RxStreamsHostLog.Refused(Logger, ConnectionId, code, message);
-            stream.Fail(code, message);
-            return;
-        }
-        var endpoint = stream.Endpoint;
-        try
-        {
-            if (request is not null && endpoint.Interaction == StreamInteraction.Subscription)
-            {
-                stream.Fail(StreamErrorCodes.InvalidPayload, $"The route '{stream.Route}' is a subscription: open it without a request payload.");
-                return;
-            }
-            var scope = _handler.ScopeFactory.CreateAsyncScope();
-            stream.Resources = scope;
-            var context = new StreamContext
-            {
-                User = User,
-                ConnectionId = ConnectionId,
-                SessionId = SessionId,
-                StreamId = stream.Id,
-                Route = stream.Route,
-                RouteValues = RouteValueDictionary(endpoint, stream.Route, values),
-                ResumeOffset = resumeOffset,
-                Services = scope.ServiceProvider,
-                Aborted = stream.Aborted,
-                Clock = _handler.Clock,
-                ConnectionItems = _items,
-                HostConnection = this,
-            };
-            var isRequest = endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget;
-            var invocation = new StreamInvocation(context, values, isRequest ? request : null, endpoint.Interaction == StreamInteraction.Duplex ? stream.Input : null);
-            if (!isRequest && request is { } first)
-            {
-                stream.Input.OnPayload(first); // a duplex OPEN's payload is its first input item
-            }
-            var result = endpoint.Invoke(invocation);
-            stream.Start(result);
-        }
-        catch (Exception e)
-        {
-            stream.Fail(e);
-        }
+        StreamInvoker.AuthorizeAndStart(this, stream, frame, values);
     }
 
     private void Refuse(uint id, string code, string message)
     {
         RxStreamsHostLog.Refused(Logger, ConnectionId, code, message);
         EnqueueError(id, code, message, null);
-    }
-
-    private static readonly IReadOnlyDictionary<string, string> s_noRouteValues = new Dictionary<string, string>();
-
-    private static IReadOnlyDictionary<string, string> RouteValueDictionary(StreamEndpoint endpoint, string route, RouteValues values)
-    {
-        if (values.Count == 0)
-        {
-            return s_noRouteValues;
-        }
-        var dictionary = new Dictionary<string, string>(values.Count, StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < values.Count && i < endpoint.ParameterNames.Count; i++)
-        {
-            dictionary[endpoint.ParameterNames[i]] = values.GetString(route, i);
-        }
-        return dictionary;
     }
 
     /// <summary>What the client is told about an exception that ends a stream (see <see cref="StreamErrorMapper"/>).</summary>
