@@ -82,6 +82,89 @@ public sealed class ClientBackoffTests
         AssertWithinJitter(await NextDelayAsync(clock, 6), 1, max);
     }
 
+    [Fact]
+    public async Task A_reconnect_policy_of_the_apps_own_decides_each_delay_and_when_to_stop()
+    {
+        var clock = new ManualClock();
+        var policy = new ScriptedPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(3));
+        var host = await KestrelHost.StartAsync();
+        await using var client = await RxStreamsClient.ConnectAsync(host.Endpoint, new RxStreamsClientOptions
+        {
+            ReconnectPolicy = policy,
+            // Ignored once a policy is set.
+            ReconnectDelay = TimeSpan.FromMinutes(1),
+            MaxReconnectDelay = TimeSpan.FromMinutes(1),
+            TimeProvider = clock,
+        });
+        await host.DisposeAsync(); // the port now refuses connections
+
+        for (var k = 0; k < 3; k++)
+        {
+            Assert.Equal(policy.Delays[k], await NextDelayAsync(clock, k));
+            clock.Advance(policy.Delays[k]); // attempt k + 1 fails
+        }
+        // The fourth time the policy says stop: the client closes and asks for no more delays.
+        await Wait.UntilAsync(() => client.CurrentState == ConnectionState.Closed, "the client gives up when its policy says so");
+        Assert.Equal(3, clock.Requested.Count);
+        Assert.Equal([0, 1, 2, 3], policy.Seen.Select(c => c.FailedAttempts));
+        Assert.Equal([0, 1, 2, 3], policy.Seen.Select(c => c.Attempt));
+        Assert.Null(policy.Seen[0].LastError);
+        Assert.All(policy.Seen.Skip(1), c => Assert.NotNull(c.LastError));
+    }
+
+    [Fact]
+    public async Task A_reconnect_policy_that_throws_stops_the_reconnecting_and_closes_the_client()
+    {
+        var clock = new ManualClock();
+        var host = await KestrelHost.StartAsync();
+        await using var client = await RxStreamsClient.ConnectAsync(host.Endpoint, new RxStreamsClientOptions { ReconnectPolicy = new ThrowingPolicy(), TimeProvider = clock });
+        var stream = client.Subscribe<Tick>("count/1000000");
+        Exception? error = null;
+        using var subscription = stream.Subscribe(_ => { }, e => error = e);
+        await host.DisposeAsync();
+        await Wait.UntilAsync(() => client.CurrentState == ConnectionState.Closed, "the client closes");
+        await Wait.UntilAsync(() => error is not null, "its stream ends");
+        Assert.Equal(StreamErrorCodes.ConnectionLost, Assert.IsAssignableFrom<StreamException>(error).Code);
+        Assert.Empty(clock.Requested);
+    }
+
+    [Fact]
+    public void The_default_policy_refuses_nonsense_and_follows_the_documented_backoff()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExponentialReconnectPolicy(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExponentialReconnectPolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExponentialReconnectPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), -1));
+        var policy = new ExponentialReconnectPolicy(Initial, TimeSpan.FromSeconds(1), maxAttempts: 2);
+        for (var k = 0; k < 12; k++)
+        {
+            AssertWithinJitter(policy.NextDelay(new ReconnectContext(k, 0, null))!.Value, k, TimeSpan.FromSeconds(1));
+        }
+        Assert.NotNull(policy.NextDelay(new ReconnectContext(5, 1, new TimeoutException())));
+        Assert.Null(policy.NextDelay(new ReconnectContext(5, 2, new TimeoutException())));
+    }
+
+    /// <summary>Answers the delays it was given, then null; records what it was asked.</summary>
+    private sealed class ScriptedPolicy(params TimeSpan[] delays) : IReconnectPolicy
+    {
+        public TimeSpan[] Delays { get; } = delays;
+
+        public List<ReconnectContext> Seen { get; } = [];
+
+        public TimeSpan? NextDelay(ReconnectContext context)
+        {
+            lock (Seen)
+            {
+                Seen.Add(context);
+                return Seen.Count <= Delays.Length ? Delays[Seen.Count - 1] : null;
+            }
+        }
+    }
+
+    private sealed class ThrowingPolicy : IReconnectPolicy
+    {
+        public TimeSpan? NextDelay(ReconnectContext context) => throw new InvalidOperationException("a bug in the app's policy");
+    }
+
     private static RxStreamsClientOptions Options(ManualClock clock, TimeSpan max) => new()
     {
         ReconnectDelay = Initial,

@@ -28,4 +28,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(4008, LogLevel.Warning, "An observer of the client's events threw.")]
     public static partial void ObserverThrew(ILogger logger, Exception exception);
+
+    [LoggerMessage(4009, LogLevel.Error, "The reconnect policy threw; the client stops reconnecting.")]
+    public static partial void ReconnectPolicyFailed(ILogger logger, Exception exception);
 }

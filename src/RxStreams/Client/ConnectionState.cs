@@ -12,6 +12,6 @@ public enum ConnectionState
     /// <summary>The connection dropped; the client is reconnecting (streams resume by themselves once it is back).</summary>
     Reconnecting,
 
-    /// <summary>Closed for good (disposed, or it gave up after <see cref="RxStreamsClientOptions.MaxReconnectAttempts"/>).</summary>
+    /// <summary>Closed for good (disposed, or its <see cref="RxStreamsClientOptions.ReconnectPolicy"/> stopped reconnecting: by default after <see cref="RxStreamsClientOptions.MaxReconnectAttempts"/>).</summary>
     Closed,
 }

@@ -43,6 +43,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private string? _closeReason;
     private readonly List<IAnswered> _answered = [];
     private int _attempt;
+    private readonly IReconnectPolicy _reconnectPolicy;
 
     /// <summary>A connection that stayed up this long resets the reconnection backoff.</summary>
     private static readonly TimeSpan StableConnection = TimeSpan.FromSeconds(30);
@@ -63,6 +64,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
         }
         _options = options ?? new RxStreamsClientOptions();
         _options.Validate();
+        _reconnectPolicy = _options.ReconnectPolicy ?? new ExponentialReconnectPolicy(_options.ReconnectDelay, _options.MaxReconnectDelay, _options.MaxReconnectAttempts);
         _logger = _options.LoggerFactory?.CreateLogger<RxStreamsClient>() ?? (ILogger)NullLogger.Instance;
     }
 
@@ -537,16 +539,30 @@ public sealed class RxStreamsClient : IAsyncDisposable
 
     private async Task<ClientConnection?> ReconnectAsync()
     {
+        Exception? lastError = null;
         for (var failures = 0; ; failures++)
         {
-            if (_options.MaxReconnectAttempts is { } max && failures >= max)
-            {
-                GiveUp(new StreamException(StreamErrorCodes.ConnectionLost, $"Could not reconnect after {max} attempts."));
-                return null;
-            }
+            TimeSpan? next;
             try
             {
-                await Task.Delay(Backoff(_attempt++), _options.TimeProvider, _disposed.Token).ConfigureAwait(false);
+                next = _reconnectPolicy.NextDelay(new ReconnectContext(_attempt, failures, lastError));
+            }
+            catch (Exception e)
+            {
+                ClientLog.ReconnectPolicyFailed(_logger, e);
+                next = null;
+            }
+            if (next is not { } delay)
+            {
+                GiveUp(new StreamException(StreamErrorCodes.ConnectionLost, failures == 0
+                    ? "The reconnect policy stopped reconnecting."
+                    : $"Could not reconnect after {failures} attempts."));
+                return null;
+            }
+            _attempt++;
+            try
+            {
+                await Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, _options.TimeProvider, _disposed.Token).ConfigureAwait(false);
                 return await ConnectOnceAsync(_disposed.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
@@ -565,16 +581,10 @@ public sealed class RxStreamsClient : IAsyncDisposable
             }
             catch (Exception e) when (e is WebSocketException or TimeoutException or HttpRequestException or StreamException)
             {
+                lastError = e;
                 ClientLog.ReconnectFailed(_logger, failures + 1, e.Message);
             }
         }
-    }
-
-    /// <summary>A random delay in [d/2, d], d = min(max, initial × 2^k): clients dropped together do not return together.</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var d = Math.Min(_options.MaxReconnectDelay.TotalMilliseconds, _options.ReconnectDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30)));
-        return TimeSpan.FromMilliseconds(d * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
     private void GiveUp(Exception error)

@@ -19,6 +19,13 @@ public sealed class RxStreamsClientOptions
     /// <summary>Give up (state <see cref="ConnectionState.Closed"/>) after this many failed attempts in a row; null never gives up. Default null.</summary>
     public int? MaxReconnectAttempts { get; set; }
 
+    /// <summary>
+    /// Decides the delay before each reconnection attempt and when to stop, instead of <see cref="ReconnectDelay"/>,
+    /// <see cref="MaxReconnectDelay"/> and <see cref="MaxReconnectAttempts"/> (which build the default, an
+    /// <see cref="ExponentialReconnectPolicy"/>). Null for that default.
+    /// </summary>
+    public IReconnectPolicy? ReconnectPolicy { get; set; }
+
     /// <summary>How long connecting and the handshake may take. Default 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -60,6 +67,10 @@ public sealed class RxStreamsClientOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectDelay, TimeSpan.Zero, nameof(ReconnectDelay));
+        if (MaxReconnectAttempts is { } attempts)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(attempts, nameof(MaxReconnectAttempts));
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, ReconnectDelay, nameof(MaxReconnectDelay));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InvokeTimeout, TimeSpan.Zero, nameof(InvokeTimeout));
