@@ -66,6 +66,7 @@ public static class ChatApp
         builder.Services.AddSingleton(sp => new MessagePolicy(
             sp.GetRequiredService<IConfiguration>().GetSection("Chat:BlockedWords").GetChildren().Select(c => c.Value ?? "")));
         builder.Services.AddSingleton<Calls.CallTokens>();
+        builder.Services.AddSingleton<Calls.CallRateLimiter>();
         builder.Services.AddSingleton<RoomDirectory>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomDirectory>());
         builder.AddChatTelemetry();

@@ -186,6 +186,35 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_user_who_starts_calls_too_fast_is_refused_with_rate_limited()
+    {
+        // Mallory rings Bob again and again through the real protocol: five calls ring, the sixth is refused.
+        var server = await ServerAsync();
+        var bob = await UserAsync(server, "Bob");
+        var mallory = await UserAsync(server, "Mallory");
+        var bobId = await bob.Page.EvaluateAsync<string>("async () => (await (await fetch('/api/me')).json()).id");
+        var heard = await mallory.Page.EvaluateAsync<string[]>(@"async (bobId) => {
+            const { connect } = await import('/rx/client.js');
+            const rx = connect('/rx');
+            // One call: its first signal, then hang up (end the input) and wait for the call's stream to end.
+            const call = () => new Promise((resolve) => {
+                const stream = rx.open('call/video/' + bobId);
+                let first = null;
+                stream.subscribe({
+                    next: (s) => { if (first === null) { first = s.kind; stream.complete(); } },
+                    error: (e) => resolve(first ?? e.code),
+                    complete: () => resolve(first ?? 'completed'),
+                });
+            });
+            const results = [];
+            for (let i = 0; i < 6; i++) results.push(await call());
+            rx.close();
+            return results;
+        }", bobId);
+        Assert.Equal(["ringing", "ringing", "ringing", "ringing", "ringing", "rate_limited"], heard);
+    }
+
+    [Fact]
     public async Task A_callee_on_another_node_takes_the_call_and_the_caller_hangs_up()
     {
         var redis = (await fixture.RedisAsync()).ConnectionString;

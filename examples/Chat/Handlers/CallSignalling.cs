@@ -17,12 +17,13 @@ namespace Chat.Handlers;
 /// <item><c>answer/{callId}</c>: a callee's tab takes the call: its signals go to the caller, the caller's come back.</item>
 /// <item><c>calls/decline</c>, <c>calls/config</c> (the STUN/TURN servers).</item>
 /// </list>
+/// A user starts at most <see cref="CallRateLimiter.Burst"/> calls at once, then one every ten seconds (<c>rate_limited</c>).
 /// Every event carries the user id of the stream it came from, from the login cookie, and each side listens only to
 /// the other participant. The call id names both participants under the app's data protection
 /// (<see cref="CallTokens"/>), so any node can refuse an answer or a decline from someone else.
 /// </summary>
 [Authorize]
-public sealed partial class CallSignalling(IStreamHub hub, CallTokens tokens, CallOptions options)
+public sealed partial class CallSignalling(IStreamHub hub, CallTokens tokens, CallOptions options, CallRateLimiter limiter)
 {
     /// <summary>How long a tab that accepts waits for the caller's side to confirm (it may have just hung up).</summary>
     private static readonly TimeSpan s_confirmation = TimeSpan.FromSeconds(15);
@@ -48,6 +49,11 @@ public sealed partial class CallSignalling(IStreamHub hub, CallTokens tokens, Ca
         if (media is not ("video" or "voice"))
         {
             throw new StreamException("invalid_media", "A call is \"video\" or \"voice\".");
+        }
+        if (!limiter.TryStart(me.Id))
+        {
+            throw new StreamException(StreamErrorCodes.RateLimited,
+                $"You are starting calls too fast: {CallRateLimiter.Burst} at once, then one every {CallRateLimiter.Refill.TotalSeconds:0} seconds.");
         }
         var stamp = new CallEvent(tokens.Create(me.Id, peer), CallKind.Ring, me.Id, me.Name, Video: media == "video");
         var callee = hub.Ephemeral<CallEvent>(Channels.Calls(peer));
