@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Logging;
 using RxStreams.Sessions;
 
 namespace RxStreams.AspNetCore.Connections;
@@ -9,7 +8,7 @@ namespace RxStreams.AspNetCore.Connections;
 /// the last offsets of its resumable streams as they end, and the record saved when the connection ends. The store
 /// being down never stops a connection: the client then gets a fresh session.
 /// </summary>
-internal sealed class ConnectionSession(StreamConnectionHandler handler, RxStreamsOptions options, ILogger logger)
+internal sealed class ConnectionSession(StreamConnectionHandler handler)
 {
     private readonly object _gate = new();
     // Created when first needed: most connections resume nothing.
@@ -33,17 +32,17 @@ internal sealed class ConnectionSession(StreamConnectionHandler handler, RxStrea
             {
                 _record = existing with { LastSeen = now };
                 Id = existing.Id;
-                await handler.Sessions.SetAsync(_record, options.SessionTimeout).ConfigureAwait(false);
+                await handler.Sessions.SetAsync(_record, handler.Options.SessionTimeout).ConfigureAwait(false);
                 return true;
             }
             Id = ConnectionIds.New(16);
             _record = new StreamSession(Id, owner, now, now, []);
-            await handler.Sessions.SetAsync(_record, options.SessionTimeout).ConfigureAwait(false);
+            await handler.Sessions.SetAsync(_record, handler.Options.SessionTimeout).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             // A session store that is down (Redis) must not stop connections: the client gets a fresh session.
-            RxStreamsHostLog.SessionStoreFailed(logger, e);
+            RxStreamsHostLog.SessionStoreFailed(handler.Logger, e);
             if (Id.Length == 0)
             {
                 Id = ConnectionIds.New(16);
@@ -61,7 +60,7 @@ internal sealed class ConnectionSession(StreamConnectionHandler handler, RxStrea
         lock (_gate)
         {
             var lastOffsets = _lastOffsets ??= new Dictionary<string, StreamOffset>(StringComparer.Ordinal);
-            if (lastOffsets.Count >= options.MaxStreamsPerConnection && !lastOffsets.ContainsKey(route))
+            if (lastOffsets.Count >= handler.Options.MaxStreamsPerConnection && !lastOffsets.ContainsKey(route))
             {
                 foreach (var oldest in lastOffsets.Keys)
                 {
@@ -87,11 +86,11 @@ internal sealed class ConnectionSession(StreamConnectionHandler handler, RxStrea
             {
                 streams = _lastOffsets is { } lastOffsets ? [.. lastOffsets.Select(kv => new SessionStream(kv.Key, kv.Value))] : [];
             }
-            await handler.Sessions.SetAsync(_record with { LastSeen = handler.Clock.GetUtcNow(), Streams = streams }, options.SessionTimeout).ConfigureAwait(false);
+            await handler.Sessions.SetAsync(_record with { LastSeen = handler.Clock.GetUtcNow(), Streams = streams }, handler.Options.SessionTimeout).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            RxStreamsHostLog.SessionStoreFailed(logger, e);
+            RxStreamsHostLog.SessionStoreFailed(handler.Logger, e);
         }
     }
 }

@@ -117,11 +117,12 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
 
     public void OnNextShared(ReadOnlyMemory<byte> payload, StreamOffset? offset)
     {
-        // The fast path (see the remarks): nothing held, a credit taken, the frame fits.
-        if (Volatile.Read(ref _heldCount) == 0 && !Volatile.Read(ref _terminated) && TryTakeCredit())
+        // The fast path (see the remarks): nothing held, the frame fits, a credit taken. (An item too big for a frame
+        // goes the general path, which ends the stream.)
+        if (Volatile.Read(ref _heldCount) == 0 && !Volatile.Read(ref _terminated))
         {
             var frameLength = FrameWriter.GetNextFrameLength(Id, offset, payload.Length);
-            if (frameLength <= _connection.MaxFrameSize)
+            if (frameLength <= _connection.MaxFrameSize && TryTakeCredit())
             {
                 // Not queued only when the stream or the connection ended meanwhile: nothing to do then.
                 if (_connection.Outbound.EnqueueSharedNext(Id, offset, payload, frameLength, this))
@@ -130,7 +131,6 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
                 }
                 return;
             }
-            ReturnCredit();
         }
         Deliver(payload, default, offset, shared: true);
     }
@@ -153,14 +153,6 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
             credits = seen;
         }
         return false;
-    }
-
-    private void ReturnCredit()
-    {
-        if (!_unbounded)
-        {
-            AddCreditsAtomically(1);
-        }
     }
 
     /// <summary>Adds credits (capped below the unbounded marker) against concurrent takers.</summary>

@@ -47,7 +47,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         _socket = socket;
         _options = handler.Options;
         ConnectionId = ConnectionIds.New(12);
-        _session = new ConnectionSession(handler, _options, handler.Logger);
+        _session = new ConnectionSession(handler);
         Outbound = new FrameQueue(socket, _options.MaxFrameSize);
         _rate = new TokenBucket(_options.MaxMessagesPerSecond, _options.MessageBurst, handler.Clock);
         _lastReceivedTimestamp = handler.Clock.GetTimestamp();

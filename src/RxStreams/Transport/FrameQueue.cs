@@ -78,28 +78,18 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         int length;
         lock (_gate)
         {
-            if (_completed || _discarding || stream is { Ended: true })
+            if (!AcceptsLocked(stream, offset))
             {
                 return false;
-            }
-            if (stream is not null && offset is not null)
-            {
-                stream.LastQueued = offset;
             }
             var staging = _staging ??= new PooledBufferWriter();
             _stagingUsed = true;
             var start = staging.WrittenCount;
             write(staging, state);
             length = staging.WrittenCount - start;
-            _entries.Add(new Entry(start, length, default, 0, null, IsShared: false));
-            AddPendingLocked(length);
-            wake = TakeWaiterLocked();
+            wake = AddLocked(Entry.Staged(start, length));
         }
-        RxStreamsMetrics.SendQueueBytes.Add(length);
-        if (wake)
-        {
-            Wake();
-        }
+        Queued(length, wake);
         return true;
     }
 
@@ -109,19 +99,13 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         bool wake;
         lock (_gate)
         {
-            if (_completed || _discarding)
+            if (!AcceptsLocked(null, null))
             {
                 return false;
             }
-            _entries.Add(new Entry(0, frame.Length, frame, 0, null, IsShared: false));
-            AddPendingLocked(frame.Length);
-            wake = TakeWaiterLocked();
+            wake = AddLocked(Entry.Encoded(frame));
         }
-        RxStreamsMetrics.SendQueueBytes.Add(frame.Length);
-        if (wake)
-        {
-            Wake();
-        }
+        Queued(frame.Length, wake);
         return true;
     }
 
@@ -157,24 +141,49 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         bool wake;
         lock (_gate)
         {
-            if (_completed || _discarding || stream is { Ended: true })
+            if (!AcceptsLocked(stream, offset))
             {
                 return false;
             }
-            if (stream is not null && offset is not null)
-            {
-                stream.LastQueued = offset;
-            }
-            _entries.Add(new Entry(0, length, payload, streamId, offset, IsShared: true));
-            AddPendingLocked(length);
-            wake = TakeWaiterLocked();
+            wake = AddLocked(Entry.SharedNext(length, payload, streamId, offset));
         }
+        Queued(length, wake);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a frame may be queued now: not once the queue completed or discards, nor a NEXT of a stream that ended.
+    /// When it may, <paramref name="offset"/> becomes the stream's last queued one.
+    /// </summary>
+    private bool AcceptsLocked(OutboundStream? stream, StreamOffset? offset)
+    {
+        if (_completed || _discarding || stream is { Ended: true })
+        {
+            return false;
+        }
+        if (stream is not null && offset is not null)
+        {
+            stream.LastQueued = offset;
+        }
+        return true;
+    }
+
+    /// <summary>Appends <paramref name="entry"/> and counts it as pending; true when the caller must wake the loop (outside the lock).</summary>
+    private bool AddLocked(in Entry entry)
+    {
+        _entries.Add(entry);
+        AddPendingLocked(entry.Length);
+        return TakeWaiterLocked();
+    }
+
+    /// <summary>After the lock: the send-queue metric, and the wake-up <see cref="AddLocked"/> asked for.</summary>
+    private void Queued(int length, bool wake)
+    {
         RxStreamsMetrics.SendQueueBytes.Add(length);
         if (wake)
         {
             Wake();
         }
-        return true;
     }
 
     /// <summary>Marks <paramref name="stream"/> ended: none of its NEXT frames is queued after this returns.</summary>
@@ -246,7 +255,7 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
             var staging = _staging ??= new PooledBufferWriter();
             staging.ResetWrittenCount();
             write(staging, state);
-            _entries.Add(new Entry(0, staging.WrittenCount, default, 0, null, IsShared: false));
+            _entries.Add(Entry.Staged(0, staging.WrittenCount));
             AddPendingLocked(staging.WrittenCount);
             RxStreamsMetrics.SendQueueBytes.Add(staging.WrittenCount);
             _discarding = true;
@@ -378,17 +387,17 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
                     ArrayPool<byte>.Shared.Return(batch);
                     batch = bigger;
                 }
-                if (entry.IsShared)
+                switch (entry.Kind)
                 {
-                    FrameWriter.WriteNext(batch.AsSpan(written, length), entry.StreamId, entry.Offset, entry.Shared.Span);
-                }
-                else if (!entry.Shared.IsEmpty)
-                {
-                    entry.Shared.Span.CopyTo(batch.AsSpan(written));
-                }
-                else
-                {
-                    staging!.WrittenSpan.Slice(entry.Start, length).CopyTo(batch.AsSpan(written));
+                    case EntryKind.SharedNext:
+                        FrameWriter.WriteNext(batch.AsSpan(written, length), entry.StreamId, entry.Offset, entry.Bytes.Span);
+                        break;
+                    case EntryKind.Encoded:
+                        entry.Bytes.Span.CopyTo(batch.AsSpan(written));
+                        break;
+                    default:
+                        staging!.WrittenSpan.Slice(entry.Start, length).CopyTo(batch.AsSpan(written));
+                        break;
                 }
                 written += length;
                 batchBytes += length;
@@ -446,9 +455,26 @@ internal sealed class FrameQueue : IValueTaskSource, IThreadPoolWorkItem
         _drainWaiters = null;
     }
 
-    /// <summary>
-    /// A queued frame (<see cref="Length"/>: its size on the wire): a range of the staging buffer, a NEXT frame over a
-    /// shared payload (<see cref="IsShared"/>), or a frame already encoded in <see cref="Shared"/>.
-    /// </summary>
-    private readonly record struct Entry(int Start, int Length, ReadOnlyMemory<byte> Shared, uint StreamId, StreamOffset? Offset, bool IsShared);
+    /// <summary>What a queued frame's bytes are.</summary>
+    private enum EntryKind : byte
+    {
+        /// <summary>A range of the staging buffer (<see cref="Entry.Start"/>, <see cref="Entry.Length"/>).</summary>
+        Staged,
+
+        /// <summary>A NEXT frame to encode over a shared payload (<see cref="Entry.Bytes"/>).</summary>
+        SharedNext,
+
+        /// <summary>A whole frame already encoded in <see cref="Entry.Bytes"/>.</summary>
+        Encoded,
+    }
+
+    /// <summary>A queued frame; <see cref="Length"/> is its size on the wire.</summary>
+    private readonly record struct Entry(EntryKind Kind, int Start, int Length, ReadOnlyMemory<byte> Bytes, uint StreamId, StreamOffset? Offset)
+    {
+        public static Entry Staged(int start, int length) => new(EntryKind.Staged, start, length, default, 0, null);
+
+        public static Entry SharedNext(int length, ReadOnlyMemory<byte> payload, uint streamId, StreamOffset? offset) => new(EntryKind.SharedNext, 0, length, payload, streamId, offset);
+
+        public static Entry Encoded(ReadOnlyMemory<byte> frame) => new(EntryKind.Encoded, 0, frame.Length, frame, 0, null);
+    }
 }
