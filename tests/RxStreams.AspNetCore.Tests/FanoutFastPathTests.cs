@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using RxStreams.AspNetCore.Connections;
 using RxStreams.Protocol;
 using RxStreams.Testing;
 
@@ -100,9 +101,11 @@ public sealed class FanoutFastPathTests(FanoutFixture fixture) : IClassFixture<F
     [Fact]
     public async Task Items_held_for_credits_go_out_before_newer_ones_that_find_credits_while_they_drain()
     {
-        // 500 items wait for credits; then the client grants plenty while the channel goes on publishing. The new
-        // items find credits at once, but must not overtake the held ones that are still being released.
-        const int Held = 500, Items = 3_000;
+        // 100 items wait for credits; then the client grants plenty. As each of the first 50 held items is released, the
+        // channel publishes a newer one right then (from inside the release, as a publisher on another thread could at
+        // that moment): it finds credits, but must not overtake the held items still to go. Without that hook the race
+        // is real but needs the scheduler's help to show, so a test could pass with the guard removed.
+        const int Held = 100, Racing = 50;
         var name = Guid.NewGuid().ToString("N");
         var live = fixture.Hub.Ephemeral<Tick>($"live:{name}");
         await using var client = await RawClient.ConnectAsync(Host.Endpoint);
@@ -112,22 +115,27 @@ public sealed class FanoutFastPathTests(FanoutFixture fixture) : IClassFixture<F
         {
             live.OnNext(new Tick(i));
         }
-        using var go = new ManualResetEventSlim();
-        var publishing = Task.Factory.StartNew(() =>
+        var next = Held;
+        ServerStream.ReleasingHeldItem = stream =>
         {
-            go.Wait();
-            for (var i = Held; i < Items; i++)
+            if (stream.Route == "live/" + name && next < Held + Racing)
             {
-                live.OnNext(new Tick(i));
+                live.OnNext(new Tick(next++));
             }
-        }, TaskCreationOptions.LongRunning);
-        go.Set();
-        await client.RequestAsync(1, 1_000_000);
-        for (var i = 0; i < Items; i++)
+        };
+        try
         {
-            Assert.Equal(i, N(await client.ReceiveUntilAsync(f => f.Type == FrameType.Next && N(f) >= 0)));
+            await client.RequestAsync(1, 1_000_000);
+            for (var i = 0; i < Held + Racing; i++)
+            {
+                Assert.Equal(i, N(await client.ReceiveUntilAsync(f => f.Type == FrameType.Next && N(f) >= 0)));
+            }
         }
-        await publishing;
+        finally
+        {
+            ServerStream.ReleasingHeldItem = null;
+        }
+        Assert.Equal(Held + Racing, next);
     }
 
     [Fact]

@@ -329,6 +329,7 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
                     finish = true;
                     break;
                 }
+                ReleasingHeldItem?.Invoke(this);
                 _heldBytes -= next.Payload.Length;
                 _connection.AddHeldBytes(-next.Payload.Length);
                 _connection.Outbound.EnqueueSharedNext(Id, next.Offset, next.Payload, FrameWriter.GetNextFrameLength(Id, next.Offset, next.Payload.Length), this);
@@ -344,6 +345,13 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
             Finish();
         }
     }
+
+    /// <summary>
+    /// For a test: called as each held item is released, under the stream's lock and before the item is queued, where
+    /// a publisher delivering at that moment would race the release (one static read per released item; never set in
+    /// an application).
+    /// </summary>
+    internal static Action<ServerStream>? ReleasingHeldItem;
 
     /// <summary>CANCEL, or the connection is gone: stop everything, send nothing more.</summary>
     public void Cancel()
