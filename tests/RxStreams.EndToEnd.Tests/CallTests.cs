@@ -234,6 +234,16 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
         await Expect(Status(bob.Page)).ToHaveTextAsync("Alice hung up. Call ended.");
     }
 
+    [Theory]
+    [InlineData("Chat:Calls:RingTimeout", "soon", "Chat:Calls:RingTimeout is 'soon'")]
+    [InlineData("Chat:Calls:RingTimeout", "-00:00:05", "Chat:Calls:RingTimeout is '-00:00:05'")]
+    [InlineData("Chat:Calls:IceServers:0:Urls:0", "http://stun.example.org", "Chat:Calls:IceServers:0:Urls needs")]
+    public async Task A_bad_call_setting_stops_the_chat_at_startup_and_names_it(string key, string value, string message)
+    {
+        var error = await Assert.ThrowsAsync<Chat.Hosting.ChatSettingsException>(() => ChatServer.StartAsync(configure: b => b.Configuration[key] = value));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<ChatServer> ServerAsync(string? redis = null, string? stun = null)
     {
         var server = await ChatServer.StartAsync(redis, configure: builder =>
