@@ -155,7 +155,7 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(callId));
 
         // Mallory has the call's id (say it leaked) and speaks the real protocol with her own cookie: she tries to take
-        // the call with an answer and an ICE candidate, to decline it, and to answer it under a forged id.
+        // the call with an answer and an ICE candidate, to decline it, to answer it under a forged id, and to decline no id at all.
         var heard = await mallory.Page.EvaluateAsync<string[]>(@"async (callId) => {
             const { connect } = await import('/rx/client.js');
             const rx = connect('/rx');
@@ -170,11 +170,12 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
                 await answer(callId),
                 await rx.send('calls/decline', { callId }).then(() => 'declined', (e) => e.code),
                 await answer(callId.slice(0, -4) + 'AAAA'),
+                await rx.send('calls/decline', {}).then(() => 'declined', (e) => e.code),
             ];
             rx.close();
             return results;
         }", callId);
-        Assert.Equal(["""{"iceServers":[{"urls":["stun:127.0.0.1:9"],"username":null,"credential":null}]}""", "not_your_call", "not_your_call", "not_your_call"], heard);
+        Assert.Equal(["""{"iceServers":[{"urls":["stun:127.0.0.1:9"],"username":null,"credential":null}]}""", "not_your_call", "not_your_call", "not_your_call", "not_your_call"], heard);
 
         // The call is untouched: still ringing for Alice, and Bob takes it.
         await Expect(Status(alice.Page)).ToHaveTextAsync("Ringing Bob…");
