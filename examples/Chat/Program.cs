@@ -13,7 +13,7 @@ try
 {
     app = ChatApp.Build(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 }
-catch (Chat.Calls.CallSettingsException e)
+catch (Chat.Hosting.ChatSettingsException e)
 {
     Console.Error.WriteLine(e.Message);
     return 1;

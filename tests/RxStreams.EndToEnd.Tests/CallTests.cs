@@ -19,16 +19,17 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Everything is closed first, so a page's error fails this test without leaving browsers and servers behind.
+        var problems = _pages.SelectMany(page => page.Errors.Concat(page.Dialogs)).ToList();
         foreach (var page in _pages)
         {
-            Assert.Empty(page.Errors);
-            Assert.Empty(page.Dialogs);
             await page.DisposeAsync();
         }
         foreach (var server in _servers)
         {
             await server.DisposeAsync();
         }
+        Assert.Empty(problems);
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(callId));
 
         // Mallory has the call's id (say it leaked) and speaks the real protocol with her own cookie: she tries to take
-        // the call with an answer and an ICE candidate, to decline it, and to answer it under a forged id.
+        // the call with an answer and an ICE candidate, to decline it, to answer it under a forged id, and to decline no id at all.
         var heard = await mallory.Page.EvaluateAsync<string[]>(@"async (callId) => {
             const { connect } = await import('/rx/client.js');
             const rx = connect('/rx');
@@ -170,11 +171,12 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
                 await answer(callId),
                 await rx.send('calls/decline', { callId }).then(() => 'declined', (e) => e.code),
                 await answer(callId.slice(0, -4) + 'AAAA'),
+                await rx.send('calls/decline', {}).then(() => 'declined', (e) => e.code),
             ];
             rx.close();
             return results;
         }", callId);
-        Assert.Equal(["""{"iceServers":[{"urls":["stun:127.0.0.1:9"],"username":null,"credential":null}]}""", "not_your_call", "not_your_call", "not_your_call"], heard);
+        Assert.Equal(["""{"iceServers":[{"urls":["stun:127.0.0.1:9"],"username":null,"credential":null}]}""", "not_your_call", "not_your_call", "not_your_call", "not_your_call"], heard);
 
         // The call is untouched: still ringing for Alice, and Bob takes it.
         await Expect(Status(alice.Page)).ToHaveTextAsync("Ringing Bob…");
@@ -232,6 +234,16 @@ public sealed class CallTests(EndToEndFixture fixture) : IAsyncLifetime
         await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Hang up" }).ClickAsync();
         await Expect(Status(alice.Page)).ToHaveTextAsync("Call ended.");
         await Expect(Status(bob.Page)).ToHaveTextAsync("Alice hung up. Call ended.");
+    }
+
+    [Theory]
+    [InlineData("Chat:Calls:RingTimeout", "soon", "Chat:Calls:RingTimeout is 'soon'")]
+    [InlineData("Chat:Calls:RingTimeout", "-00:00:05", "Chat:Calls:RingTimeout is '-00:00:05'")]
+    [InlineData("Chat:Calls:IceServers:0:Urls:0", "http://stun.example.org", "Chat:Calls:IceServers:0:Urls needs")]
+    public async Task A_bad_call_setting_stops_the_chat_at_startup_and_names_it(string key, string value, string message)
+    {
+        var error = await Assert.ThrowsAsync<Chat.Hosting.ChatSettingsException>(() => ChatServer.StartAsync(configure: b => b.Configuration[key] = value));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 
     private async Task<ChatServer> ServerAsync(string? redis = null, string? stun = null)

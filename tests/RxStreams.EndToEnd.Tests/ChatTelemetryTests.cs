@@ -78,6 +78,16 @@ public sealed class ChatTelemetryTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri($"http://127.0.0.1:{chatPort}/health/live"))).StatusCode);
     }
 
+    [Theory]
+    [InlineData("Telemetry:PrometheusPath", "metrics", "Telemetry:PrometheusPath must start with '/'")]
+    [InlineData("Telemetry:PrometheusPort", "99999", "Telemetry:PrometheusPort must be a port number")]
+    [InlineData("Telemetry:PrometheusPort", "0", "Telemetry:PrometheusPort must be a port number")]
+    public async Task A_bad_telemetry_setting_stops_the_chat_at_startup_and_names_it(string key, string value, string message)
+    {
+        var error = await Assert.ThrowsAsync<Chat.Hosting.ChatSettingsException>(() => ChatServer.StartAsync(configure: b => b.Configuration[key] = value));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_chat_stream_is_traced_as_a_span_under_its_websocket_request()
     {

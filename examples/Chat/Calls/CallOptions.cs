@@ -1,3 +1,4 @@
+using Chat.Hosting;
 using Chat.Model;
 
 namespace Chat.Calls;
@@ -25,7 +26,7 @@ public sealed class CallOptions
         if (section["RingTimeout"] is { Length: > 0 } text
             && (!TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out ring) || ring <= TimeSpan.Zero))
         {
-            throw new CallSettingsException($"Chat:Calls:RingTimeout is '{text}': give a positive time span such as 00:00:30.");
+            throw new ChatSettingsException($"Chat:Calls:RingTimeout is '{text}': give a positive time span such as 00:00:30.");
         }
         var servers = section.GetSection("IceServers").GetChildren().Select((server, index) =>
         {
@@ -36,7 +37,7 @@ public sealed class CallOptions
             }
             if (urls.Count == 0 || urls.Any(u => !u.StartsWith("stun:", StringComparison.Ordinal) && !u.StartsWith("turn:", StringComparison.Ordinal) && !u.StartsWith("turns:", StringComparison.Ordinal)))
             {
-                throw new CallSettingsException($"Chat:Calls:IceServers:{index}:Urls needs one or more stun:, turn: or turns: URLs.");
+                throw new ChatSettingsException($"Chat:Calls:IceServers:{index}:Urls needs one or more stun:, turn: or turns: URLs.");
             }
             return new IceServer(urls, server["Username"], server["Credential"]);
         }).ToList();

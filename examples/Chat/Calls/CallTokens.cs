@@ -22,9 +22,13 @@ public sealed class CallTokens(IDataProtectionProvider provider)
         => WebEncoders.Base64UrlEncode(_protector.Protect(
             Encoding.UTF8.GetBytes($"{caller}\n{callee}\n{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}"), Lifetime));
 
-    /// <summary>The participants of a call, or null when the id is not one of ours, was tampered with or expired.</summary>
-    public CallParties? Read(string callId)
+    /// <summary>The participants of a call, or null when the id is missing, not one of ours, tampered with or expired.</summary>
+    public CallParties? Read(string? callId)
     {
+        if (string.IsNullOrEmpty(callId))
+        {
+            return null; // a request without its id ({} for calls/decline reads as null)
+        }
         try
         {
             var parts = Encoding.UTF8.GetString(_protector.Unprotect(WebEncoders.Base64UrlDecode(callId), out _)).Split('\n');

@@ -72,7 +72,7 @@ internal static class Telemetry
             {
                 if (!ushort.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number == 0)
                 {
-                    throw new InvalidOperationException($"Telemetry:PrometheusPort must be a port number from 1 to 65535 (it is '{port}').");
+                    throw new ChatSettingsException($"Telemetry:PrometheusPort must be a port number from 1 to 65535 (it is '{port}').");
                 }
                 scrape.RequireHost("*:" + port);
             }
@@ -88,6 +88,6 @@ internal static class Telemetry
         {
             return null;
         }
-        return path.StartsWith('/') ? path : throw new InvalidOperationException($"Telemetry:PrometheusPath must start with '/' (it is '{path}'), or be empty to turn the scrape endpoint off.");
+        return path.StartsWith('/') ? path : throw new ChatSettingsException($"Telemetry:PrometheusPath must start with '/' (it is '{path}'), or be empty to turn the scrape endpoint off.");
     }
 }

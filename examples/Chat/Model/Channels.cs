@@ -32,7 +32,10 @@ public static class Channels
     /// <summary>A user's names for other people (durable, replayed from the start: the latest entry per person wins).</summary>
     public static string Contacts(string userId) => $"contacts:{userId}";
 
-    /// <summary>How many contact names a user's channel keeps (the latest per person is what counts).</summary>
+    /// <summary>
+    /// How many renames a user's contacts channel keeps (the latest per person is what counts): a bound on what one user
+    /// stores, at the price that a name given before the last 1,000 renames is forgotten (examples/Chat/README.md).
+    /// </summary>
     public static readonly StreamChannelOptions ContactHistory = new() { MaxLength = 1000 };
 
     /// <summary>Call events addressed to a user: rings, and the signalling of their calls (ephemeral).</summary>
