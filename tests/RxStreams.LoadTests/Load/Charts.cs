@@ -28,14 +28,12 @@ internal static class Charts
         if (r.Broadcast.Count > 0)
         {
             var n = r.Broadcast[0].Subscribers;
-            yield return ("benchmarks-broadcast.svg", Ramp($"Broadcast: 1 publisher, {n:N0} subscribers, one server core", latencyLimitMs,
-                r.Broadcast.Select(b => (b.Server, b.Steps, b.Best))));
+            yield return ("benchmarks-broadcast.svg", Ramp($"Broadcast: 1 publisher, {n:N0} subscribers, one server core", latencyLimitMs, r.Broadcast));
         }
         if (r.Rooms.Count > 0)
         {
             var x = r.Rooms[0];
-            yield return ("benchmarks-rooms.svg", Ramp($"Many rooms: {x.Connections:N0} connections in {x.Rooms:N0} rooms of {x.RoomSize}, one server core", latencyLimitMs,
-                r.Rooms.Select(b => (b.Server, b.Steps, b.Best))));
+            yield return ("benchmarks-rooms.svg", Ramp($"Many rooms: {x.Connections:N0} connections in {x.Rooms:N0} rooms of {x.RoomSize}, one server core", latencyLimitMs, r.Rooms));
         }
         if (r.Idle.Count > 0)
         {
@@ -62,7 +60,7 @@ internal static class Charts
     private static List<FanoutStep> Counted(List<FanoutStep> steps)
         => [.. steps.Select((s, i) => (s, i)).GroupBy(x => x.s.PublishRate).Select(g => g.OrderBy(x => x.i).Last().s).OrderBy(s => s.PublishRate)];
 
-    private static string Ramp(string title, double limitMs, IEnumerable<(string Server, List<FanoutStep> Steps, FanoutStep? Best)> results)
+    private static string Ramp(string title, double limitMs, IEnumerable<IRampResult> results)
     {
         var series = results.Select(r => (r.Server, Steps: Counted(r.Steps), r.Best)).Where(s => s.Steps.Count > 0).ToList();
         const double W = 760, H = 600, L = 84, R = 24;
