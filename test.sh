@@ -76,22 +76,16 @@ run_project() {
     --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=false
 }
 
+# A JavaScript test folder (node --test), reporting in TAP to $results/NAME.tap: the browser client's, and the
+# client in Node.js (installed from this repository into a temporary project, with ws from the npm registry, and run
+# against tests/RxStreams.TestServer, built above, and a redis-server, both started by the tests).
 run_node() {
-  say "testing the browser client (node --test)"
-  ( cd tests/RxStreams.BrowserClient \
+  local directory=$1 name=$2 what=$3
+  say "testing $what (node --test)"
+  ( cd "$directory" \
     && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
-    && node --test --test-reporter=tap --test-reporter-destination="$results/browser-client.tap" ) \
-    || { echo "error: the browser client's tests failed (see $results/browser-client.tap)." >&2; return 1; }
-}
-
-# The client in Node.js: installed from this repository into a temporary project (with ws from the npm registry)
-# and run against tests/RxStreams.TestServer (built above) and a redis-server, both started by the tests.
-run_node_client() {
-  say "testing the Node.js client (node --test)"
-  ( cd tests/RxStreams.NodeClient \
-    && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
-    && node --test --test-reporter=tap --test-reporter-destination="$results/node-client.tap" ) \
-    || { echo "error: the Node.js client's tests failed (see $results/node-client.tap)." >&2; return 1; }
+    && node --test --test-reporter=tap --test-reporter-destination="$results/$name.tap" ) \
+    || { echo "error: $what's tests failed (see $results/$name.tap)." >&2; return 1; }
 }
 
 status=0
@@ -101,8 +95,8 @@ pids=()
 for project in tests/RxStreams.Tests/RxStreams.Tests.csproj tests/RxStreams.Generators.Tests/RxStreams.Generators.Tests.csproj; do
   run_project "$project" & pids+=($!)
 done
-run_node & pids+=($!)
-run_node_client & pids+=($!)
+run_node tests/RxStreams.BrowserClient browser-client "the browser client" & pids+=($!)
+run_node tests/RxStreams.NodeClient node-client "the Node.js client" & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 run_project tests/RxStreams.AspNetCore.Tests/RxStreams.AspNetCore.Tests.csproj || status=1
 run_project tests/RxStreams.EndToEnd.Tests/RxStreams.EndToEnd.Tests.csproj || status=1

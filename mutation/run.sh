@@ -9,7 +9,7 @@
 # folders, so the tree you work in stays usable), and its HTML and JSON reports land in
 # artifacts/mutation/<scope>/reports/ (git-ignored). The last lines print the score of each scope run.
 # Slow: minutes to an hour per scope on two cores. Not part of ./test.sh. Needs redis-server for the scopes whose
-# tests include the Redis ones (channels, redis, routing, serialization).
+# tests include the Redis ones (channels, connections, redis, routing, serialization).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"

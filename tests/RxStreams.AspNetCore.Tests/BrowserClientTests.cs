@@ -84,6 +84,7 @@ public sealed partial class BrowserClientTests(ITestOutputHelper output)
         Assert.Equal("text/javascript", entry.Content.Headers.ContentType!.MediaType);
         Assert.True(entry.Headers.CacheControl!.NoCache, "the stable URL is revalidated, so a new version is picked up at once");
         Assert.Empty(entry.Content.Headers.ContentEncoding); // a few bytes: not worth compressing
+        Assert.Empty(entry.Headers.Vary); // one form only: caches need not key it by Accept-Encoding
         var text = await entry.Content.ReadAsStringAsync();
         Assert.Equal($"export * from \"./{Path.GetFileName(RxStreamsBrowserClient.ModulePath())}\";\n", text);
         Assert.Matches(FingerprintedModule(), RxStreamsBrowserClient.ModulePath());

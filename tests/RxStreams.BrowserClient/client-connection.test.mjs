@@ -360,3 +360,18 @@ test("logger: connection events are logged through the given logger", async (t) 
   assert.ok(lines.some((l) => l.includes("connected (session s_log")), lines.join("\n"));
   assert.ok(lines.some((l) => l.startsWith("warn") && l.includes("connection lost")), lines.join("\n"));
 });
+
+test("logger: a socket error is logged with the reason ws gives, and not at all when, as in browsers, it has none", async (t) => {
+  const lines = [];
+  const logger = { info: (...a) => lines.push(["info", ...a].join(" ")), warn: (...a) => lines.push(["warn", ...a].join(" ")) };
+  const { rx, net } = start(t, { logger });
+  const browser = await net.socket();
+  browser.onerror({ type: "error" }); // a browser's error event: no message
+  browser.drop();
+  await until(() => rx.state === "reconnecting");
+  const ws = await net.socket(5000);
+  ws.onerror({ type: "error", message: "connect ECONNREFUSED 127.0.0.1:9" });
+  ws.drop();
+  await until(() => lines.some((l) => l.includes("socket error: connect ECONNREFUSED 127.0.0.1:9")), "the ws error logged");
+  assert.deepEqual(lines.filter((l) => l.includes("socket error")), ["warn [rxstreams] socket error: connect ECONNREFUSED 127.0.0.1:9"]);
+});

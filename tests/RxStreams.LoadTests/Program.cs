@@ -29,9 +29,11 @@ if (args.Length == 0 || options.Has("--help") || options.Has("-h"))
           --all                       every workload, in the order above
           --workloads a,b             some of them          --servers rx,signalr,raw   some servers
           --quick                     small sizes, for development (also: --subscribers N, --idle-connections N,
-                                      --echo-connections 1,100, --step-seconds S, --start-rate R, --max-steps N,
+                                      --echo-connections 1,100, --echo-seconds S, --step-seconds S, --start-rate R,
+                                      --max-steps N, --bisect N, --cross-subscribers N, --cross-start-rate R,
                                       --room-connections N, --room-size N, --rooms-start-rate R,
                                       --storm-clients N, --storm-rate R)
+          --idle-hold-seconds S       keep the idle workload's connections open S s after measuring (for dotnet-gcdump)
           --baseline FILE             the earlier run to compare with (default: docs/benchmarks.before.json, if there)
           --no-baseline               no before/after table
           --out DIR                   where to write benchmarks.md/json and the charts (default: the repository's docs/)

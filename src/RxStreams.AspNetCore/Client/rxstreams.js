@@ -388,9 +388,10 @@ export function connect(url, options = {}) {
     }
     ws = socket;
     socket.binaryType = "arraybuffer";
-    // Why it failed (refused, a 403...): ws (Node.js) says; browsers do not. Never removed: a ws socket throws its
-    // errors at the process when nothing listens, and it reports one even after hangUp (closed while connecting).
-    socket.onerror = (e) => log("warn", "socket error:", e.message);
+    // Why it failed (refused, a 403...): ws (Node.js) says; browsers do not (their error event has no message, and
+    // nothing is logged). Never removed: a ws socket throws its errors at the process when nothing listens, and it
+    // reports one even after hangUp (closed while connecting).
+    socket.onerror = (e) => e.message && log("warn", "socket error:", e.message);
     timer = setTimeout(() => lose(socket, "no WELCOME in time"), o.connectTimeout);
     socket.onopen = () => socket.send(encodeFrame({ type: "hello", version: VERSION, sessionId: session }));
     socket.onmessage = (event) => receive(socket, event.data);

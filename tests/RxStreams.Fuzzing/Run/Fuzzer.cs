@@ -357,7 +357,7 @@ public sealed class Fuzzer
                 repro.AppendLine(outcome.Expected);
                 repro.Append("  received: ").AppendLine(outcome.Observed);
             }
-            repro.Append(FormattableString.Invariant($"  replay: dotnet run -c Release --project tests/RxStreams.Fuzzing -- --seed {_options.Seed} --only {sequence.Index}"));
+            repro.Append(Replay(sequence));
         }
         // By the count when it failed: other workers' failures of the class while this one shrank must not drop it.
         if (failures <= KeptPerClass)
@@ -365,6 +365,10 @@ public sealed class Fuzzer
             _findings.Enqueue(new Finding(sequence.Class, sequence.Index, problem, repro.ToString(), known));
         }
     }
+
+    /// <summary>The report's line that runs <paramref name="sequence"/> again, alone.</summary>
+    private string Replay(FuzzSequence sequence)
+        => FormattableString.Invariant($"  replay: dotnet run -c Release --project tests/RxStreams.Fuzzing -- --seed {_options.Seed} --only {sequence.Index}");
 
     /// <summary>Drops frames (then whole messages) one at a time while the sequence still fails on a fresh connection.</summary>
     private async Task<(FuzzSequence? Sequence, SequenceOutcome? Outcome)> ShrinkAsync(FuzzSequence sequence)
@@ -434,7 +438,7 @@ public sealed class Fuzzer
         Interlocked.Add(ref _connections, context.Connections);
         if (context.Problems.Count > 0)
         {
-            var repro = $"  {scenario.Description}{Environment.NewLine}  received: {string.Join("; ", context.Log.TakeLast(12))}{Environment.NewLine}  replay: dotnet run -c Release --project tests/RxStreams.Fuzzing -- --seed {_options.Seed} --only {sequence.Index}";
+            var repro = $"  {scenario.Description}{Environment.NewLine}  received: {string.Join("; ", context.Log.TakeLast(12))}{Environment.NewLine}{Replay(sequence)}";
             Add(new Finding(sequence.Class, sequence.Index, string.Join("; ", context.Problems), repro, KnownDeviations.IsPending(sequence.Class)));
         }
     }

@@ -28,14 +28,12 @@ internal static class Charts
         if (r.Broadcast.Count > 0)
         {
             var n = r.Broadcast[0].Subscribers;
-            yield return ("benchmarks-broadcast.svg", Ramp($"Broadcast: 1 publisher, {n:N0} subscribers, one server core", latencyLimitMs,
-                r.Broadcast.Select(b => (b.Server, b.Steps, b.Best))));
+            yield return ("benchmarks-broadcast.svg", Ramp($"Broadcast: 1 publisher, {n:N0} subscribers, one server core", latencyLimitMs, r.Broadcast));
         }
         if (r.Rooms.Count > 0)
         {
             var x = r.Rooms[0];
-            yield return ("benchmarks-rooms.svg", Ramp($"Many rooms: {x.Connections:N0} connections in {x.Rooms:N0} rooms of {x.RoomSize}, one server core", latencyLimitMs,
-                r.Rooms.Select(b => (b.Server, b.Steps, b.Best))));
+            yield return ("benchmarks-rooms.svg", Ramp($"Many rooms: {x.Connections:N0} connections in {x.Rooms:N0} rooms of {x.RoomSize}, one server core", latencyLimitMs, r.Rooms));
         }
         if (r.Idle.Count > 0)
         {
@@ -62,7 +60,7 @@ internal static class Charts
     private static List<FanoutStep> Counted(List<FanoutStep> steps)
         => [.. steps.Select((s, i) => (s, i)).GroupBy(x => x.s.PublishRate).Select(g => g.OrderBy(x => x.i).Last().s).OrderBy(s => s.PublishRate)];
 
-    private static string Ramp(string title, double limitMs, IEnumerable<(string Server, List<FanoutStep> Steps, FanoutStep? Best)> results)
+    private static string Ramp(string title, double limitMs, IEnumerable<IRampResult> results)
     {
         var series = results.Select(r => (r.Server, Steps: Counted(r.Steps), r.Best)).Where(s => s.Steps.Count > 0).ToList();
         const double W = 760, H = 600, L = 84, R = 24;
@@ -92,20 +90,7 @@ internal static class Charts
             var (ex, ey) = expected[^1];
             svg.Text(ex - 4, ey - 6, $"all delivered ({perMessage:N0} per message)", "end", 10, "#6b7280");
         }
-        foreach (var s in drawOrder)
-        {
-            var color = Color(s.Server);
-            var points = s.Steps.Where(p => p.DeliveriesPerSecond > 0).ToList();
-            svg.Polyline(points.Select(p => (x.Map(p.PublishRate), y.Map(p.DeliveriesPerSecond))), color);
-            foreach (var p in points)
-            {
-                svg.Circle(x.Map(p.PublishRate), y.Map(p.DeliveriesPerSecond), 3.5, color, p.Passed);
-            }
-            if (s.Best is { } best)
-            {
-                svg.Circle(x.Map(best.PublishRate), y.Map(best.DeliveriesPerSecond), 7, color, false);
-            }
-        }
+        Lines(y, s => s.DeliveriesPerSecond, ringBest: true);
 
         // Bottom panel: p99 (log), with the limit.
         var (bottom, bottomBottom) = (350.0, 530.0);
@@ -114,16 +99,7 @@ internal static class Charts
         Panel(svg, x, yl, L, W - R, bottom, bottomBottom, "p99 latency, ms (log)");
         svg.Line(L, yl.Map(limitMs), W - R, yl.Map(limitMs), Limit, 1.2, "6 4");
         svg.Text(W - R - 4, yl.Map(limitMs) - 5, $"limit {limitMs:0} ms", "end", 10, Limit);
-        foreach (var s in drawOrder)
-        {
-            var color = Color(s.Server);
-            var points = s.Steps.Where(p => p.P99Ms > 0).ToList();
-            svg.Polyline(points.Select(p => (x.Map(p.PublishRate), yl.Map(p.P99Ms))), color);
-            foreach (var p in points)
-            {
-                svg.Circle(x.Map(p.PublishRate), yl.Map(p.P99Ms), 3.5, color, p.Passed);
-            }
-        }
+        Lines(yl, s => s.P99Ms, ringBest: false);
         svg.Text((L + W - R) / 2, H - 30, "publish rate, messages/s (log scale)", "middle", 12);
         svg.Text((L + W - R) / 2, H - 12, "filled: step passed (p99 ≤ limit, ≥ 99% delivered); hollow: failed; ring: the best passing step", "middle", 10, "#6b7280");
 
@@ -136,6 +112,25 @@ internal static class Charts
             ly += 18;
         }
         return svg.ToString();
+
+        // Each server's steps with a positive value as a line through dots (filled: passed), optionally a ring on its best step.
+        void Lines(Scale y, Func<FanoutStep, double> value, bool ringBest)
+        {
+            foreach (var s in drawOrder)
+            {
+                var color = Color(s.Server);
+                var points = s.Steps.Where(p => value(p) > 0).ToList();
+                svg.Polyline(points.Select(p => (x.Map(p.PublishRate), y.Map(value(p)))), color);
+                foreach (var p in points)
+                {
+                    svg.Circle(x.Map(p.PublishRate), y.Map(value(p)), 3.5, color, p.Passed);
+                }
+                if (ringBest && s.Best is { } best)
+                {
+                    svg.Circle(x.Map(best.PublishRate), y.Map(value(best)), 7, color, false);
+                }
+            }
+        }
     }
 
     private static void Panel(Svg svg, Scale x, Scale y, double left, double right, double top, double bottom, string label)

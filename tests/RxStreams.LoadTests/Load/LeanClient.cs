@@ -288,6 +288,7 @@ internal sealed class RxLeanClient : LeanClient
     {
         while (!message.IsEmpty)
         {
+            var framed = message;
             var length = (int)ReadVarint(ref message);
             var frame = message[..length];
             message = message[length..];
@@ -295,7 +296,7 @@ internal sealed class RxLeanClient : LeanClient
             {
                 if (frame[0] == (byte)FrameType.Error)
                 {
-                    OnError(frame);
+                    OnError(framed[..(framed.Length - message.Length)]);
                 }
                 continue;
             }
@@ -317,21 +318,11 @@ internal sealed class RxLeanClient : LeanClient
         }
     }
 
-    private void OnError(ReadOnlySpan<byte> frame)
+    /// <summary>An ERROR frame, with its length prefix: the protocol's reader takes it apart (errors are rare, the copy does not matter).</summary>
+    private void OnError(ReadOnlySpan<byte> framed)
     {
         Errors++;
-        // Put the length prefix back and let the protocol's reader take the frame apart (errors are rare).
-        var bytes = new byte[5 + frame.Length];
-        var prefix = 0;
-        var length = (uint)frame.Length;
-        while (length >= 0x80)
-        {
-            bytes[prefix++] = (byte)(length | 0x80);
-            length >>= 7;
-        }
-        bytes[prefix++] = (byte)length;
-        frame.CopyTo(bytes.AsSpan(prefix));
-        var sequence = new ReadOnlySequence<byte>(bytes, 0, prefix + frame.Length);
+        var sequence = new ReadOnlySequence<byte>(framed.ToArray());
         LastError = FrameReader.TryReadFrame(ref sequence, ProtocolConstants.DefaultMaxFrameSize, out var error) ? error.Code : "unreadable";
     }
 

@@ -97,6 +97,7 @@ internal sealed class LoadSettings
     private static LoadSettings Create(Options options, bool pinned, bool quick)
     {
         string[] Split(string name, string[] fallback) => options.Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? fallback;
+        var stormClients = options.GetInt("--storm-clients", quick ? 1000 : 10_000);
         return new LoadSettings
         {
             Servers = Split("--servers", ["rx", "signalr", "raw"]),
@@ -111,8 +112,8 @@ internal sealed class LoadSettings
             RoomConnections = options.GetInt("--room-connections", quick ? 1000 : 10_000),
             RoomSize = options.GetInt("--room-size", 10),
             RoomsStartRate = options.GetDouble("--rooms-start-rate", 1000),
-            StormClients = options.GetInt("--storm-clients", quick ? 1000 : 10_000),
-            StormPublishRate = options.GetDouble("--storm-rate", 20_000.0 / options.GetInt("--storm-clients", quick ? 1000 : 10_000)),
+            StormClients = stormClients,
+            StormPublishRate = options.GetDouble("--storm-rate", 20_000.0 / stormClients),
             CrossSubscribers = options.GetInt("--cross-subscribers", quick ? 20 : 100),
             CrossStartRate = options.GetDouble("--cross-start-rate", quick ? 200 : 200),
             StepSeconds = options.GetDouble("--step-seconds", quick ? 1.5 : 3),

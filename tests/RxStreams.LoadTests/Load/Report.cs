@@ -120,12 +120,12 @@ internal static class Report
 
     public static IEnumerable<(string What, double Value)> KeyRatios(RunReport r)
     {
-        var b = BroadcastBest(r);
+        var b = BestOf(r.Broadcast, Deliveries);
         yield return ("broadcast deliveries/s, RxStreams/SignalR", b.rx / b.signalr);
         yield return ("broadcast deliveries/s, RxStreams/ceiling", b.rx / b.raw);
-        var alloc = BroadcastAlloc(r);
+        var alloc = BestOf(r.Broadcast, Allocated);
         yield return ("broadcast bytes allocated per delivery, RxStreams/SignalR", alloc.rx / alloc.signalr);
-        var cpu = BroadcastCpu(r);
+        var cpu = BestOf(r.Broadcast, Cpu);
         yield return ("broadcast CPU per delivery, RxStreams/SignalR", cpu.rx / cpu.signalr);
         foreach (var c in r.Echo.Select(e => e.Connections).Distinct())
         {
@@ -137,7 +137,7 @@ internal static class Report
         var idle = IdleOf(r);
         yield return ("idle GC heap per connection, RxStreams/SignalR", idle.rx / idle.signalr);
         yield return ("idle working set per connection, RxStreams/SignalR", idle.rxWs / idle.signalrWs);
-        var rooms = RoomsBest(r);
+        var rooms = BestOf(r.Rooms, Deliveries);
         yield return ("many-rooms deliveries/s, RxStreams/SignalR", rooms.rx / rooms.signalr);
         yield return ("many-rooms deliveries/s, RxStreams/ceiling", rooms.rx / rooms.raw);
         double Back(string k) => r.Storm.FirstOrDefault(s => s.Server == k && s.Channel == "ephemeral")?.ReconnectSeconds ?? double.NaN;
@@ -146,21 +146,10 @@ internal static class Report
         yield return ("cross-node deliveries/s, RxStreams/redis-benchmark PUBLISH", cross / (r.Redis?.PublishPerSecond ?? double.NaN));
     }
 
-    private static (double rx, double signalr, double raw) BroadcastBest(RunReport r)
+    /// <summary>A figure of each server's best passing step: RxStreams', SignalR's and the ceiling's (NaN for a server without one).</summary>
+    private static (double rx, double signalr, double raw) BestOf(IEnumerable<IRampResult> results, Func<FanoutStep, double> figure)
     {
-        double Of(string k) => r.Broadcast.FirstOrDefault(b => b.Server == k)?.Best?.DeliveriesPerSecond ?? double.NaN;
-        return (Of("rx"), Of("signalr"), Of("raw"));
-    }
-
-    private static (double rx, double signalr, double raw) BroadcastAlloc(RunReport r)
-    {
-        double Of(string k) => r.Broadcast.FirstOrDefault(b => b.Server == k)?.Best?.ServerAllocatedBytesPerDelivery ?? double.NaN;
-        return (Of("rx"), Of("signalr"), Of("raw"));
-    }
-
-    private static (double rx, double signalr, double raw) BroadcastCpu(RunReport r)
-    {
-        double Of(string k) => r.Broadcast.FirstOrDefault(b => b.Server == k)?.Best?.ServerCpuUsPerDelivery ?? double.NaN;
+        double Of(string k) => results.FirstOrDefault(b => b.Server == k)?.Best is { } best ? figure(best) : double.NaN;
         return (Of("rx"), Of("signalr"), Of("raw"));
     }
 
@@ -171,6 +160,12 @@ internal static class Report
         return (Of("rx"), Of("signalr"), Of("raw"), Ws("rx"), Ws("signalr"), Ws("raw"));
     }
 
+    private static double Deliveries(FanoutStep s) => s.DeliveriesPerSecond;
+
+    private static double Allocated(FanoutStep s) => s.ServerAllocatedBytesPerDelivery;
+
+    private static double Cpu(FanoutStep s) => s.ServerCpuUsPerDelivery;
+
     private static EchoResult? EchoOf(RunReport r, string kind, int connections) => r.Echo.FirstOrDefault(e => e.Server == kind && e.Connections == connections);
 
     private static bool? Check(double value, Func<double, bool> ok) => double.IsNaN(value) ? null : ok(value);
@@ -178,12 +173,12 @@ internal static class Report
     private static void Goals(StringBuilder sb, RunReport r)
     {
         var goals = new List<Goal>();
-        var b = BroadcastBest(r);
+        var b = BestOf(r.Broadcast, Deliveries);
         if (r.Broadcast.Count > 0)
         {
             goals.Add(new Goal("Broadcast deliveries/s (p99 ≤ 250 ms) ≥ 2× SignalR", F(b.rx), F(b.signalr), F(b.raw), Ratio(b.rx, b.signalr), "≥ 2×", Check(b.rx / b.signalr, v => v >= 2)));
             goals.Add(new Goal("Broadcast deliveries/s ≥ 0.8× the ceiling", F(b.rx), F(b.signalr), F(b.raw), Ratio(b.rx, b.raw), "≥ 0.8×", Check(b.rx / b.raw, v => v >= 0.8)));
-            var a = BroadcastAlloc(r);
+            var a = BestOf(r.Broadcast, Allocated);
             goals.Add(new Goal("Bytes allocated per delivered message ≤ ½ SignalR's", F(a.rx, "N1"), F(a.signalr, "N1"), F(a.raw, "N1"), Ratio(a.rx, a.signalr), "≤ 0.5×", Check(a.rx / a.signalr, v => v <= 0.5)));
         }
         foreach (var c in r.Echo.Select(e => e.Connections).Distinct())
@@ -207,7 +202,7 @@ internal static class Report
         }
         if (r.Rooms.Count > 0)
         {
-            var m = RoomsBest(r);
+            var m = BestOf(r.Rooms, Deliveries);
             goals.Add(new Goal("Many rooms deliveries/s (p99 ≤ 250 ms), recorded", F(m.rx), F(m.signalr), F(m.raw), Ratio(m.rx, m.signalr), "–", null));
         }
         foreach (var s in r.Storm.Where(s => s.Items is not null))
@@ -274,35 +269,48 @@ internal static class Report
             "Latency is from the moment a message was due (not when the publisher managed to send it) to its arrival. CPU and allocations are the server process's " +
             "(`Process.TotalProcessorTime`, `GC.GetTotalAllocatedBytes(true)` deltas over the step, read through its /stats endpoint) divided by the deliveries.");
         sb.AppendLine();
-        sb.AppendLine("| server | deliveries/s | publish rate /s | p50 ms | p99 ms | server CPU µs/delivery | server bytes allocated/delivery | server CPU | load generator CPU |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var b in r.Broadcast)
-        {
-            if (b.Best is { } s)
-            {
-                sb.AppendLine($"| {Name(b.Server)} | {F(s.DeliveriesPerSecond)} | {F(s.PublishRate)} | {F(s.P50Ms, "0.0")} | {F(s.P99Ms, "0.0")} | {F(s.ServerCpuUsPerDelivery, "0.00")} | {F(s.ServerAllocatedBytesPerDelivery, "N1")} | {F(s.ServerCpuPercent, "0")}% | {F(s.LoadGeneratorCpuPercent, "0")}% |");
-            }
-            else
-            {
-                sb.AppendLine($"| {Name(b.Server)} | no step passed | | | | | | | |");
-            }
-        }
+        BestSteps(sb, r.Broadcast, "publish rate /s");
         sb.AppendLine();
         sb.AppendLine("![Broadcast: deliveries/s and p99 latency against the publish rate, for the three servers](benchmarks-broadcast.svg)");
         sb.AppendLine();
-        var best = BroadcastBest(r);
-        var alloc = BroadcastAlloc(r);
-        var cpu = BroadcastCpu(r);
+        var best = BestOf(r.Broadcast, Deliveries);
+        var alloc = BestOf(r.Broadcast, Allocated);
+        var cpu = BestOf(r.Broadcast, Cpu);
         sb.AppendLine($"Ratios: deliveries/s RxStreams/SignalR **{Ratio(best.rx, best.signalr)}**, RxStreams/ceiling **{Ratio(best.rx, best.raw)}**; " +
             $"CPU per delivery RxStreams/SignalR {Ratio(cpu.rx, cpu.signalr)}, RxStreams/ceiling {Ratio(cpu.rx, cpu.raw)}; bytes allocated per delivery RxStreams/SignalR {Ratio(alloc.rx, alloc.signalr)}.");
         sb.AppendLine();
+        BrokeAt(sb, r.Broadcast, "publishes/s");
+    }
+
+    /// <summary>
+    /// The table of each server's best passing step, one row per server, <paramref name="rate"/> naming the rate's column;
+    /// <paramref name="extra"/> adds a last column.
+    /// </summary>
+    private static void BestSteps<T>(StringBuilder sb, List<T> results, string rate, (string Header, Func<T, string> Cell)? extra = null)
+        where T : IRampResult
+    {
+        var (header, rule) = extra is { } e ? ($" {e.Header} |", "---:|") : ("", "");
+        sb.AppendLine($"| server | deliveries/s | {rate} | p50 ms | p99 ms | server CPU µs/delivery | server bytes allocated/delivery | server CPU | load generator CPU |{header}");
+        sb.AppendLine($"|---|---:|---:|---:|---:|---:|---:|---:|---:|{rule}");
+        foreach (var b in results)
+        {
+            var cell = extra is { } x ? $" {x.Cell(b)} |" : "";
+            sb.AppendLine(b.Best is { } s
+                ? $"| {Name(b.Server)} | {F(s.DeliveriesPerSecond)} | {F(s.PublishRate)} | {F(s.P50Ms, "0.0")} | {F(s.P99Ms, "0.0")} | {F(s.ServerCpuUsPerDelivery, "0.00")} | {F(s.ServerAllocatedBytesPerDelivery, "N1")} | {F(s.ServerCpuPercent, "0")}% | {F(s.LoadGeneratorCpuPercent, "0")}% |{cell}"
+                : $"| {Name(b.Server)} | no step passed | | | | | | | |{cell}");
+        }
+    }
+
+    /// <summary>Where each server's search broke (its first failing step), as a list; <paramref name="rate"/> is the rate's unit.</summary>
+    private static void BrokeAt(StringBuilder sb, IEnumerable<IRampResult> results, string rate)
+    {
         sb.AppendLine("Where each server broke (the first failing step):");
         sb.AppendLine();
-        foreach (var b in r.Broadcast)
+        foreach (var b in results)
         {
             var failed = BrokeAt(b.Best, b.Steps);
             sb.AppendLine($"- {Name(b.Server)}: " + (failed is null ? "no step failed within the step limit." :
-                $"{F(failed.PublishRate)} publishes/s → {F(failed.DeliveriesPerSecond)} deliveries/s, {failed.DeliveredFraction:P1} delivered, p99 {F(failed.P99Ms, "0")} ms, server CPU {F(failed.ServerCpuPercent, "0")}%, load generator CPU {F(failed.LoadGeneratorCpuPercent, "0")}%."));
+                $"{F(failed.PublishRate)} {rate} → {F(failed.DeliveriesPerSecond)} deliveries/s, {failed.DeliveredFraction:P1} delivered, p99 {F(failed.P99Ms, "0")} ms, server CPU {F(failed.ServerCpuPercent, "0")}%, load generator CPU {F(failed.LoadGeneratorCpuPercent, "0")}%."));
         }
         sb.AppendLine();
     }
@@ -391,18 +399,6 @@ internal static class Report
         sb.AppendLine();
     }
 
-    private static (double rx, double signalr, double raw) RoomsBest(RunReport r)
-    {
-        double Of(string k) => r.Rooms.FirstOrDefault(b => b.Server == k)?.Best?.DeliveriesPerSecond ?? double.NaN;
-        return (Of("rx"), Of("signalr"), Of("raw"));
-    }
-
-    private static (double rx, double signalr, double raw) RoomsCpu(RunReport r)
-    {
-        double Of(string k) => r.Rooms.FirstOrDefault(b => b.Server == k)?.Best?.ServerCpuUsPerDelivery ?? double.NaN;
-        return (Of("rx"), Of("signalr"), Of("raw"));
-    }
-
     private static void Rooms(StringBuilder sb, RunReport r, LoadSettings settings)
     {
         if (r.Rooms.Count == 0)
@@ -422,36 +418,16 @@ internal static class Report
             "Little batches here: each socket gets a few items per second from its one room, so nearly every delivery is a WebSocket message of its own, " +
             "one send for the server and one receive for the load generator. When the load generator's CPU column nears 100% the figure is the load generator's limit, not the server's.");
         sb.AppendLine();
-        sb.AppendLine("| server | deliveries/s | messages/s | p50 ms | p99 ms | server CPU µs/delivery | server bytes allocated/delivery | server CPU | load generator CPU | members connected in |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var b in r.Rooms)
-        {
-            if (b.Best is { } s)
-            {
-                sb.AppendLine($"| {Name(b.Server)} | {F(s.DeliveriesPerSecond)} | {F(s.PublishRate)} | {F(s.P50Ms, "0.0")} | {F(s.P99Ms, "0.0")} | {F(s.ServerCpuUsPerDelivery, "0.00")} | {F(s.ServerAllocatedBytesPerDelivery, "N1")} | {F(s.ServerCpuPercent, "0")}% | {F(s.LoadGeneratorCpuPercent, "0")}% | {F(b.ConnectSeconds, "0.0")} s |");
-            }
-            else
-            {
-                sb.AppendLine($"| {Name(b.Server)} | no step passed | | | | | | | | {F(b.ConnectSeconds, "0.0")} s |");
-            }
-        }
+        BestSteps(sb, r.Rooms, "messages/s", ("members connected in", b => $"{F(b.ConnectSeconds, "0.0")} s"));
         sb.AppendLine();
         sb.AppendLine("![Many rooms: deliveries/s and p99 latency against the publish rate, for the three servers](benchmarks-rooms.svg)");
         sb.AppendLine();
-        var best = RoomsBest(r);
-        var cpu = RoomsCpu(r);
+        var best = BestOf(r.Rooms, Deliveries);
+        var cpu = BestOf(r.Rooms, Cpu);
         sb.AppendLine($"Ratios: deliveries/s RxStreams/SignalR **{Ratio(best.rx, best.signalr)}**, RxStreams/ceiling **{Ratio(best.rx, best.raw)}**; " +
             $"CPU per delivery RxStreams/SignalR {Ratio(cpu.rx, cpu.signalr)}, RxStreams/ceiling {Ratio(cpu.rx, cpu.raw)}.");
         sb.AppendLine();
-        sb.AppendLine("Where each server broke (the first failing step):");
-        sb.AppendLine();
-        foreach (var b in r.Rooms)
-        {
-            var failed = BrokeAt(b.Best, b.Steps);
-            sb.AppendLine($"- {Name(b.Server)}: " + (failed is null ? "no step failed within the step limit." :
-                $"{F(failed.PublishRate)} messages/s → {F(failed.DeliveriesPerSecond)} deliveries/s, {failed.DeliveredFraction:P1} delivered, p99 {F(failed.P99Ms, "0")} ms, server CPU {F(failed.ServerCpuPercent, "0")}%, load generator CPU {F(failed.LoadGeneratorCpuPercent, "0")}%."));
-        }
-        sb.AppendLine();
+        BrokeAt(sb, r.Rooms, "messages/s");
     }
 
     private static string StormName(StormResult s) => Name(s.Server) + (s.Channel == "durable" ? " (durable channel, Redis, resume)" : "");

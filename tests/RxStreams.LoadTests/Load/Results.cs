@@ -14,7 +14,20 @@ public sealed record FanoutStep(
     double P50Ms, double P99Ms, double MaxMs, double ServerCpuUsPerDelivery, double ServerAllocatedBytesPerDelivery,
     double ServerCpuPercent, double LoadGeneratorCpuPercent, bool Passed);
 
-public sealed record BroadcastResult(string Server, int Subscribers, FanoutStep? Best, List<FanoutStep> Steps);
+/// <summary>One server's rate search (broadcast, cross-node, rooms): every step run, and the best passing one.</summary>
+public interface IRampResult
+{
+    /// <summary>The server: rx, signalr or raw (the cross-node workload adds " (durable channel)" to its durable run).</summary>
+    string Server { get; }
+
+    /// <summary>The passing step of the highest rate, or null when none passed.</summary>
+    FanoutStep? Best { get; }
+
+    /// <summary>Every step run, in order (a failed step run again appears twice).</summary>
+    List<FanoutStep> Steps { get; }
+}
+
+public sealed record BroadcastResult(string Server, int Subscribers, FanoutStep? Best, List<FanoutStep> Steps) : IRampResult;
 
 public sealed record IdleResult(
     string Server, int Connections, double GcHeapBytesPerConnection, double WorkingSetBytesPerConnection, double ConnectSeconds,
@@ -22,10 +35,10 @@ public sealed record IdleResult(
 
 public sealed record CrossResult(
     string Server, string Channel, int Subscribers, double FixedRate, double LocalP50Ms, double LocalP99Ms, double CrossP50Ms, double CrossP99Ms,
-    FanoutStep? Best, List<FanoutStep> Steps, RedisCommands? Redis = null);
+    FanoutStep? Best, List<FanoutStep> Steps, RedisCommands? Redis = null) : IRampResult;
 
 /// <summary>The rooms workload: <paramref name="Connections"/> members in <paramref name="Rooms"/> rooms, one publishing member per room.</summary>
-public sealed record RoomsResult(string Server, int Connections, int Rooms, int RoomSize, double ConnectSeconds, FanoutStep? Best, List<FanoutStep> Steps);
+public sealed record RoomsResult(string Server, int Connections, int Rooms, int RoomSize, double ConnectSeconds, FanoutStep? Best, List<FanoutStep> Steps) : IRampResult;
 
 /// <summary>
 /// The connection storm against one server: every client connects and subscribes at once; then the server is killed and

@@ -8,22 +8,9 @@ namespace RxStreams.LoadTests.Load;
 /// A hand-written SVG document for the report's charts: shapes and text in user units, numbers written with the
 /// invariant culture and one decimal, so the same JSON always gives the same bytes (the charts are checked in).
 /// </summary>
-internal sealed class Svg
+internal sealed class Svg(double width, double height, string title)
 {
     private readonly StringBuilder _body = new();
-
-    public Svg(double width, double height, string title)
-    {
-        Width = width;
-        Height = height;
-        Title = title;
-    }
-
-    public double Width { get; }
-
-    public double Height { get; }
-
-    public string Title { get; }
 
     public static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -48,6 +35,6 @@ internal sealed class Svg
 
     public override string ToString()
         => string.Create(CultureInfo.InvariantCulture,
-            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{N(Width)}\" height=\"{N(Height)}\" viewBox=\"0 0 {N(Width)} {N(Height)}\" font-family=\"Helvetica, Arial, sans-serif\" role=\"img\" aria-label=\"{E(Title)}\">\n" +
-            $"<title>{E(Title)}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{_body}</svg>\n");
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{N(width)}\" height=\"{N(height)}\" viewBox=\"0 0 {N(width)} {N(height)}\" font-family=\"Helvetica, Arial, sans-serif\" role=\"img\" aria-label=\"{E(title)}\">\n" +
+            $"<title>{E(title)}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{_body}</svg>\n");
 }
