@@ -18,13 +18,16 @@ internal static class RxStreamsTracing
     /// <summary>The tag naming the channel on both spans.</summary>
     public const string ChannelTag = "rxstreams.channel";
 
+    /// <summary>Whether a publish here and now gets a span: something listens and the caller is in a trace.</summary>
+    public static bool TracesPublish => RxStreamsMetrics.ActivitySource.HasListeners() && Activity.Current is not null;
+
     /// <summary>
     /// Starts the publish span of an item of <paramref name="channel"/> when something listens and the caller is in a
     /// trace (a publish outside any trace starts none, rather than a trace of its own); null otherwise.
     /// </summary>
     public static Activity? StartPublish(string channel)
     {
-        if (!RxStreamsMetrics.ActivitySource.HasListeners() || Activity.Current is null)
+        if (!TracesPublish)
         {
             return null;
         }
