@@ -43,6 +43,12 @@ public sealed class TracingTests(RedisFixture fixture)
         await using var node = RedisNode.Start(redis.ConnectionString, prefix);
         await node.Hub.Channel<TestMessage>("untraced").PublishAsync(new TestMessage(1, 1));
         Assert.Equal(["p"], await FieldsAsync(redis, prefix, "untraced"));
+
+        // An item a traced node appended: read where nothing listens, its context is skipped (no string per item), as
+        // in memory, where nothing listening means nothing stored.
+        await redis.Db.StreamAddAsync(new RedisKeys(prefix).Stream("untraced"), [new("p", "{}"), new("t", traceParent)]);
+        var read = await node.Backplane.ReadAsync("untraced", StreamOffset.Start, 10, default);
+        Assert.Equal([null, null], read.Entries.Select(e => e.TraceParent));
     }
 
     [Fact]
