@@ -8,8 +8,9 @@ public readonly record struct BackplaneEntry(StreamOffset Offset, DateTimeOffset
 {
     /// <summary>
     /// The W3C <c>traceparent</c> of the publish that appended the item, when it was traced (something listened to the
-    /// <c>RxStreams</c> activity source and the publisher was in a trace); null otherwise. Delivery on each node starts
-    /// a span under it, so a trace follows the item across nodes.
+    /// <c>RxStreams</c> activity source and the publisher was in a trace); null otherwise, and also when read on a node
+    /// where nothing listens (the Redis backplane then skips it). Delivery on each node starts a span under it, so a
+    /// trace follows the item across nodes.
     /// </summary>
     public string? TraceParent { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
@@ -27,10 +28,29 @@ internal sealed class DurableChannel<T> : IStreamChannel<T>
     public ValueTask<StreamOffset> PublishAsync(T value, CancellationToken cancellationToken = default)
     {
         var payload = StreamSerializer.SerializeToArray(_serializer, value);
-        // Traced only when something listens and the publisher is in a trace: the backplane stores the span's context
-        // with the item (it reads it before its first await), and each node's delivery continues the trace.
+        // Traced only when something listens and the publisher is in a trace; otherwise the append, with nothing added.
+        return RxStreamsTracing.TracesPublish
+            ? PublishTracedAsync(payload, cancellationToken)
+            : _hub.Backplane.AppendAsync(Name, payload, _maxLength, cancellationToken);
+    }
+
+    /// <summary>
+    /// The append inside its publish span, which lasts until the backplane has taken the item (or failed to): the
+    /// backplane stores the span's context with the item, and each node's delivery continues the trace. Async so that
+    /// the span, current while the append runs, is not left current in the caller.
+    /// </summary>
+    private async ValueTask<StreamOffset> PublishTracedAsync(byte[] payload, CancellationToken cancellationToken)
+    {
         using var publish = RxStreamsTracing.StartPublish(Name);
-        return _hub.Backplane.AppendAsync(Name, payload, _maxLength, cancellationToken);
+        try
+        {
+            return await _hub.Backplane.AppendAsync(Name, payload, _maxLength, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            publish?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
     }
 
     public void OnNext(T value) => _hub.ObservePublish(Name, PublishAsync(value));

@@ -18,13 +18,19 @@ internal static class RxStreamsTracing
     /// <summary>The tag naming the channel on both spans.</summary>
     public const string ChannelTag = "rxstreams.channel";
 
+    /// <summary>Whether something listens to the <c>RxStreams</c> source: without it, trace context is neither stored nor read.</summary>
+    public static bool IsListening => RxStreamsMetrics.ActivitySource.HasListeners();
+
+    /// <summary>Whether a publish here and now gets a span: something listens and the caller is in a trace.</summary>
+    public static bool TracesPublish => IsListening && Activity.Current is not null;
+
     /// <summary>
     /// Starts the publish span of an item of <paramref name="channel"/> when something listens and the caller is in a
     /// trace (a publish outside any trace starts none, rather than a trace of its own); null otherwise.
     /// </summary>
     public static Activity? StartPublish(string channel)
     {
-        if (!RxStreamsMetrics.ActivitySource.HasListeners() || Activity.Current is null)
+        if (!TracesPublish)
         {
             return null;
         }
@@ -38,14 +44,14 @@ internal static class RxStreamsTracing
     /// something listens and the current span is recorded; null otherwise (the item is stored as without tracing).
     /// </summary>
     public static string? CurrentTraceParent()
-        => RxStreamsMetrics.ActivitySource.HasListeners() && Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current
+        => IsListening && Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current
             ? current.Id
             : null;
 
     /// <summary>Starts the delivery span of an item that carried <paramref name="traceParent"/>, as its child; null when there is nothing to do.</summary>
     public static Activity? StartDeliver(string? traceParent, string channel)
     {
-        if (traceParent is null || !RxStreamsMetrics.ActivitySource.HasListeners()
+        if (traceParent is null || !IsListening
             || !ActivityContext.TryParse(traceParent, null, isRemote: true, out var parent))
         {
             return null;

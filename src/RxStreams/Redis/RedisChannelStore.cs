@@ -60,9 +60,12 @@ internal sealed class RedisChannelStore
             cancellationToken).ConfigureAwait(false))!;
         var raw = (RedisResult[])result[0]!;
         var entries = new List<BackplaneEntry>(raw.Length);
+        // An item's trace context is read only while something listens here: a node that traces nothing pays nothing
+        // for the items other nodes traced (as in memory, where nothing is stored while nothing listens).
+        var withTrace = RxStreamsTracing.IsListening;
         foreach (var item in raw)
         {
-            if (RedisProtocol.TryReadEntry(item, out var id, out var payload, out var traceParent))
+            if (RedisProtocol.TryReadEntry(item, withTrace, out var id, out var payload, out var traceParent))
             {
                 entries.Add(new BackplaneEntry(id, RedisProtocol.TimestampOf(id), payload) { TraceParent = traceParent });
             }

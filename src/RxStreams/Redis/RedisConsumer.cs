@@ -240,10 +240,11 @@ internal sealed class RedisConsumer
         }
         // The range may also hold items pending for this consumer that it did not claim now (one it claimed earlier
         // sits between two claimed now): at most a prefetch of them, so ask for that many more, or a claimed item
-        // past them would get no count.
+        // past them would get no count. (Saturated: a prefetch near int.MaxValue must not wrap to a negative count.)
+        var count = (int)Math.Min((long)entries.Count + _options.Prefetch, int.MaxValue);
         var pending = await connection.RunAsync("XPENDING",
-            static (db, s) => db.StreamPendingMessagesAsync(s.Key, s.Group, s.Count, s.Name, s.Min, s.Max),
-            (Key: _key, Group: (RedisValue)Group, Name: (RedisValue)Name, Count: entries.Count + _options.Prefetch, Min: (RedisValue)entries[0].Id.ToString(), Max: (RedisValue)entries[^1].Id.ToString()), token).ConfigureAwait(false);
+            static (db, s) => db.StreamPendingMessagesAsync(s.Key, s.Group, s.count, s.Name, s.Min, s.Max),
+            (Key: _key, Group: (RedisValue)Group, Name: (RedisValue)Name, count, Min: (RedisValue)entries[0].Id.ToString(), Max: (RedisValue)entries[^1].Id.ToString()), token).ConfigureAwait(false);
         var counts = new Dictionary<StreamOffset, int>(pending.Length);
         foreach (var info in pending)
         {

@@ -125,9 +125,9 @@ internal static class RedisProtocol
 
     /// <summary>
     /// Reads one <c>[id, [field, value, …]]</c> entry, with its trace context (field <see cref="TraceField"/>) when it
-    /// has one; false when the entry was deleted (nil fields).
+    /// has one and <paramref name="withTrace"/> asks for it; false when the entry was deleted (nil fields).
     /// </summary>
-    public static bool TryReadEntry(RedisResult entry, out StreamOffset id, out ReadOnlyMemory<byte> payload, out string? traceParent)
+    public static bool TryReadEntry(RedisResult entry, bool withTrace, out StreamOffset id, out ReadOnlyMemory<byte> payload, out string? traceParent)
     {
         id = default;
         payload = default;
@@ -136,11 +136,11 @@ internal static class RedisProtocol
         {
             return false;
         }
-        return TryReadEntry((RedisResult[])entry!, out id, out payload, out traceParent);
+        return TryReadEntry((RedisResult[])entry!, withTrace, out id, out payload, out traceParent);
     }
 
     /// <summary>Reads an entry given as its parts: <c>id, [field, value, …]</c> (more parts may follow).</summary>
-    private static bool TryReadEntry(RedisResult[] parts, out StreamOffset id, out ReadOnlyMemory<byte> payload, out string? traceParent)
+    private static bool TryReadEntry(RedisResult[] parts, bool withTrace, out StreamOffset id, out ReadOnlyMemory<byte> payload, out string? traceParent)
     {
         id = default;
         payload = default;
@@ -164,7 +164,7 @@ internal static class RedisProtocol
                 payload = (byte[]?)fields[i + 1] ?? [];
                 found = true;
             }
-            else if (name.SequenceEqual(TraceField))
+            else if (withTrace && name.SequenceEqual(TraceField))
             {
                 traceParent = (string?)fields[i + 1];
             }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Reactive.Linq;
+using RxStreams.Backplanes.InMemory;
+using RxStreams.Channels;
 using RxStreams.Diagnostics;
 using RxStreams.Redis;
 using RxStreams.Testing;
@@ -41,6 +43,12 @@ public sealed class TracingTests(RedisFixture fixture)
         await using var node = RedisNode.Start(redis.ConnectionString, prefix);
         await node.Hub.Channel<TestMessage>("untraced").PublishAsync(new TestMessage(1, 1));
         Assert.Equal(["p"], await FieldsAsync(redis, prefix, "untraced"));
+
+        // An item a traced node appended: read where nothing listens, its context is skipped (no string per item), as
+        // in memory, where nothing listening means nothing stored.
+        await redis.Db.StreamAddAsync(new RedisKeys(prefix).Stream("untraced"), [new("p", "{}"), new("t", traceParent)]);
+        var read = await node.Backplane.ReadAsync("untraced", StreamOffset.Start, 10, default);
+        Assert.Equal([null, null], read.Entries.Select(e => e.TraceParent));
     }
 
     [Fact]
@@ -72,6 +80,43 @@ public sealed class TracingTests(RedisFixture fixture)
         Assert.Equal(publish.SpanId, deliver.ParentSpanId);
         Assert.Equal(publish.TraceId, deliver.TraceId);
         Assert.Equal(ActivityKind.Consumer, deliver.Kind);
+    }
+
+    [Fact]
+    public async Task The_publish_span_lasts_until_the_backplane_has_the_item_and_a_failed_append_ends_it_as_an_error()
+    {
+        var stopped = new List<Activity>();
+        using var listener = Listen(stopped);
+        TestMessageSerializer.EnsureRegistered();
+        var backplane = new GatedBackplane(new InMemoryBackplane());
+        var channel = new StreamHub(backplane).Channel<TestMessage>("gated");
+
+        using (var caller = s_caller.StartActivity("caller")!)
+        {
+            var publishing = channel.PublishAsync(new TestMessage(1, 1));
+            // The span runs while the append does, but the caller goes on in its own span.
+            Assert.Same(caller, Activity.Current);
+            await Wait.UntilAsync(() => backplane.Appends.Waiting == 1, "the append waits at the gate");
+            Assert.DoesNotContain(Snapshot(stopped), a => a.OperationName == RxStreamsTracing.PublishSpan);
+            backplane.Appends.Open();
+            await publishing;
+        }
+        var publish = Assert.Single(Snapshot(stopped), a => a.OperationName == RxStreamsTracing.PublishSpan);
+        Assert.Equal(ActivityStatusCode.Unset, publish.Status);
+        var entry = Assert.Single((await backplane.ReadAsync("gated", StreamOffset.Start, 10, default)).Entries);
+        Assert.Equal(publish.Id, entry.TraceParent);
+
+        var failing = new GatedBackplane(new InMemoryBackplane());
+        using var cancel = new CancellationTokenSource();
+        using (s_caller.StartActivity("caller"))
+        {
+            var publishing = new StreamHub(failing).Channel<TestMessage>("gated").PublishAsync(new TestMessage(1, 2), cancel.Token);
+            await Wait.UntilAsync(() => failing.Appends.Waiting == 1, "the append waits at the gate");
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await publishing);
+        }
+        var failed = Assert.Single(Snapshot(stopped), a => a.OperationName == RxStreamsTracing.PublishSpan && a != publish);
+        Assert.Equal(ActivityStatusCode.Error, failed.Status);
     }
 
     [Fact]

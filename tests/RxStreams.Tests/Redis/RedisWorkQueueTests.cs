@@ -157,6 +157,31 @@ public abstract class RedisWorkQueueTests(RedisFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task A_consumer_with_the_largest_prefetch_still_gets_the_delivery_count_of_an_item_it_claims()
+    {
+        var prefix = redis.NewPrefix();
+        var key = new RedisKeys(prefix).Queue("jobs");
+        // One item read by a consumer d that died, idle for ages.
+        var id = StreamOffset.Parse((string)(await redis.Db.ScriptEvaluateAsync("""
+            redis.call('XGROUP', 'CREATE', KEYS[1], 'g', '0', 'MKSTREAM')
+            local a = redis.call('XADD', KEYS[1], '*', 'p', '1')
+            redis.call('XREADGROUP', 'GROUP', 'g', 'd', 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+            redis.call('XCLAIM', KEYS[1], 'g', 'd', 0, a, 'IDLE', '1000000000000')
+            return a
+            """, [key]))!);
+
+        // The counts are asked for with room for a prefetch more than was claimed: that sum must not overflow into a
+        // negative COUNT, which XPENDING answers with nothing (every count would read as 1).
+        await using var node = Node(prefix, o => o.ClaimInterval = TimeSpan.FromMilliseconds(200));
+        var got = new ConcurrentDictionary<StreamOffset, int>();
+        var options = new WorkQueueOptions { Prefetch = int.MaxValue, AckTimeout = TimeSpan.FromMinutes(1) };
+        using var consumer = node.Backplane.Consume("jobs", "g", "c", options).Subscribe(item => got[item.Id] = item.DeliveryCount);
+        await Wait.UntilAsync(() => got.ContainsKey(id), "consumer c claims the item");
+        // Read by d, claimed back to d, claimed by c.
+        Assert.Equal(3, got[id]);
+    }
+
+    [Fact]
     public async Task A_new_group_starts_at_the_oldest_item_and_acks_check_the_consumer()
     {
         var prefix = redis.NewPrefix();
