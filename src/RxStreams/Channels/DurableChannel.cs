@@ -7,7 +7,7 @@ using RxStreams.Serialization;
 
 namespace RxStreams.Channels;
 
-internal sealed class DurableChannel<T> : IStreamChannel<T>
+internal sealed class DurableChannel<T> : IStreamChannel<T>, Diagnostics.IChannelFigures
 {
     private readonly StreamHub _hub;
     private readonly IStreamSerializer<T> _serializer;
@@ -24,6 +24,12 @@ internal sealed class DurableChannel<T> : IStreamChannel<T>
     }
 
     public string Name { get; }
+
+    bool Diagnostics.IChannelFigures.IsDurable => true;
+
+    int Diagnostics.IChannelFigures.Subscribers => _feed.Subscribers;
+
+    long Diagnostics.IChannelFigures.Items => _feed.Items;
 
     public ValueTask<StreamOffset> PublishAsync(T value, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using RxStreams.Serialization;
 
 namespace RxStreams.Channels;
 
-internal sealed class EphemeralChannel<T> : IEphemeralChannel<T>
+internal sealed class EphemeralChannel<T> : IEphemeralChannel<T>, Diagnostics.IChannelFigures
 {
     private readonly StreamHub _hub;
     private readonly IStreamSerializer<T> _serializer;
@@ -19,6 +19,12 @@ internal sealed class EphemeralChannel<T> : IEphemeralChannel<T>
     }
 
     public string Name { get; }
+
+    bool Diagnostics.IChannelFigures.IsDurable => false;
+
+    int Diagnostics.IChannelFigures.Subscribers => _feed.Subscribers;
+
+    long Diagnostics.IChannelFigures.Items => _feed.Items;
 
     public ValueTask PublishAsync(T value, CancellationToken cancellationToken = default)
         => _hub.Backplane.PublishAsync(Name, StreamSerializer.SerializeToArray(_serializer, value), cancellationToken);

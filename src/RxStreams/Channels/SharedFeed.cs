@@ -17,6 +17,8 @@ internal abstract class SharedFeed<TItem, TValue>
     private CancellationTokenSource? _startCancellation;
     private Task _ready = Task.CompletedTask;
     private int _generation;
+    // Items that reached this node (one increment per item, not per subscriber): the admin page's rates.
+    private long _items;
 
     protected SharedFeed(StreamHub hub, string channel, IStreamSerializer<TValue> serializer)
     {
@@ -31,6 +33,12 @@ internal abstract class SharedFeed<TItem, TValue>
     protected string Channel { get; }
 
     protected IStreamSerializer<TValue> Serializer { get; }
+
+    /// <summary>The subscribers of this node now.</summary>
+    public int Subscribers => _fanout.Count;
+
+    /// <summary>The items that arrived from the backplane since the node started (once per item, whatever the subscribers).</summary>
+    public long Items => Interlocked.Read(ref _items);
 
     /// <summary>
     /// Adds an observer. The task completes once the feed is live: every item appended after that is delivered.
@@ -135,6 +143,7 @@ internal abstract class SharedFeed<TItem, TValue>
                 RxStreamsLog.UndecodableItem(feed.Hub.Logger, feed.Channel, entry.Offset, e);
                 return;
             }
+            Interlocked.Increment(ref feed._items);
             EncodedValueCache.Set(value, entry.Payload);
             // A traced item's fan-out on this node is one span under its publish (none when nothing listens).
             using var deliver = RxStreamsTracing.StartDeliver(entry.TraceParent, feed.Channel);

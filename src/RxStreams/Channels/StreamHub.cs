@@ -80,6 +80,15 @@ public sealed class StreamHub : IStreamHub
             new WorkQueue<T>(hub, key.Name, StreamSerializer.Get<T>()), this);
     }
 
+    /// <summary>This node's channels, for the admin page (a moment's view, read without locks).</summary>
+    internal IEnumerable<IChannelFigures> ChannelFigures => _channels.Values.OfType<IChannelFigures>();
+
+    /// <summary>The presence sets this node used, for the admin page.</summary>
+    internal IEnumerable<StreamPresence> PresenceSets => _presence.Values;
+
+    /// <summary>This node's work queues, for the admin page.</summary>
+    internal IEnumerable<IWorkQueueFigures> QueueFigures => _queues.Values.OfType<IWorkQueueFigures>();
+
     private static void ValidateName(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);

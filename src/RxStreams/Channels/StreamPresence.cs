@@ -6,12 +6,40 @@ namespace RxStreams.Channels;
 
 internal sealed class StreamPresence(StreamHub hub, string name) : IStreamPresence
 {
+    // Members this node holds in the set now (joined here and not left yet): the admin page's figure.
+    private int _localMembers;
+
     public string Name => name;
+
+    /// <summary>The members this node joined to the set and that have not left.</summary>
+    public int LocalMembers => Volatile.Read(ref _localMembers);
 
     public ValueTask<IAsyncDisposable> JoinAsync(PresenceMember member, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return hub.Backplane.JoinPresenceAsync(name, member, cancellationToken);
+        return JoinCountedAsync(member, cancellationToken);
+    }
+
+    private async ValueTask<IAsyncDisposable> JoinCountedAsync(PresenceMember member, CancellationToken cancellationToken)
+    {
+        var lease = await hub.Backplane.JoinPresenceAsync(name, member, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _localMembers);
+        return new CountedLease(this, lease);
+    }
+
+    /// <summary>A member's lease that counts itself out of <see cref="LocalMembers"/> once, when it leaves.</summary>
+    private sealed class CountedLease(StreamPresence presence, IAsyncDisposable lease) : IAsyncDisposable
+    {
+        private int _left;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                Interlocked.Decrement(ref presence._localMembers);
+            }
+            return lease.DisposeAsync();
+        }
     }
 
     public ValueTask<IReadOnlyList<PresenceMember>> GetMembersAsync(CancellationToken cancellationToken = default)

@@ -45,6 +45,15 @@ internal sealed class StreamServerRegistry : IStreamServers
 
     private StreamBackplane Backplane => _hub.Backplane;
 
+    /// <summary>The servers clients of this node host now, by name, with the hosting connection (the admin page).</summary>
+    internal IEnumerable<(string Name, string ConnectionId)> LocalServers => _local.Select(p => (p.Key, p.Value.Connection.ConnectionId));
+
+    /// <summary>Streams of callers on this node to servers anywhere, open now (the admin page).</summary>
+    internal int CallerStreams => _callers.Count;
+
+    /// <summary>Streams of callers anywhere to servers hosted on this node, open now (the admin page).</summary>
+    internal int HostedStreams => _hosted.Count;
+
     private static string BusChannel(string node) => "$rx:node:" + node;
 
     private string ProbeId => "$probe:" + NodeId;
