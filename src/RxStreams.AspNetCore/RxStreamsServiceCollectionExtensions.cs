@@ -46,7 +46,9 @@ public static class RxStreamsServiceCollectionExtensions
             Protection.StoredDataProtection.Checked(sp, sp.GetRequiredService<StreamBackplane>()), sp.GetRequiredService<StreamHubOptions>(), sp.GetService<ILogger<StreamHub>>()));
         services.TryAddSingleton<IStreamHub>(sp => sp.GetRequiredService<StreamHub>());
         services.TryAddSingleton<IStreamSessionStore, InMemorySessionStore>();
-        services.TryAddSingleton(_ => new StreamRouteTable([Servers.ServerRouter.Instance, .. StreamRoutes.Routers]));
+        // The admin stream's route is in every table, off until MapRxStreamsAdmin turns it on (Admin/AdminRouter.cs).
+        services.TryAddSingleton<Admin.AdminRouter>();
+        services.TryAddSingleton(sp => new StreamRouteTable([Servers.ServerRouter.Instance, sp.GetRequiredService<Admin.AdminRouter>(), .. StreamRoutes.Routers]));
         services.TryAddSingleton<StreamAuthorizer>();
         services.TryAddSingleton<StreamConnectionHandler>();
         return new RxStreamsBuilder(services);

@@ -225,7 +225,7 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
                 _connection.CheckPending();
                 break;
             case Outcome.SlowConsumer:
-                RxStreamsMetrics.Drops.Add(1);
+                _connection.Handler.CountDrop();
                 RxStreamsHostLog.SlowConsumerStream(_connection.Logger, _connection.ConnectionId, Id, Route);
                 Finish();
                 break;

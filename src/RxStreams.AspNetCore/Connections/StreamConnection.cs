@@ -228,7 +228,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     {
         if (Outbound.PendingBytes > _options.MaxPendingBytesPerConnection)
         {
-            RxStreamsMetrics.Drops.Add(1);
+            _handler.CountDrop();
             RxStreamsHostLog.SlowConsumerConnection(Logger, ConnectionId, Outbound.PendingBytes);
             Close(StreamErrorCodes.SlowConsumer,
                 $"The client read too slowly: more than {_options.MaxPendingBytesPerConnection} bytes were waiting for it.",
@@ -428,7 +428,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
             count += result.Count;
             if (count > max)
             {
-                RxStreamsMetrics.Drops.Add(1);
+                _handler.CountDrop();
                 Close(StreamErrorCodes.FrameTooLarge, $"A message of more than {max} bytes was sent; the limit is {max}.", WebSocketCloseStatus.MessageTooBig);
                 return null;
             }
@@ -555,7 +555,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         {
             return true;
         }
-        RxStreamsMetrics.Drops.Add(1);
+        _handler.CountDrop();
         return false;
     }
 

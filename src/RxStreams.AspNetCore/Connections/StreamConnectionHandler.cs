@@ -22,6 +22,7 @@ internal sealed class StreamConnectionHandler
     private readonly ConcurrentDictionary<StreamConnection, byte> _connections = new();
     private readonly WebSocketMiddleware _webSockets;
     private int _heartbeatStarted;
+    private long _drops;
 
     public StreamConnectionHandler(
         IOptions<RxStreamsOptions> options,
@@ -62,6 +63,16 @@ internal sealed class StreamConnectionHandler
     public ILogger Logger { get; }
 
     public CancellationToken Stopping { get; }
+
+    /// <summary>Streams and connections of this host ended for a limit (the meter's <c>rxstreams.drops</c>, per host).</summary>
+    public long Drops => Interlocked.Read(ref _drops);
+
+    /// <summary>Counts a stream or connection ended for a limit: in the meter and in <see cref="Drops"/>.</summary>
+    public void CountDrop()
+    {
+        Interlocked.Increment(ref _drops);
+        RxStreams.Diagnostics.RxStreamsMetrics.Drops.Add(1);
+    }
 
     /// <summary>The connections open now.</summary>
     public IReadOnlyCollection<StreamConnection> Connections => [.. _connections.Keys];
