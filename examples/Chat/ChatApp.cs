@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using RxStreams.AspNetCore;
+using RxStreams.AspNetCore.Admin;
 
 namespace Chat;
 
@@ -49,8 +50,16 @@ public static class ChatApp
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return Task.CompletedTask;
                 };
+                // Signed in, but not allowed (the admin page for a user who is not an admin).
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             });
-        builder.Services.AddAuthorization();
+        // The RxStreams admin page is for the users listed under Chat:Admins (Identity/ChatAdmins.cs).
+        var configuration = builder.Configuration;
+        builder.Services.AddAuthorization(o => o.AddAdminPolicy(configuration));
         builder.Services.AddDataProtection().SetApplicationName("RxStreams.Chat");
 
         var rx = builder.Services.AddRxStreams();
@@ -84,6 +93,14 @@ public static class ChatApp
         app.MapIndexPage();
         app.MapLogin();
         app.MapRxStreams("/rx");
+        // A live view of every chat node (through Redis when scaled out), for admins only: docs/operations.md.
+        app.MapRxStreamsAdmin("/rx/admin", policy: ChatAdmins.Policy, o =>
+        {
+            if (app.Configuration["Chat:NodeName"] is { Length: > 0 } name)
+            {
+                o.NodeName = name;
+            }
+        });
         app.MapChatTelemetry();
         return app;
     }
