@@ -81,10 +81,10 @@ internal sealed class AdminNode
     /// <summary>Takes a snapshot, keeps it (this node's page needs no round trip for it) and publishes it.</summary>
     public async Task PublishAsync(CancellationToken cancellationToken)
     {
-        var snapshot = TakeSnapshot();
-        Snapshots.Add(snapshot);
         try
         {
+            var snapshot = TakeSnapshot();
+            Snapshots.Add(snapshot);
             await _hub.Backplane.PublishAsync(Channel, JsonSerializer.SerializeToUtf8Bytes(snapshot, AdminJson.Default.NodeSnapshot), cancellationToken).ConfigureAwait(false);
             if (_failing)
             {
@@ -134,9 +134,16 @@ internal sealed class AdminNode
             AdminLog.UndecodableSnapshot(_logger, e);
             return;
         }
-        if (snapshot is { Node.Length: > 0 })
+        if (snapshot is { Node.Length: > 0, Name: not null, Backplane: not null })
         {
-            Snapshots.Add(snapshot);
+            // A node of another version may leave a list out: the page expects every list.
+            Snapshots.Add(snapshot with
+            {
+                Channels = snapshot.Channels ?? [],
+                Presence = snapshot.Presence ?? [],
+                Servers = snapshot.Servers ?? [],
+                Queues = snapshot.Queues ?? [],
+            });
         }
     }
 

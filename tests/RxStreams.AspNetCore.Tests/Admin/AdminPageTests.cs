@@ -192,6 +192,26 @@ public sealed class AdminPageTests
         }
     }
 
+    [Fact]
+    public async Task Snapshots_that_are_not_json_are_ignored_and_one_without_its_lists_shows_with_empty_ones()
+    {
+        await using var host = await StartAsync();
+        await using var admin = await RawClient.ConnectAsync(host.Endpoint, headers: s_admin);
+        await admin.OpenAsync(1, "$admin");
+        await NextViewAsync(admin, v => v.Nodes.Length == 1);
+
+        // What another node could put on the channel: garbage, then a snapshot of an older version with no lists.
+        var backplane = host.Services.GetRequiredService<StreamHub>().Backplane;
+        await backplane.PublishAsync(AdminNode.Channel, "not json"u8.ToArray(), CancellationToken.None);
+        await backplane.PublishAsync(AdminNode.Channel, """{"node":"old","name":"old-node","backplane":"memory","sequence":1,"connections":7}"""u8.ToArray(), CancellationToken.None);
+
+        var view = await NextViewAsync(admin, v => v.Nodes.Length == 2);
+        var old = view.Nodes.Single(n => n.Node == "old");
+        Assert.Equal(7, old.Connections);
+        Assert.Empty(old.Channels);
+        Assert.Empty(old.Queues);
+    }
+
     private static void AddAuth(IRxStreamsBuilder rx) => AddAuth(rx.Services);
 
     private static void AddAuth(IServiceCollection services)
