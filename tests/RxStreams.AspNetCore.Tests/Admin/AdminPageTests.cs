@@ -160,6 +160,53 @@ public sealed class AdminPageTests
     }
 
     [Fact]
+    public async Task Presence_members_work_queues_and_client_hosted_servers_show_in_the_view()
+    {
+        await using var host = await StartAsync();
+        var hub = host.Services.GetRequiredService<IStreamHub>();
+        await using var admin = await RawClient.ConnectAsync(host.Endpoint, headers: s_admin);
+        await admin.OpenAsync(1, "$admin");
+
+        // Two members joined here; one leaves.
+        var lobby = hub.Presence("lobby");
+        var ann = await lobby.JoinAsync(new PresenceMember("c1", "ann"));
+        var bob = await lobby.JoinAsync(new PresenceMember("c2", "bob"));
+        await NextViewAsync(admin, v => v.Nodes[0].Presence.Any(p => p is { Name: "lobby", Members: 2 }));
+        await bob.DisposeAsync();
+        await bob.DisposeAsync(); // leaving twice counts once
+        await NextViewAsync(admin, v => v.Nodes[0].Presence.Any(p => p is { Name: "lobby", Members: 1 }));
+        await ann.DisposeAsync();
+
+        // Three jobs, one consumer that acknowledges two of them.
+        var jobs = hub.Queue<Tick>("jobs");
+        for (var i = 0; i < 3; i++)
+        {
+            await jobs.EnqueueAsync(new Tick(i));
+        }
+        var acknowledged = 0;
+        using (jobs.Consume("workers", "w1").Subscribe(item =>
+        {
+            if (Interlocked.Increment(ref acknowledged) <= 2)
+            {
+                _ = item.AckAsync();
+            }
+        }))
+        {
+            await NextViewAsync(admin, v => v.Nodes[0].Queues.Any(q => q is { Name: "jobs", Consumers: 1, Enqueued: 3, Delivered: 3, Acknowledged: 2 }));
+        }
+        await NextViewAsync(admin, v => v.Nodes[0].Queues.Any(q => q is { Name: "jobs", Consumers: 0 }));
+
+        // A client becomes the server "printer": it shows with its connection, until it stops listening.
+        await using var printer = await RawClient.ConnectAsync(host.Endpoint);
+        await printer.OpenAsync(1, "$listen/printer");
+        Assert.Equal(FrameType.Next, (await printer.ReceiveUntilAsync(f => f.Type != FrameType.Ping)).Type);
+        var hosting = await NextViewAsync(admin, v => v.Nodes[0].Servers.Any(s => s.Name == "printer"));
+        Assert.Contains(host.Services.GetConnectionHandler().Connections, c => c.ConnectionId == hosting.Nodes[0].Servers.Single().Connection);
+        await printer.CancelAsync(1);
+        await NextViewAsync(admin, v => v.Nodes[0].Servers.Length == 0);
+    }
+
+    [Fact]
     public async Task Two_nodes_on_redis_see_each_other_through_the_backplane_and_a_stopped_node_expires()
     {
         await using var redis = await RedisServer.StartAsync();
