@@ -1,6 +1,8 @@
+using RxStreams.Redis;
 using RxStreams.Servers;
+using RxStreams.Testing;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>A hosting "client" that echoes each input item and completes when the input does.</summary>
 internal sealed class EchoHost : IServerHostConnection

@@ -1,6 +1,7 @@
+using RxStreams.Redis;
 using RxStreams.Testing;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>The ephemeral check the Redis tests share: items published on one node reach another's subscriber, all of them, in order.</summary>
 internal static class EphemeralOrder

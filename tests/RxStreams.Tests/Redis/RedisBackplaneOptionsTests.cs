@@ -1,4 +1,7 @@
-namespace RxStreams.Redis;
+using RxStreams.Redis;
+using RxStreams.Testing;
+
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// The replica options the constructor refuses, each with the option named. No Redis is needed: the options are

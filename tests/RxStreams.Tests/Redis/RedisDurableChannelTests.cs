@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using RxStreams.Backplanes;
+using RxStreams.Redis;
 using RxStreams.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Durable channels across nodes; run on a single Redis and on a Redis Cluster (the two classes at the end).</summary>
 public abstract class RedisDurableChannelTests(RedisFixture fixture, ITestOutputHelper output) : RedisTestBase(fixture)

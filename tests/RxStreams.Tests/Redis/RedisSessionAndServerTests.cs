@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Reactive.Linq;
+using RxStreams.Redis;
 using RxStreams.Servers;
 using RxStreams.Sessions;
 using RxStreams.Testing;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// Sessions, ephemeral channels and client-hosted stream servers across two nodes; run on a single Redis and on a

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Reactive.Linq;
+using RxStreams.Redis;
 using RxStreams.Servers;
 using RxStreams.Testing;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Client-hosted stream servers across two nodes on Redis, with Redis going away under them.</summary>
 [Collection(RedisCollection.Name)]

@@ -1,7 +1,8 @@
+using RxStreams.Redis;
 using RxStreams.Testing;
 using StackExchange.Redis;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// Where a Redis test runs: a single redis-server or a Redis Cluster, with an admin connection and the few

@@ -1,4 +1,7 @@
-namespace RxStreams.Redis;
+using RxStreams.Redis;
+using RxStreams.Testing;
+
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// A Redis test class that runs on one topology: a derived class says which (<see cref="OnCluster"/>), so each suite

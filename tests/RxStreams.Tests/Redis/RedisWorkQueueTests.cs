@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using RxStreams.Redis;
 using RxStreams.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Work queues across nodes; run on a single Redis and on a Redis Cluster (the two classes at the end).</summary>
 public abstract class RedisWorkQueueTests(RedisFixture fixture, ITestOutputHelper output) : RedisTestBase(fixture)
