@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using RxStreams.Backplanes;
-using RxStreams.Redis;
-using RxStreams.Testing;
 
 namespace RxStreams.Tests.Redis;
 

@@ -1,6 +1,4 @@
-using RxStreams.Redis;
 using RxStreams.Servers;
-using RxStreams.Testing;
 
 namespace RxStreams.Tests.Redis;
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using RxStreams.Redis;
-using RxStreams.Testing;
 using Xunit.Abstractions;
 
 namespace RxStreams.Tests.Redis;

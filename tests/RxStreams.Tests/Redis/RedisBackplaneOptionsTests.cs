@@ -1,5 +1,4 @@
 using RxStreams.Redis;
-using RxStreams.Testing;
 
 namespace RxStreams.Tests.Redis;
 

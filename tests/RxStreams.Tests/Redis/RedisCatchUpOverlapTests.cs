@@ -1,5 +1,4 @@
 using RxStreams.Channels;
-using RxStreams.Redis;
 using RxStreams.Testing;
 using Xunit.Abstractions;
 

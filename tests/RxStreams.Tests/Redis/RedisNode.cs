@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RxStreams.Channels;
 using RxStreams.Redis;
-using RxStreams.Testing;
 using Xunit.Abstractions;
 
 namespace RxStreams.Tests.Redis;

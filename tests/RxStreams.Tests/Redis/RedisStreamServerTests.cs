@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reactive.Linq;
-using RxStreams.Redis;
 using RxStreams.Servers;
 using RxStreams.Testing;
 using Xunit.Abstractions;

@@ -1,4 +1,3 @@
-using RxStreams.Redis;
 using RxStreams.Testing;
 using StackExchange.Redis;
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using RxStreams.Redis;
-using RxStreams.Testing;
 using Xunit.Abstractions;
 
 namespace RxStreams.Tests.Redis;
