@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using RxStreams.Redis;
 using RxStreams.Testing;
+using RxStreams.Tests.Backplanes;
 using Xunit.Abstractions;
 
 namespace RxStreams.Tests.Redis;

@@ -40,17 +40,6 @@ public abstract class RedisSessionAndServerTests(RedisFixture fixture, ITestOutp
     }
 
     [Fact]
-    public async Task Ephemeral_items_cross_nodes_in_order()
-    {
-        var prefix = redis.NewPrefix();
-        await using var a = Node(prefix);
-        await using var b = Node(prefix);
-        var got = new Recorder<string>();
-        using var subscription = b.Hub.Ephemeral<string>("typing").Subscribe(got);
-        await EphemeralOrder.AssertCrossesInOrderAsync(a.Hub.Ephemeral<string>("typing"), got, 200);
-    }
-
-    [Fact]
     public async Task A_client_hosted_server_on_one_node_is_called_from_the_other_and_its_name_is_taken_once()
     {
         var prefix = redis.NewPrefix();
