@@ -226,9 +226,9 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private static void ValidateServerName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!Servers.StreamServerRegistry.IsValidName(name))
+        if (!ServerNames.IsValid(name))
         {
-            throw new ArgumentException(Servers.StreamServerRegistry.NameRule, nameof(name));
+            throw new ArgumentException(ServerNames.Rule, nameof(name));
         }
     }
 

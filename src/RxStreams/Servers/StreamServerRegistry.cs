@@ -5,6 +5,7 @@ using System.Reactive.Threading.Tasks;
 using System.Security.Cryptography;
 using RxStreams.Backplanes;
 using RxStreams.Channels;
+using RxStreams.Protocol;
 using RxStreams.Routing;
 using RxStreams.Serialization;
 
@@ -20,8 +21,6 @@ namespace RxStreams.Servers;
 internal sealed class StreamServerRegistry : IStreamServers
 {
     internal const string ServerSet = "$rx:servers";
-    internal const int MaxNameLength = 128;
-
     private readonly StreamHub _hub;
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<string, LocalServer> _local = new(StringComparer.Ordinal);
@@ -50,16 +49,11 @@ internal sealed class StreamServerRegistry : IStreamServers
     private string ProbeId => "$probe:" + NodeId;
 
     /// <summary>What a server name must be (the .NET client checks the same before sending).</summary>
-    public static readonly string NameRule = $"A server name has 1 to {MaxNameLength} characters, no '/' and no control characters.";
-
-    public static bool IsValidName(string? name)
-        => !string.IsNullOrEmpty(name) && name.Length <= MaxNameLength && !name.Contains('/') && !name.AsSpan().ContainsAnyInRange('\0', '\u001f');
-
     public static void ValidateName(string name)
     {
-        if (!IsValidName(name))
+        if (!ServerNames.IsValid(name))
         {
-            throw new StreamException(StreamErrorCodes.BadRouteValue, NameRule);
+            throw new StreamException(StreamErrorCodes.BadRouteValue, ServerNames.Rule);
         }
     }
 
