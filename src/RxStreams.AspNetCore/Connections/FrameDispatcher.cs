@@ -85,7 +85,7 @@ internal static class FrameDispatcher
     }
 
     /// <summary>The open stream with this id; a frame for an id never opened is a protocol error, a late one is ignored.</summary>
-    private static ServerStream? Find(StreamConnection connection, uint streamId)
+    private static ServedStream? Find(StreamConnection connection, uint streamId)
     {
         lock (connection.Streams)
         {
@@ -130,7 +130,7 @@ internal static class FrameDispatcher
     private static void Open(StreamConnection connection, in Frame frame, bool withinRate)
     {
         var id = frame.StreamId;
-        ServerStream? live;
+        ServedStream? live;
         lock (connection.Streams)
         {
             live = connection.Streams.GetValueOrDefault(id);
@@ -177,7 +177,7 @@ internal static class FrameDispatcher
                 Refuse(connection, id, StreamErrorCodes.BadRouteValue, $"A value in '{route}' does not have the type its route template requires.");
                 return;
         }
-        var stream = new ServerStream(connection, id, route, endpoint!, frame.Credits);
+        var stream = new ServedStream(connection, id, route, endpoint!, frame.Credits);
         lock (connection.Streams)
         {
             connection.Streams.Add(id, stream);

@@ -17,16 +17,16 @@ namespace RxStreams.AspNetCore.Connections;
 /// <see cref="FrameQueue"/>), keep-alive, and a clean close whoever starts it. Nothing a client sends can throw out
 /// of here or touch another connection: bad frames close this connection with a code, bad payloads end one stream.
 /// </summary>
-internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
+internal sealed class StreamConnection : IHostingConnection, IMemoryBudget
 {
     private readonly StreamConnectionHandler _handler;
     private readonly HttpContext _http;
     private readonly WebSocket _socket;
     private readonly RxStreamsOptions _options;
-    private readonly Dictionary<uint, ServerStream> _streams = [];
+    private readonly Dictionary<uint, ServedStream> _streams = [];
     private readonly ConnectionSession _session;
     // Created when first needed: most connections host no server.
-    private HostedServerStreams? _hosted;
+    private HostedCallStreams? _hosted;
     private readonly TokenBucket _rate;
     // Small: most connections keep a handful of items or none (an idle connection pays for what it holds).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _items = new(concurrencyLevel: 1, capacity: 1);
@@ -78,7 +78,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     public RxStreamsOptions Options => _options;
 
     /// <summary>The open streams by id; lock it to read or change it.</summary>
-    public Dictionary<uint, ServerStream> Streams => _streams;
+    public Dictionary<uint, ServedStream> Streams => _streams;
 
     /// <summary>The highest stream id the client opened (ids rise and are never reused).</summary>
     public uint LastStreamId
@@ -88,7 +88,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     }
 
     /// <summary>The streams the server opened to a server this client hosts, or null while there are none.</summary>
-    public HostedServerStreams? Hosted => Volatile.Read(ref _hosted);
+    public HostedCallStreams? Hosted => Volatile.Read(ref _hosted);
 
     public int MaxFrameSize => _options.MaxFrameSize;
 
@@ -205,7 +205,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         => Outbound.Enqueue(new NextFrame(streamId, offset, payload), static (output, s) => FrameWriter.WriteNext(output, s.StreamId, s.Offset, s.Payload));
 
     /// <summary>Queues a NEXT frame of <paramref name="stream"/>, unless it ended (see <see cref="OutboundStream"/>).</summary>
-    public void EnqueueNext(ServerStream stream, StreamOffset? offset, ReadOnlySpan<byte> payload)
+    public void EnqueueNext(ServedStream stream, StreamOffset? offset, ReadOnlySpan<byte> payload)
         => Outbound.Enqueue(new NextFrame(stream.Id, offset, payload), static (output, s) => FrameWriter.WriteNext(output, s.StreamId, s.Offset, s.Payload), stream, offset);
 
     private readonly ref struct NextFrame(uint streamId, StreamOffset? offset, ReadOnlySpan<byte> payload)
@@ -430,10 +430,10 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     }
 
     /// <summary>What the client is told about an exception that ends a stream (see <see cref="StreamErrorMapper"/>).</summary>
-    public (string Code, string Message, StreamOffset? Offset) Describe(Exception error, ServerStream stream)
+    public (string Code, string Message, StreamOffset? Offset) Describe(Exception error, ServedStream stream)
         => StreamErrorMapper.Describe(error, stream, _options, Logger, ConnectionId);
 
-    public void RemoveStream(ServerStream stream)
+    public void RemoveStream(ServedStream stream)
     {
         lock (_streams)
         {
@@ -450,7 +450,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 
     private void CancelAllStreams()
     {
-        ServerStream[] streams;
+        ServedStream[] streams;
         lock (_streams)
         {
             streams = [.. _streams.Values];
@@ -462,10 +462,10 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         Volatile.Read(ref _hosted)?.EndAll();
     }
 
-    // ---- Streams the server opens to the client (servers it hosts): see HostedServerStreams ----
+    // ---- Streams the server opens to the client (servers it hosts): see HostedCallStreams ----
 
-    public IServerStreamHandle OpenServerStream(string route, IServerStreamCallbacks callbacks)
-        => LazyInitializer.EnsureInitialized(ref _hosted, () => new HostedServerStreams(this, _options)).Open(route, callbacks);
+    public IHostedCallHandle OpenHostedCall(string route, IHostedCallCallbacks callbacks)
+        => LazyInitializer.EnsureInitialized(ref _hosted, () => new HostedCallStreams(this, _options)).Open(route, callbacks);
 
     // ---- Keep-alive ----
 

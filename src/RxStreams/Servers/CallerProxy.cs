@@ -3,7 +3,7 @@ using RxStreams.Routing;
 namespace RxStreams.Servers;
 
 /// <summary>The caller's end: forwards input to the host's node, delivers the answers.</summary>
-internal sealed class CallerProxy(StreamServerRegistry registry, string id, string name, IProxySink sink, IMemoryBudget? budget)
+internal sealed class CallerProxy(HostedServerRegistry registry, string id, string name, IProxySink sink, IMemoryBudget? budget)
 {
     /// <summary>The most messages kept before the owner is found when no connection's budget bounds them.</summary>
     internal const int MaxPendingWithoutBudget = 1024;

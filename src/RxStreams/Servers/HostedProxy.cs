@@ -3,7 +3,7 @@ using RxStreams.Routing;
 namespace RxStreams.Servers;
 
 /// <summary>The host's end: a stream opened to the hosting client, its answers sent back to the caller's node.</summary>
-internal sealed class HostedProxy(StreamServerRegistry registry, string id, string replyNode, LocalServer server) : IServerStreamCallbacks
+internal sealed class HostedProxy(HostedServerRegistry registry, string id, string replyNode, LocalServer server) : IHostedCallCallbacks
 {
     private int _done;
 
@@ -11,7 +11,7 @@ internal sealed class HostedProxy(StreamServerRegistry registry, string id, stri
 
     public LocalServer Server => server;
 
-    public IServerStreamHandle? Handle { get; set; }
+    public IHostedCallHandle? Handle { get; set; }
 
     public void Deliver(in NodeMessage message)
     {

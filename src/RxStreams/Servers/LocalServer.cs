@@ -3,11 +3,11 @@ using RxStreams.Routing;
 namespace RxStreams.Servers;
 
 /// <summary>A name this node owns, served by one of its client connections; disposing it frees the name.</summary>
-internal sealed class LocalServer(StreamServerRegistry registry, string name, IServerHostConnection connection, IAsyncDisposable lease) : IAsyncDisposable
+internal sealed class LocalServer(HostedServerRegistry registry, string name, IHostingConnection connection, IAsyncDisposable lease) : IAsyncDisposable
 {
     private int _disposed;
 
-    public IServerHostConnection Connection => connection;
+    public IHostingConnection Connection => connection;
 
     public async ValueTask DisposeAsync()
     {

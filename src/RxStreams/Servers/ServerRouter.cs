@@ -45,7 +45,7 @@ internal sealed class ServerRouter : StreamRouter
     }
 
     // The host registers the hub's registry as a service of its own (AddRxStreams), so the router needs no hub type.
-    private static StreamServerRegistry Registry(StreamInvocation invocation) => invocation.GetService<StreamServerRegistry>();
+    private static HostedServerRegistry Registry(StreamInvocation invocation) => invocation.GetService<HostedServerRegistry>();
 
     private sealed class ListenEndpoint() : StreamEndpoint(ListenPrefix + "{name}", StreamInteraction.Subscription, false, ["name"], [], "RxStreams.Listen")
     {
@@ -64,7 +64,7 @@ internal sealed class ServerRouter : StreamRouter
     }
 
     /// <summary>Owns the name while subscribed.</summary>
-    private sealed class ListenResult(StreamServerRegistry registry, string name, string user, IServerHostConnection connection) : StreamHandlerResult
+    private sealed class ListenResult(HostedServerRegistry registry, string name, string user, IHostingConnection connection) : StreamHandlerResult
     {
         private protected override IDisposable SubscribeCore(IStreamResultSink sink)
         {
@@ -112,7 +112,7 @@ internal sealed class ServerRouter : StreamRouter
     }
 
     /// <summary>The caller's end of a stream to a client-hosted server.</summary>
-    private sealed class ConnectResult(StreamServerRegistry registry, string name, StreamInput input) : StreamHandlerResult
+    private sealed class ConnectResult(HostedServerRegistry registry, string name, StreamInput input) : StreamHandlerResult
     {
         private protected override IDisposable SubscribeCore(IStreamResultSink sink)
         {

@@ -19,7 +19,7 @@ namespace RxStreams.Servers;
 /// channel (an ephemeral channel of the backplane): the caller's node opens, forwards input and cancels; the host's
 /// node opens a stream to the hosting client and forwards its answers back.
 /// </summary>
-internal sealed class StreamServerRegistry : IStreamServers
+internal sealed class HostedServerRegistry : IStreamServers
 {
     internal const string ServerSet = "$rx:servers";
     private readonly StreamHub _hub;
@@ -32,7 +32,7 @@ internal sealed class StreamServerRegistry : IStreamServers
     private readonly TaskCompletionSource _probe = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextProxy;
 
-    public StreamServerRegistry(StreamHub hub)
+    public HostedServerRegistry(StreamHub hub)
     {
         _hub = hub;
         Span<byte> random = stackalloc byte[9];
@@ -122,7 +122,7 @@ internal sealed class StreamServerRegistry : IStreamServers
     // ---- Hosting ----
 
     /// <summary>Makes <paramref name="connection"/> the server of <paramref name="name"/>; null when the name is taken.</summary>
-    public async ValueTask<IAsyncDisposable?> RegisterAsync(string name, string user, IServerHostConnection connection, CancellationToken cancellationToken)
+    public async ValueTask<IAsyncDisposable?> RegisterAsync(string name, string user, IHostingConnection connection, CancellationToken cancellationToken)
     {
         ValidateName(name);
         await EnsureBusAsync(cancellationToken).ConfigureAwait(false);
@@ -261,7 +261,7 @@ internal sealed class StreamServerRegistry : IStreamServers
         }
         var hosted = new HostedProxy(this, message.ProxyId, message.Node, server);
         _hosted[hosted.Id] = hosted;
-        hosted.Handle = server.Connection.OpenServerStream(message.Name, hosted);
+        hosted.Handle = server.Connection.OpenHostedCall(message.Name, hosted);
     }
 
     private void OnServerEvent(PresenceEvent e)
