@@ -5,6 +5,7 @@ using System.Reactive.Threading.Tasks;
 using System.Security.Cryptography;
 using RxStreams.Backplanes;
 using RxStreams.Channels;
+using RxStreams.Diagnostics;
 using RxStreams.Routing;
 using RxStreams.Serialization;
 
@@ -326,7 +327,13 @@ internal sealed class StreamServerRegistry : IStreamServers
             }
         }
 
-        public void Next(byte[] payload) => Forward(NodeMessage.Simple(NodeMessageKind.ToHostNext, id, payload));
+        public void Next(byte[] payload)
+        {
+            // Counted where the item enters the relay (the caller's node): once in the cluster. Streams that moved to
+            // a peer-to-peer data channel (the browser client's peerToPeer) stop adding to it.
+            RxStreamsMetrics.RelayedItems.Add(1, new KeyValuePair<string, object?>("direction", "to_host"));
+            Forward(NodeMessage.Simple(NodeMessageKind.ToHostNext, id, payload));
+        }
 
         public void Complete() => Forward(NodeMessage.Simple(NodeMessageKind.ToHostComplete, id));
 
@@ -449,6 +456,7 @@ internal sealed class StreamServerRegistry : IStreamServers
         {
             if (Volatile.Read(ref _done) == 0)
             {
+                RxStreamsMetrics.RelayedItems.Add(1, new KeyValuePair<string, object?>("direction", "to_caller"));
                 registry.Send(replyNode, NodeMessage.Simple(NodeMessageKind.ToCallerNext, id, payload.Span), id);
             }
         }
