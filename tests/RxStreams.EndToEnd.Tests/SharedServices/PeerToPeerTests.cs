@@ -19,8 +19,12 @@ public sealed class PeerToPeerTests(EndToEndFixture run, SharedServicesFixture f
     // One end, in a page: a client of its own, hosting (listen) or calling (connect) `name`; what it receives from the
     // other end (numbers, and anything else apart), the transport changes, the RTCPeerConnections the page made
     // (so the test can close them, as a failing network would), and a pump that sends 1, 2, 3… until told to stop.
+    // The page's WebSocket sends late by `relayDelay` ms (in order), as over a slow or distant server: the data
+    // channel then overtakes the relay, so an end that read the channel before the relay's switch would misorder.
     private const string End = """
-        async ({ name, role, peerToPeer }) => {
+        async ({ name, role, peerToPeer, relayDelay }) => {
+          const send = WebSocket.prototype.send;
+          WebSocket.prototype.send = function (data) { setTimeout(() => send.call(this, data), relayDelay); };
           const pcs = [];
           const Original = globalThis.RTCPeerConnection;
           globalThis.RTCPeerConnection = class extends Original {
@@ -178,9 +182,9 @@ public sealed class PeerToPeerTests(EndToEndFixture run, SharedServicesFixture f
     private async Task<(IPage Host, IPage Caller)> PairAsync(string name, object? peerToPeer, object? callerPeerToPeer)
     {
         var host = await fixture.OpenTabAsync(run.Browser, "HOST", Log);
-        await host.EvaluateAsync(End, new { name, role = "host", peerToPeer });
+        await host.EvaluateAsync(End, new { name, role = "host", peerToPeer, relayDelay = 40 });
         var caller = await fixture.OpenTabAsync(run.Browser, "CALLER", Log);
-        await caller.EvaluateAsync(End, new { name, role = "caller", peerToPeer = callerPeerToPeer });
+        await caller.EvaluateAsync(End, new { name, role = "caller", peerToPeer = callerPeerToPeer, relayDelay = 40 });
         await Wait.UntilAsync(async () => await host.EvaluateAsync<bool>("t.conn !== null"), "the caller's call at the host", s_timeout);
         return (host, caller);
     }
