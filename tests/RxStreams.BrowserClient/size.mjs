@@ -19,4 +19,12 @@ export async function measure() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { source, minified, gzipped, brotli } = await measure();
   console.log(`rxstreams.js: ${source} bytes source, ${minified} minified, ${gzipped} minified + gzip -9, ${brotli} minified + brotli 11 (budget ${BUDGET} gzipped)`);
+  // The other served modules, which a page loads only when it uses them (peer.js: peerToPeer). No budget of their own.
+  for (const module of modules.filter((m) => m.name !== "client")) {
+    const { code } = await bundle(module);
+    const entry = readFileSync(new URL("../../src/RxStreams.AspNetCore/Client/" + module.entry, import.meta.url));
+    const gz = gzipSync(code, { level: constants.Z_BEST_COMPRESSION }).length;
+    const br = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }).length;
+    console.log(`${module.entry}: ${entry.length} bytes source, ${code.length} minified, ${gz} minified + gzip -9, ${br} minified + brotli 11 (loaded on demand)`);
+  }
 }
