@@ -109,8 +109,9 @@ export function createLink({ relay, deliver, changed, initiator, peerToPeer }) {
       return fail("an item on the data channel is not JSON: " + e.message);
     }
     if (Array.isArray(message)) {
+      if (!Number.isSafeInteger(message[0])) return fail("an item on the data channel has no number");
       if (receiving === "peer") take(message[0], message[1]);
-      else early.push(message); // the relay still has items sent before these: wait for its switch
+      else if (early.push(message) > MAX_UNACKED) fail("the relay's switch did not come"); // wait for it: the relay still has items sent before these
     } else if (message?.[KEY] === "ack") {
       unacked = unacked.filter(([number]) => number > message.s);
       if (!unacked.length) drained();
@@ -207,6 +208,7 @@ export function createLink({ relay, deliver, changed, initiator, peerToPeer }) {
       if (closed) return;
       if (!isControl(value)) return data(value);
       const m = value;
+      if (/^(switch|fallback)$/.test(m[KEY]) && !Number.isSafeInteger(m.s)) return fail(`a ${m[KEY]} without a number`);
       switch (m[KEY]) {
         case "d":
           return data(m.v);
