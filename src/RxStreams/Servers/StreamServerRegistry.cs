@@ -327,13 +327,7 @@ internal sealed class StreamServerRegistry : IStreamServers
             }
         }
 
-        public void Next(byte[] payload)
-        {
-            // Counted where the item enters the relay (the caller's node): once in the cluster. Streams that moved to
-            // a peer-to-peer data channel (the browser client's peerToPeer) stop adding to it.
-            RxStreamsMetrics.RelayedItems.Add(1, new KeyValuePair<string, object?>("direction", "to_host"));
-            Forward(NodeMessage.Simple(NodeMessageKind.ToHostNext, id, payload));
-        }
+        public void Next(byte[] payload) => Forward(NodeMessage.Simple(NodeMessageKind.ToHostNext, id, payload));
 
         public void Complete() => Forward(NodeMessage.Simple(NodeMessageKind.ToHostComplete, id));
 
@@ -397,6 +391,10 @@ internal sealed class StreamServerRegistry : IStreamServers
             {
                 if (!Volatile.Read(ref _done))
                 {
+                    // Each relayed item is counted once in the cluster, where it arrives (here, or at the host's
+                    // node). Calls that moved to a peer-to-peer data channel (the browser client's peerToPeer) stop
+                    // adding to it.
+                    RxStreamsMetrics.RelayedItems.Add(1, new KeyValuePair<string, object?>("direction", "to_caller"));
                     sink.OnNext(message.Payload);
                 }
                 return;
@@ -438,6 +436,7 @@ internal sealed class StreamServerRegistry : IStreamServers
             switch (message.Kind)
             {
                 case NodeMessageKind.ToHostNext:
+                    RxStreamsMetrics.RelayedItems.Add(1, new KeyValuePair<string, object?>("direction", "to_host"));
                     Handle?.Next(message.Payload.Span);
                     break;
                 case NodeMessageKind.ToHostComplete:
@@ -456,7 +455,6 @@ internal sealed class StreamServerRegistry : IStreamServers
         {
             if (Volatile.Read(ref _done) == 0)
             {
-                RxStreamsMetrics.RelayedItems.Add(1, new KeyValuePair<string, object?>("direction", "to_caller"));
                 registry.Send(replyNode, NodeMessage.Simple(NodeMessageKind.ToCallerNext, id, payload.Span), id);
             }
         }

@@ -178,12 +178,39 @@ public sealed class PeerToPeerTests(EndToEndFixture run, SharedServicesFixture f
         await CloseAsync(host, caller);
     }
 
-    /// <summary>Two tabs: one hosts <paramref name="name"/>, the other connects to it; null: without peerToPeer.</summary>
-    private async Task<(IPage Host, IPage Caller)> PairAsync(string name, object? peerToPeer, object? callerPeerToPeer)
+    [Fact]
+    public async Task Host_and_caller_on_two_nodes_signal_across_Redis_and_the_call_moves_to_the_data_channel()
     {
-        var host = await fixture.OpenTabAsync(run.Browser, "HOST", Log);
+        StartCounting();
+        var redis = await run.RedisAsync();
+        await using var one = await SharedServicesFixture.StartNodeAsync($"127.0.0.1:{redis.Port}");
+        await using var two = await SharedServicesFixture.StartNodeAsync($"127.0.0.1:{redis.Port}");
+        var (host, caller) = await PairAsync("p2p-two-nodes", true, true, one.Urls.Single(), two.Urls.Single());
+        await PumpAsync(host, 1_000_000);
+        await PumpAsync(caller, 1_000_000);
+        await UntilAsync(host, caller, "t.transport() === 'peer'", "both ends on the data channel");
+        await PumpAsync(host, 200);
+        await PumpAsync(caller, 200);
+        await ExpectExactAsync(host, caller);
+        var relayed = Relayed;
+        await PumpAsync(host, 200);
+        await PumpAsync(caller, 200);
+        await ExpectExactAsync(host, caller);
+        Assert.Equal(relayed, Relayed);
+        await CloseAsync(host, caller);
+        await one.StopAsync();
+        await two.StopAsync();
+    }
+
+    /// <summary>
+    /// Two tabs: one hosts <paramref name="name"/>, the other connects to it (null: without peerToPeer), on this
+    /// fixture's server or on the nodes at <paramref name="hostUrl"/> and <paramref name="callerUrl"/>.
+    /// </summary>
+    private async Task<(IPage Host, IPage Caller)> PairAsync(string name, object? peerToPeer, object? callerPeerToPeer, string? hostUrl = null, string? callerUrl = null)
+    {
+        var host = await fixture.OpenTabAsync(run.Browser, "HOST", Log, hostUrl);
         await host.EvaluateAsync(End, new { name, role = "host", peerToPeer, relayDelay = 40 });
-        var caller = await fixture.OpenTabAsync(run.Browser, "CALLER", Log);
+        var caller = await fixture.OpenTabAsync(run.Browser, "CALLER", Log, callerUrl);
         await caller.EvaluateAsync(End, new { name, role = "caller", peerToPeer = callerPeerToPeer, relayDelay = 40 });
         await Wait.UntilAsync(async () => await host.EvaluateAsync<bool>("t.conn !== null"), "the caller's call at the host", s_timeout);
         return (host, caller);
