@@ -181,7 +181,9 @@ public sealed class RxStreamsClient : IAsyncDisposable
     /// Makes this client the stream server of <paramref name="name"/>: other clients (on any node) connect to it with
     /// <see cref="Connect{TIn, TOut}"/> (or <c>rx.connect(name)</c> in a browser), and server code with
     /// <c>IStreamHub.Servers</c>. Each caller is one call of <paramref name="onConnection"/>: it gets the caller's input
-    /// and returns the answers. Disposing the result stops serving; the callers get <c>server_gone</c>.
+    /// and returns the answers. Disposing the result stops serving; the callers get <c>server_gone</c>. Calls always
+    /// go through the server's relay: the browser client's <c>peerToPeer</c> (WebRTC data channels between browsers)
+    /// is not available here, and a browser caller that asks for it stays on the relay with this client.
     /// </summary>
     /// <exception cref="StreamException"><c>name_taken</c> when another client serves the name.</exception>
     public async Task<IAsyncDisposable> ListenAsync<TIn, TOut>(string name, Func<IObservable<TIn>, IObservable<TOut>> onConnection, CancellationToken cancellationToken = default)
@@ -228,7 +230,8 @@ public sealed class RxStreamsClient : IAsyncDisposable
     /// <summary>
     /// A duplex stream to the client-hosted server <paramref name="name"/>, wherever it is. It fails with
     /// <c>no_such_server</c> when nobody serves the name, <c>server_gone</c> when its host goes away. For one request
-    /// and its answer, use <c>InvokeAsync("$connect/" + name, request)</c>.
+    /// and its answer, use <c>InvokeAsync("$connect/" + name, request)</c>. The stream goes through the server's relay,
+    /// also to a browser host that listens with <c>peerToPeer</c> (that host serves this client over the relay).
     /// </summary>
     public IClientStream<TIn, TOut> Connect<TIn, TOut>(string name, StreamOpenOptions? options = null)
     {

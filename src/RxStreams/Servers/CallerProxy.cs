@@ -1,3 +1,4 @@
+using RxStreams.Diagnostics;
 using RxStreams.Routing;
 
 namespace RxStreams.Servers;
@@ -118,6 +119,9 @@ internal sealed class CallerProxy(HostedServerRegistry registry, string id, stri
         {
             if (!Volatile.Read(ref _done))
             {
+                // Each relayed item is counted once in the cluster, where it arrives (here, or at the host's node).
+                // Calls that moved to a peer-to-peer data channel (the browser client's peerToPeer) stop adding to it.
+                RxStreamsMetrics.RelayedItems.Add(1, new KeyValuePair<string, object?>("direction", "to_caller"));
                 sink.OnNext(message.Payload);
             }
             return;

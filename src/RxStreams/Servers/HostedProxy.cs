@@ -1,3 +1,4 @@
+using RxStreams.Diagnostics;
 using RxStreams.Routing;
 
 namespace RxStreams.Servers;
@@ -18,6 +19,7 @@ internal sealed class HostedProxy(HostedServerRegistry registry, string id, stri
         switch (message.Kind)
         {
             case NodeMessageKind.ToHostNext:
+                RxStreamsMetrics.RelayedItems.Add(1, new KeyValuePair<string, object?>("direction", "to_host"));
                 Handle?.Next(message.Payload.Span);
                 break;
             case NodeMessageKind.ToHostComplete:
