@@ -45,6 +45,8 @@ public static class RxStreamsServiceCollectionExtensions
         services.TryAddSingleton<StreamHub>(sp => new StreamHub(
             Protection.StoredDataProtection.Checked(sp, sp.GetRequiredService<StreamBackplane>()), sp.GetRequiredService<StreamHubOptions>(), sp.GetService<ILogger<StreamHub>>()));
         services.TryAddSingleton<IStreamHub>(sp => sp.GetRequiredService<StreamHub>());
+        // The client-hosted servers' registry, which the built-in $listen/$connect routes use.
+        services.TryAddSingleton(sp => sp.GetRequiredService<StreamHub>().Servers);
         services.TryAddSingleton<IStreamSessionStore, InMemorySessionStore>();
         // The admin stream's route is in every table, off until MapRxStreamsAdmin turns it on (Admin/AdminRouter.cs).
         services.TryAddSingleton<Admin.AdminRouter>();

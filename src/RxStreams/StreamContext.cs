@@ -63,7 +63,7 @@ public sealed class StreamContext
     private IDictionary<string, object?>? _connectionItems;
 
     /// <summary>The connection, when it can host client-hosted stream servers (set by the host).</summary>
-    internal Servers.IServerHostConnection? HostConnection { get; init; }
+    internal Servers.IHostingConnection? HostConnection { get; init; }
 
     private sealed class EmptyServiceProvider : IServiceProvider
     {

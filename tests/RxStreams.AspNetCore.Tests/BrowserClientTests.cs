@@ -254,6 +254,36 @@ public sealed partial class BrowserClientTests(ITestOutputHelper output)
         Assert.Equal(expected, AcceptEncoding.Choose(context.Request));
     }
 
+    [Fact]
+    public async Task The_peer_to_peer_module_is_served_beside_the_client_which_imports_it_only_when_asked()
+    {
+        await using var host = await KestrelHost.StartAsync();
+        using var http = PlainClient(host);
+
+        // /rx/peer.js re-exports its fingerprinted module, as /rx/client.js does, served the same way.
+        var entry = await http.GetStringAsync("/rx/peer.js");
+        var file = PeerReExport().Match(entry);
+        Assert.True(file.Success, "/rx/peer.js re-exports a module: " + entry);
+        var peerPath = "/rx/" + file.Groups[1].Value;
+        var built = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "src", "RxStreams.AspNetCore", "Client", "dist", "peer.js"));
+        Assert.Equal(built + "//# sourceMappingURL=" + file.Groups[1].Value + ".map\n", Encoding.UTF8.GetString(await IdentityAsync(http, peerPath)));
+        foreach (var coding in new[] { "br", "gzip" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, peerPath);
+            request.Headers.AcceptEncoding.ParseAdd(coding);
+            using var response = await http.SendAsync(request);
+            Assert.Equal([coding], response.Content.Headers.ContentEncoding);
+            Assert.Equal(Immutable, response.Headers.CacheControl!.ToString());
+            output.WriteLine($"{peerPath}, Content-Encoding: {coding}: {(await response.Content.ReadAsByteArrayAsync()).Length} bytes on the wire");
+        }
+
+        // The client names it by its stable URL, relative to itself, in a dynamic import: not bundled in, not loaded
+        // before a page asks for peerToPeer.
+        var client = await http.GetStringAsync(await ModulePathAsync(http));
+        Assert.Contains("import(\"./peer.js\")", client, StringComparison.Ordinal);
+        Assert.DoesNotContain("RTCPeerConnection", client, StringComparison.Ordinal);
+    }
+
     /// <summary>An HttpClient that decompresses nothing, so what the test reads is what came over the wire.</summary>
     private static HttpClient PlainClient(KestrelHost host)
         => new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = host.BaseAddress };
@@ -285,6 +315,9 @@ public sealed partial class BrowserClientTests(ITestOutputHelper output)
 
     [GeneratedRegex("""^export \* from "\./(client\.[0-9a-f]{16}\.js)";\n$""")]
     private static partial Regex ReExport();
+
+    [GeneratedRegex("""^export \* from "\./(peer\.[0-9a-f]{16}\.js)";\n$""")]
+    private static partial Regex PeerReExport();
 
     [GeneratedRegex(@"^/rx/client\.[0-9a-f]{16}\.js$")]
     private static partial Regex FingerprintedModule();

@@ -116,7 +116,7 @@ public sealed class FanoutFastPathTests(FanoutFixture fixture) : IClassFixture<F
             live.OnNext(new Tick(i));
         }
         var next = Held;
-        ServerStream.ReleasingHeldItem = stream =>
+        ServedStream.ReleasingHeldItem = stream =>
         {
             if (stream.Route == "live/" + name && next < Held + Racing)
             {
@@ -133,7 +133,7 @@ public sealed class FanoutFastPathTests(FanoutFixture fixture) : IClassFixture<F
         }
         finally
         {
-            ServerStream.ReleasingHeldItem = null;
+            ServedStream.ReleasingHeldItem = null;
         }
         Assert.Equal(Held + Racing, next);
     }

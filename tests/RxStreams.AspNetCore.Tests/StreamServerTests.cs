@@ -35,6 +35,25 @@ public sealed class StreamServerTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task A_browser_caller_asking_for_peer_to_peer_stays_on_the_relay_and_its_hello_is_not_input()
+    {
+        // The browser client's peerToPeer caller says {"$rxPeer":"hello"} first (docs/protocol.md 7.9). The .NET client
+        // keeps the relay: no welcome goes back, and the handler sees only the caller's own items.
+        var name = NewName();
+        await using var host = await RxStreamsClient.ConnectAsync(Host.Endpoint);
+        var inputs = new ConcurrentQueue<string>();
+        await using var listener = await host.ListenAsync<Say, Said>(name, input => input.Do(s => inputs.Enqueue(s.Text)).Select(s => new Said("host", s.Text.ToUpperInvariant(), 0)));
+        await using var caller = await RawClient.ConnectAsync(Host.Endpoint);
+        await caller.OpenAsync(1, "$connect/" + name);
+        await caller.NextAsync(1, """{"$rxPeer":"hello"}""");
+        await caller.NextAsync(1, """{"text":"hi"}""");
+        var answer = await caller.ReceiveUntilAsync(f => f.StreamId == 1);
+        Assert.Equal(RxStreams.Protocol.FrameType.Next, answer.Type);
+        Assert.Equal("""{"from":"host","text":"HI","stream":0}""", answer.Payload);
+        Assert.Equal(["hi"], inputs);
+    }
+
+    [Fact]
     public async Task A_second_listener_on_a_taken_name_gets_name_taken_and_the_name_is_free_once_released()
     {
         var name = NewName();

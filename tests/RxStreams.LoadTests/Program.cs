@@ -54,15 +54,14 @@ if (options.Get("--render") is { } rendered)
 }
 
 // Servers on core 0 (each child is started under `taskset -c 0`), this process (the load generator) on core 1.
-var canPin = Environment.ProcessorCount >= 2 && File.Exists("/usr/bin/taskset") && !options.Has("--no-pin");
+var canPin = RxStreams.Testing.CpuPinning.Available && !options.Has("--no-pin");
 if (canPin && Environment.GetEnvironmentVariable("RXLOAD_PINNED") != "1")
 {
     var (file, prefix) = ServerProcess.Self();
-    var info = new ProcessStartInfo("taskset") { UseShellExecute = false };
-    foreach (var a in new[] { "-c", "1", file }.Concat(prefix).Concat(args))
-    {
-        info.ArgumentList.Add(a);
-    }
+    var info = RxStreams.Testing.CpuPinning.StartInfo(file, prefix.Concat(args), "1");
+    // The child writes the run's report: straight to this console.
+    info.RedirectStandardOutput = false;
+    info.RedirectStandardError = false;
     info.Environment["RXLOAD_PINNED"] = "1";
     info.Environment["DOTNET_TieredPGO"] = "0";
     info.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";

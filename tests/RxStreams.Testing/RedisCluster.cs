@@ -38,7 +38,7 @@ public sealed class RedisCluster : IAsyncDisposable
         {
             await Task.WhenAll(Enumerable.Range(0, masters * (1 + replicas)).Select(_ => cluster.StartNodeAsync())).ConfigureAwait(false);
             string[] create = ["--cluster", "create", .. cluster._nodes.Select(n => $"127.0.0.1:{n.Port}"), "--cluster-replicas", replicas.ToString(CultureInfo.InvariantCulture), "--cluster-yes"];
-            var output = await RedisServer.RunAsync(RedisServer.Pinned(null, "redis-cli", create)).ConfigureAwait(false);
+            var output = await RedisServer.RunAsync(CpuPinning.StartInfo("redis-cli", create, null)).ConfigureAwait(false);
             if (!output.Contains("[OK] All 16384 slots covered", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("redis-cli --cluster create failed:\n" + output);
@@ -85,7 +85,7 @@ public sealed class RedisCluster : IAsyncDisposable
 
     private Process StartProcess(int port, int busPort)
     {
-        var info = RedisServer.Pinned(null, RedisServer.FindRedisServer(),
+        var info = CpuPinning.StartInfo(RedisServer.FindRedisServer(),
         [
             "--port", port.ToString(CultureInfo.InvariantCulture),
             "--cluster-port", busPort.ToString(CultureInfo.InvariantCulture),
@@ -101,7 +101,7 @@ public sealed class RedisCluster : IAsyncDisposable
             "--protected-mode", "no",
             "--daemonize", "no",
             "--loglevel", "warning",
-        ]);
+        ], cpus: null);
         var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -274,7 +274,7 @@ public sealed class RedisCluster : IAsyncDisposable
 
     /// <summary>Runs <c>redis-cli -p port …</c> and returns what it printed.</summary>
     public static Task<string> CliAsync(int port, params string[] command)
-        => RedisServer.RunAsync(RedisServer.Pinned(null, "redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), .. command]));
+        => RedisServer.RunAsync(CpuPinning.StartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), .. command], null));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

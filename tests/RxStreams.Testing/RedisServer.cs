@@ -96,7 +96,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             args.AddRange(["--appendonly", "no"]);
         }
-        _process = Process.Start(Pinned(_cpus, executable, args)) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process = Process.Start(CpuPinning.StartInfo(executable, args, _cpus)) ?? throw new InvalidOperationException("redis-server did not start.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
@@ -117,7 +117,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>INFO commandstats of the server on <paramref name="port"/>: calls per command (INFO left out).</summary>
     internal static async Task<Dictionary<string, long>> CommandStatsAsync(int port)
     {
-        var output = await RunAsync(Pinned(null, "redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats"])).ConfigureAwait(false);
+        var output = await RunAsync(CpuPinning.StartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats"], null)).ConfigureAwait(false);
         var stats = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var line in output.Split('\n'))
         {
@@ -142,27 +142,11 @@ public sealed class RedisServer : IAsyncDisposable
     internal static async Task<double> BenchmarkAsync(int port, string? cpus, int requests, params string[] command)
     {
         string[] args = ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-P", "16", "-n", requests.ToString(CultureInfo.InvariantCulture), "--csv", .. command];
-        var output = await RunAsync(Pinned(cpus, "redis-benchmark", args)).ConfigureAwait(false);
+        var output = await RunAsync(CpuPinning.StartInfo("redis-benchmark", args, cpus)).ConfigureAwait(false);
         // "test","rps",… then "COMMAND …","123456.78",…
         var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => !l.StartsWith("\"test\"", StringComparison.Ordinal));
         var fields = last?.Split("\",\"");
         return fields is { Length: > 1 } ? double.Parse(fields[1].Trim('"'), CultureInfo.InvariantCulture) : double.NaN;
-    }
-
-    internal static ProcessStartInfo Pinned(string? cpus, string file, IEnumerable<string> arguments)
-    {
-        var info = new ProcessStartInfo(cpus is null ? file : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (cpus is not null)
-        {
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(cpus);
-            info.ArgumentList.Add(file);
-        }
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-        return info;
     }
 
     internal static async Task<string> RunAsync(ProcessStartInfo info)

@@ -1,7 +1,9 @@
 // Shared services: this tab either HOSTS a named service (rx.listen: the state lives here, and every other tab's
 // stream to it is a call this tab answers) or CONNECTS to one (rx.connect: a duplex stream through the server).
 // The service is a shared counter and a small whiteboard. Everything from the network is checked, and user text
-// reaches the page through textContent only.
+// reaches the page through textContent only. Both ends ask for peerToPeer: a call then moves from the server's relay
+// onto a WebRTC data channel between the two tabs (the client loads /rx/peer.js for it), and back to the relay if
+// the channel fails. The page shows which carries it ("Link").
 import { connect } from "/rx/client.js";
 
 const rx = connect("/rx");
@@ -13,6 +15,9 @@ const HEIGHT = 270;
 const MAX_STROKE_POINTS = 300;
 const MAX_TOTAL_POINTS = 5000; // so that the whole state fits in one message (64 KiB frames)
 const TAKEOVER_ATTEMPTS = 40; // the old host's name is freed a moment after it left (10 s at most)
+// No STUN server: tabs on one machine or network reach each other by their host candidates. Between networks, give
+// STUN/TURN servers here ({ iceServers: [{ urls: "stun:…" }] }); a call that cannot connect stays on the relay.
+const PEER_TO_PEER = true;
 
 // ---- What the page shows: the service's state, whoever holds it ----
 
@@ -25,6 +30,7 @@ const setStatus = (text) => ($("status").textContent = text);
 
 function render() {
   $("count").value = String(view.count);
+  $("link").value = view.link || "—";
   $("callers").value = String(view.callers);
   $("strokes").value = String(view.strokes.length);
   draw();
@@ -42,6 +48,7 @@ function setRole(next, name = current?.name) {
   $("clear").disabled = !active;
   $("board").classList.toggle("live", active);
   if (active) $("gone").hidden = true;
+  else $("link").value = view.link = "—";
   if (name) lastName = name;
   renderServers(); // its buttons connect, so they follow the role too
 }
@@ -73,6 +80,7 @@ function applyUpdate(update) {
   switch (update?.type) {
     case "state":
       view = {
+        link: view.link,
         count: isCount(update.count) ? update.count : 0,
         strokes: trim((Array.isArray(update.strokes) ? update.strokes : []).map(cleanStroke).filter(Boolean)),
         callers: isCount(update.callers) ? update.callers : 0,
@@ -126,6 +134,12 @@ async function host(name, initial = { count: 0, strokes: [] }) {
     }
   };
   const callersChanged = () => broadcast({ type: "callers", callers: calls.size });
+  // The host's "Link": how many of its callers are on a data channel with this tab.
+  const linksChanged = () => {
+    const peers = [...calls].filter((call) => call.transport === "peer").length;
+    view.link = `${peers} of ${calls.size} callers peer to peer`;
+    render();
+  };
 
   const listener = await rx.listen(name, (connection) => {
     calls.add(connection);
@@ -135,12 +149,15 @@ async function host(name, initial = { count: 0, strokes: [] }) {
       // The caller's input ended (a request, or it went away): so does the call.
       complete: () => connection.complete(),
     });
+    connection.onTransport(linksChanged);
     connection.onClose(() => {
       calls.delete(connection);
       callersChanged();
+      linksChanged();
     });
     callersChanged();
-  });
+    linksChanged();
+  }, { peerToPeer: PEER_TO_PEER });
   current = {
     name,
     send: apply,
@@ -179,10 +196,15 @@ async function tryHost(name, initial, attempts = 1) {
   }
 }
 
-// ---- Connecting: rx.connect(name), a duplex stream to the host, through the server ----
+// ---- Connecting: rx.connect(name), a duplex stream to the host: through the server, then peer to peer ----
 
 function join(name) {
-  const stream = rx.connect(name);
+  const stream = rx.connect(name, { peerToPeer: PEER_TO_PEER });
+  const showLink = (transport) => {
+    view.link = transport;
+    render();
+  };
+  const stopLink = stream.onTransport(showLink);
   let joined = false;
   const stop = stream.subscribe({
     next(update) {
@@ -193,6 +215,7 @@ function join(name) {
       applyUpdate(update);
     },
     error(e) {
+      stopLink();
       current = null;
       setRole("none", name);
       if (e.code === "server_gone") {
@@ -205,13 +228,21 @@ function join(name) {
       }
     },
     complete() {
+      stopLink();
       current = null;
       setRole("none", name);
       setStatus(`"${name}" ended the connection.`);
     },
   });
-  current = { name, send: (op) => stream.next(op), leave: stop };
-  view = { count: 0, strokes: [], callers: 0 };
+  current = {
+    name,
+    send: (op) => stream.next(op),
+    leave() {
+      stop();
+      stopLink();
+    },
+  };
+  view = { count: 0, strokes: [], callers: 0, link: stream.transport };
   render();
   setRole("caller", name);
   setStatus(`Connecting to "${name}"…`);

@@ -11,6 +11,8 @@ internal static class BrowserClient
         // A new module: its entry in build.mjs (which writes dist/{name}.js and .js.map, embedded with every *.d.ts
         // of Client/ by the csproj) and a line here.
         Load("client", declarations: "rxstreams.d.ts"),
+        // The WebRTC part, which client.js imports itself (import("./peer.js")) only when peerToPeer is asked for.
+        Load("peer", declarations: "peer.d.ts"),
     ]);
 
     /// <summary>Every module, loaded from the assembly's resources on first use.</summary>

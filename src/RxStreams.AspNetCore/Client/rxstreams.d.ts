@@ -148,6 +148,53 @@ export interface HostedConnection<TIn = unknown, TOut = unknown> {
    * dropped, or `closed` after `rx.close()`. Returns the function that removes it.
    */
   onClose(listener: (reason: RxStreamsError | undefined) => void): Unsubscribe;
+
+  /**
+   * With `listen(…, { peerToPeer })`: `"peer"` while the call goes over a WebRTC data channel between the two
+   * browsers (both ways), `"relay"` while it goes through the server. Always `"relay"` without `peerToPeer`.
+   */
+  readonly transport?: Transport;
+
+  /** With `listen(…, { peerToPeer })`: `listener(transport)` on every change of `transport`. Returns the function that removes it. */
+  onTransport?(listener: (transport: Transport) => void): Unsubscribe;
+}
+
+/** What carries a call to a client-hosted server: the server's relay, or a WebRTC data channel between the two ends. */
+export type Transport = "relay" | "peer";
+
+/**
+ * Moving calls to a client-hosted server onto a WebRTC data channel (`listen` and `connect`: `peerToPeer: true` or
+ * these). The call moves when both ends ask for it; it stays on (or falls back to) the relay otherwise, losing nothing.
+ */
+export interface PeerToPeerOptions {
+  /** STUN and TURN servers, as `RTCPeerConnection` takes them. Default none: only host candidates (same network). */
+  iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
+  /** `"relay"` allows only TURN candidates. Default `"all"`. */
+  iceTransportPolicy?: "all" | "relay";
+  /** Milliseconds from the handshake until the data channel carries the call, before giving up (the call stays on the relay). Default 10 000. */
+  timeout?: number;
+  /** The RTCPeerConnection class (outside browsers, e.g. a Node.js WebRTC package). Default: the global one. */
+  RTCPeerConnection?: new (configuration?: object) => unknown;
+}
+
+/** Options of `listen`. */
+export interface ListenOptions {
+  /** Let callers that ask for it move onto a data channel with this page (see `PeerToPeerOptions`). Loads /rx/peer.js. */
+  peerToPeer?: boolean | PeerToPeerOptions;
+}
+
+/** Options of `connect`. */
+export interface ConnectStreamOptions extends Pick<StreamOptions, "credits"> {
+  /** Move onto a data channel with the host when it allows it (see `PeerToPeerOptions`). Loads /rx/peer.js. */
+  peerToPeer?: boolean | PeerToPeerOptions;
+}
+
+/** The stream of `connect(name, { peerToPeer })`: a `Stream` that says what carries it. */
+export interface PeerStream<TOut = unknown, TIn = unknown> extends Stream<TOut, TIn> {
+  /** `"peer"` while the call goes over a data channel with the host (both ways), `"relay"` otherwise. */
+  readonly transport: Transport;
+  /** `listener(transport)` on every change of `transport`. Returns the function that removes it. */
+  onTransport(listener: (transport: Transport) => void): Unsubscribe;
 }
 
 /** What `listenerLost` reports: this client no longer serves `name` (its `$listen` stream ended with `error`). */
@@ -319,15 +366,17 @@ export interface Client {
    * client serves it (or `closed`). Each caller is one `onConnection(connection)`. After a reconnection the name is
    * taken again; if another client took it meanwhile, `listenerLost` is emitted.
    */
-  listen<TIn = unknown, TOut = unknown>(name: string, onConnection: (connection: HostedConnection<TIn, TOut>) => void): Promise<Listener>;
+  listen<TIn = unknown, TOut = unknown>(name: string, onConnection: (connection: HostedConnection<TIn, TOut>) => void, options?: ListenOptions): Promise<Listener>;
 
   /**
    * A duplex stream to the client-hosted server `name` (`open("$connect/" + name)`): `next` sends it input,
    * `subscribe` gets its answers. Observers get `error` with `no_such_server` when nobody serves the name, and
    * `server_gone` when its host goes away; subscribing again tries again. For one request and its answer, use
-   * `invoke("$connect/" + name, request)`.
+   * `invoke("$connect/" + name, request)`. With `peerToPeer`, the call moves onto a WebRTC data channel when the
+   * host allows it too (`transport`, `onTransport`).
    */
-  connect<TOut = unknown, TIn = unknown>(name: string, options?: Pick<StreamOptions, "credits">): Stream<TOut, TIn>;
+  connect<TOut = unknown, TIn = unknown>(name: string, options: ConnectStreamOptions & { peerToPeer: true | PeerToPeerOptions }): PeerStream<TOut, TIn>;
+  connect<TOut = unknown, TIn = unknown>(name: string, options?: ConnectStreamOptions): Stream<TOut, TIn>;
 
   /** Removes this endpoint's cached streams from storage and memory (for example when the user signs out). */
   clearCache(): void;

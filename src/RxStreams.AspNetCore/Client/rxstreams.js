@@ -683,7 +683,7 @@ export function connect(url, options = {}) {
           if (!offset || last === null || isAfter(offset, last)) {
             if (offset) last = offset;
             const item = parse(frame.payload, route);
-            if (item) deliver(item.value, offset);
+            if (item && !stream.peer?.(item)) deliver(item.value, offset); // peer: rx.connect's peerToPeer (peer.js)
           } // else: delivered before the reconnection (8.2 step 6)
           if (entry === me && window !== UNBOUNDED && ++consumed >= half) {
             send("request", id, { n: consumed });
@@ -715,6 +715,7 @@ export function connect(url, options = {}) {
       entry = me;
       wire.set(id, me);
       send("open", id, { route, offset: last, credits: window });
+      stream.peer?.(); // a new call: peer.js says hello first
       for (const payload of unsent) send("next", id, { payload });
       buffered -= unsent.length;
       unsent = [];
@@ -797,6 +798,7 @@ export function connect(url, options = {}) {
         return stream;
       },
       _attach: attach,
+      _deliver: deliver,
       _end: end,
       _save: saveNow,
       _clear() {
@@ -936,6 +938,9 @@ export function connect(url, options = {}) {
     }
   };
 
+  const kit = [observe, RxStreamsError]; // what peer.js uses of the client
+  const peer = () => import("./peer.js");
+
   const abortError = (signal, route) => {
     const error = new RxStreamsError("aborted", `"${route}" was aborted.`, route);
     error.name = "AbortError";
@@ -960,8 +965,19 @@ export function connect(url, options = {}) {
     subscribe: (route, observer, streamOptions) => open(route, streamOptions).subscribe(observer),
     invoke: (route, value, callOptions) => request(route, value, callOptions, true),
     send: (route, value, callOptions) => request(route, value, callOptions, false),
-    listen,
-    connect: (name, streamOptions) => open("$connect/" + name, streamOptions),
+    // peerToPeer: the WebRTC part (peer.js, docs/browser-client.md) is loaded when first asked for.
+    listen: (name, onConnection, listenOptions) =>
+      listenOptions?.peerToPeer ? peer().then((m) => listen(name, m.host(onConnection, listenOptions, kit))) : listen(name, onConnection),
+    connect(name, streamOptions) {
+      const stream = open("$connect/" + name, streamOptions);
+      if (streamOptions?.peerToPeer && !stream.transport) {
+        const changes = new Set();
+        stream.onTransport = (fn) => observe(changes, fn);
+        stream.transport = "relay";
+        peer().then((m) => m.caller(stream, changes, rx, streamOptions, kit), report);
+      }
+      return stream;
+    },
     clearCache() {
       try {
         for (let i = storage?.length; i--; ) {

@@ -17,16 +17,16 @@ namespace RxStreams.AspNetCore.Connections;
 /// <see cref="FrameQueue"/>), keep-alive, and a clean close whoever starts it. Nothing a client sends can throw out
 /// of here or touch another connection: bad frames close this connection with a code, bad payloads end one stream.
 /// </summary>
-internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
+internal sealed class StreamConnection : IHostingConnection, IMemoryBudget
 {
     private readonly StreamConnectionHandler _handler;
     private readonly HttpContext _http;
     private readonly WebSocket _socket;
     private readonly RxStreamsOptions _options;
-    private readonly Dictionary<uint, ServerStream> _streams = [];
+    private readonly Dictionary<uint, ServedStream> _streams = [];
     private readonly ConnectionSession _session;
     // Created when first needed: most connections host no server.
-    private HostedServerStreams? _hosted;
+    private HostedCallStreams? _hosted;
     private readonly TokenBucket _rate;
     // Small: most connections keep a handful of items or none (an idle connection pays for what it holds).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _items = new(concurrencyLevel: 1, capacity: 1);
@@ -59,6 +59,9 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 
     public ClaimsPrincipal User => _http.User;
 
+    /// <summary>The connection's session: resolved at the handshake, saved when the connection ends.</summary>
+    public ConnectionSession Session => _session;
+
     public FrameQueue Outbound { get; }
 
     public ILogger Logger => _handler.Logger;
@@ -71,6 +74,21 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 
     /// <summary>What handlers keep for the connection's lifetime (<see cref="StreamContext.ConnectionItems"/>).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, object?> Items => _items;
+
+    public RxStreamsOptions Options => _options;
+
+    /// <summary>The open streams by id; lock it to read or change it.</summary>
+    public Dictionary<uint, ServedStream> Streams => _streams;
+
+    /// <summary>The highest stream id the client opened (ids rise and are never reused).</summary>
+    public uint LastStreamId
+    {
+        get => _lastStreamId;
+        set => _lastStreamId = value;
+    }
+
+    /// <summary>The streams the server opened to a server this client hosts, or null while there are none.</summary>
+    public HostedCallStreams? Hosted => Volatile.Read(ref _hosted);
 
     public int MaxFrameSize => _options.MaxFrameSize;
 
@@ -99,7 +117,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         var writer = WriteAsync();
         try
         {
-            if (await HandshakeAsync().ConfigureAwait(false))
+            if (await ConnectionHandshake.RunAsync(this).ConfigureAwait(false))
             {
                 Volatile.Write(ref _welcomed, 1);
                 // The read loop, here rather than in a method of its own: an idle connection keeps one async state
@@ -110,7 +128,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
                     {
                         break; // the client closed, or sent a message that closes the connection
                     }
-                    Dispatch(message);
+                    FrameDispatcher.Dispatch(this, message);
                     // Whatever the frames of this message made the server queue (answers to PING, refusals of OPEN,
                     // relayed input for a hosted server) counts against the pending limit like the streams' items do.
                     CheckPending();
@@ -187,7 +205,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         => Outbound.Enqueue(new NextFrame(streamId, offset, payload), static (output, s) => FrameWriter.WriteNext(output, s.StreamId, s.Offset, s.Payload));
 
     /// <summary>Queues a NEXT frame of <paramref name="stream"/>, unless it ended (see <see cref="OutboundStream"/>).</summary>
-    public void EnqueueNext(ServerStream stream, StreamOffset? offset, ReadOnlySpan<byte> payload)
+    public void EnqueueNext(ServedStream stream, StreamOffset? offset, ReadOnlySpan<byte> payload)
         => Outbound.Enqueue(new NextFrame(stream.Id, offset, payload), static (output, s) => FrameWriter.WriteNext(output, s.StreamId, s.Offset, s.Payload), stream, offset);
 
     private readonly ref struct NextFrame(uint streamId, StreamOffset? offset, ReadOnlySpan<byte> payload)
@@ -273,92 +291,12 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 
     // ---- Reading ----
 
-    private async Task<bool> HandshakeAsync()
-    {
-        var receive = ReceiveMessageAsync().AsTask();
-        ReadOnlySequence<byte>? message;
-        try
-        {
-            // WaitAsync's timer is released as soon as HELLO arrives: a connection keeps none for the whole timeout.
-            message = await receive.WaitAsync(_options.HandshakeTimeout, _handler.Clock).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            RxStreamsHostLog.HandshakeTimedOut(Logger, ConnectionId);
-            Close(StreamErrorCodes.HandshakeTimeout, $"No HELLO within {_options.HandshakeTimeout.TotalSeconds:0.#} seconds.", WebSocketCloseStatus.PolicyViolation);
-            // The receive still pending ends with the client's close (or the abort timer).
-            if (await receive.ConfigureAwait(false) is not null)
-            {
-                await DrainUntilClientClosesAsync().ConfigureAwait(false);
-            }
-            return false;
-        }
-        if (message is not { } buffer)
-        {
-            // The client closed, or its first message was refused (text, too large): in the second case the ERROR
-            // frame is on its way and the client must get the chance to read it and answer the close.
-            await DrainUntilClientClosesAsync().ConfigureAwait(false);
-            return false;
-        }
-        if (await AcceptHelloAsync(buffer).ConfigureAwait(false))
-        {
-            return true;
-        }
-        await DrainUntilClientClosesAsync().ConfigureAwait(false);
-        return false;
-    }
-
-    /// <summary>Checks HELLO, resolves the session and answers WELCOME; false (the connection closing) when anything is wrong.</summary>
-    private async Task<bool> AcceptHelloAsync(ReadOnlySequence<byte> buffer)
-    {
-        if (buffer.IsEmpty)
-        {
-            Close(StreamErrorCodes.ProtocolError, "An empty message carries no frame.", WebSocketCloseStatus.ProtocolError);
-            return false;
-        }
-        if (!TryReadFrame(ref buffer, out var hello))
-        {
-            return false;
-        }
-        if (hello.Type != FrameType.Hello)
-        {
-            Close(StreamErrorCodes.ProtocolError, $"The first frame must be HELLO, not {hello.Type}.", WebSocketCloseStatus.ProtocolError);
-            return false;
-        }
-        if (hello.Version != ProtocolConstants.Version)
-        {
-            Close(StreamErrorCodes.UnsupportedVersion,
-                $"The client speaks protocol version {hello.Version}; this server speaks version {ProtocolConstants.Version}. Update the client.",
-                WebSocketCloseStatus.ProtocolError);
-            return false;
-        }
-        if (!buffer.IsEmpty)
-        {
-            Close(StreamErrorCodes.ProtocolError, "HELLO must be the only frame of its message; send nothing else before WELCOME.", WebSocketCloseStatus.ProtocolError);
-            return false;
-        }
-        // The session id is read from the buffer before the await: the receive buffer is reused afterwards.
-        var requested = hello.SessionId;
-        var resumed = await _session.ResolveAsync(User, requested).ConfigureAwait(false);
-        if (Volatile.Read(ref _closing) != 0)
-        {
-            return false;
-        }
-        // Encoded on its own, not in the staging buffer: a connection that then only receives shared items (a
-        // subscriber) never needs one.
-        var welcome = new ArrayBufferWriter<byte>(64);
-        FrameWriter.WriteWelcome(welcome, ProtocolConstants.Version, SessionId, resumed, (uint)_options.KeepAliveInterval.TotalMilliseconds, (uint)_options.MaxFrameSize);
-        Outbound.EnqueueEncoded(welcome.WrittenMemory);
-        RxStreamsHostLog.HandshakeDone(Logger, ConnectionId, SessionId, resumed);
-        return true;
-    }
-
     /// <summary>
     /// We are closing: read and discard whatever the client still sends (the rest of an oversized message included)
     /// until it answers our close, so the close handshake completes and the ERROR frame we sent is not lost to a
     /// reset. A client that never answers is cut off by the abort timer (<see cref="RxStreamsOptions.CloseTimeout"/>).
     /// </summary>
-    private async Task DrainUntilClientClosesAsync()
+    public async Task DrainUntilClientClosesAsync()
     {
         if (Volatile.Read(ref _peerClosed) != 0)
         {
@@ -385,7 +323,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
     /// with a zero-byte read and rents one only when a message starts arriving.
     /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOnlySequence<byte>?> ReceiveMessageAsync()
+    public async ValueTask<ReadOnlySequence<byte>?> ReceiveMessageAsync()
     {
         ReleaseReceiveBuffer();
         var max = _options.MaxFrameSize;
@@ -459,7 +397,8 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         }
     }
 
-    private bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out Frame frame)
+    /// <summary>Reads one frame; on a protocol violation the connection closes with its code and this is false.</summary>
+    public bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out Frame frame)
     {
         try
         {
@@ -479,77 +418,8 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         }
     }
 
-    /// <summary>Handles every frame of a message, until one closes the connection.</summary>
-    private void Dispatch(ReadOnlySequence<byte> buffer)
-    {
-        if (buffer.IsEmpty)
-        {
-            Close(StreamErrorCodes.ProtocolError, "An empty message carries no frame.", WebSocketCloseStatus.ProtocolError);
-            return;
-        }
-        while (Volatile.Read(ref _closing) == 0 && !buffer.IsEmpty)
-        {
-            if (!TryReadFrame(ref buffer, out var frame))
-            {
-                break;
-            }
-            // The frames that start work (OPEN, with or without a payload) or carry data (NEXT, either direction)
-            // count against the connection's rate; over it, the OPEN is refused or the stream ended with
-            // rate_limited. The other frames cost the server O(1) and no memory but their answers (PONG), which
-            // count against the pending limit like everything queued for the client.
-            var withinRate = frame.Type is not (FrameType.Open or FrameType.Next) || TakeRate();
-            switch (frame.Type)
-            {
-                case FrameType.Open:
-                    Open(frame, withinRate);
-                    break;
-                case FrameType.Next or FrameType.Complete or FrameType.Error when frame.StreamId != 0 && frame.StreamId % 2 == 0:
-                    // The client answers on a stream the server opened to it (a server it hosts).
-                    AnswerHosted(frame, withinRate);
-                    break;
-                case FrameType.Request or FrameType.Cancel when frame.StreamId % 2 == 0:
-                    Close(StreamErrorCodes.ProtocolError, $"Only the opener of stream {frame.StreamId} (the server) sends {frame.Type}.", WebSocketCloseStatus.ProtocolError);
-                    break;
-                case FrameType.Next:
-                    Next(frame, withinRate);
-                    break;
-                case FrameType.Complete:
-                    if (Find(frame.StreamId) is { } completed)
-                    {
-                        completed.Input.OnCompleted();
-                    }
-                    break;
-                case FrameType.Cancel:
-                    Find(frame.StreamId)?.Cancel();
-                    break;
-                case FrameType.Request:
-                    Find(frame.StreamId)?.AddCredits(frame.Credits);
-                    break;
-                case FrameType.Error:
-                    if (frame.StreamId == 0)
-                    {
-                        // The client ends the connection and says why.
-                        RxStreamsHostLog.ClientError(Logger, ConnectionId, frame.Code ?? "", frame.Message ?? "");
-                        Close(StreamErrorCodes.Cancelled, "The client ended the connection.", WebSocketCloseStatus.NormalClosure);
-                    }
-                    else
-                    {
-                        Close(StreamErrorCodes.ProtocolError, "Only the responder sends ERROR for a stream; the opener sends CANCEL.", WebSocketCloseStatus.ProtocolError);
-                    }
-                    break;
-                case FrameType.Ping:
-                    Outbound.Enqueue(0, static (output, _) => FrameWriter.WritePong(output));
-                    break;
-                case FrameType.Pong:
-                    break;
-                default:
-                    Close(StreamErrorCodes.ProtocolError, $"A client does not send {frame.Type} frames after the handshake.", WebSocketCloseStatus.ProtocolError);
-                    break;
-            }
-        }
-    }
-
-    private bool TakeRate()
+    /// <summary>Takes one message from the connection's rate; false (and a drop counted) when it is spent.</summary>
+    public bool TakeRate()
     {
         if (_rate.TryTake())
         {
@@ -559,118 +429,11 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         return false;
     }
 
-    /// <summary>The open stream with this id; a frame for an id never opened is a protocol error, a late one is ignored.</summary>
-    private ServerStream? Find(uint streamId)
-    {
-        lock (_streams)
-        {
-            if (_streams.TryGetValue(streamId, out var stream))
-            {
-                return stream;
-            }
-        }
-        if (streamId == 0 || streamId > _lastStreamId || streamId % 2 == 0)
-        {
-            Close(StreamErrorCodes.ProtocolError, $"Stream {streamId} was never opened.", WebSocketCloseStatus.ProtocolError);
-        }
-        return null;
-    }
-
-    private void Next(in Frame frame, bool withinRate)
-    {
-        if (Find(frame.StreamId) is not { } stream)
-        {
-            return;
-        }
-        if (stream.Endpoint.Interaction != StreamInteraction.Duplex)
-        {
-            stream.Fail(StreamErrorCodes.InvalidPayload, $"The route '{stream.Route}' ({stream.Endpoint.Interaction}) takes no input items.");
-            return;
-        }
-        if (!withinRate)
-        {
-            stream.Fail(StreamErrorCodes.RateLimited, $"More than {_options.MaxMessagesPerSecond} messages per second were sent on this connection.");
-            return;
-        }
-        try
-        {
-            stream.Input.OnPayload(frame.Payload);
-        }
-        catch (Exception e)
-        {
-            stream.Fail(e);
-        }
-    }
-
-    private void Open(in Frame frame, bool withinRate)
-    {
-        var id = frame.StreamId;
-        ServerStream? live;
-        lock (_streams)
-        {
-            live = _streams.GetValueOrDefault(id);
-        }
-        if (live is not null)
-        {
-            // The client lost track of its ids: end that stream, say why; the connection stays up.
-            live.Fail(StreamErrorCodes.StreamIdInUse, $"Stream {id} was already open; it has been ended.");
-            return;
-        }
-        if (id % 2 == 0 || id <= _lastStreamId)
-        {
-            Close(StreamErrorCodes.ProtocolError,
-                id % 2 == 0 ? $"Client stream ids are odd; {id} is even." : $"Stream id {id} was used before on this connection; ids are never reused.",
-                WebSocketCloseStatus.ProtocolError);
-            return;
-        }
-        _lastStreamId = id;
-        var route = frame.Route ?? "";
-        if (StreamCount >= _options.MaxStreamsPerConnection)
-        {
-            Refuse(id, StreamErrorCodes.TooManyStreams, $"A connection may have {_options.MaxStreamsPerConnection} streams open at once.");
-            return;
-        }
-        if (!withinRate)
-        {
-            Refuse(id, StreamErrorCodes.RateLimited, $"More than {_options.MaxMessagesPerSecond} messages per second were sent on this connection.");
-            return;
-        }
-        if (route.Length == 0 || route.Length > _options.MaxRouteLength || route.AsSpan().ContainsAnyInRange('\0', '\u001f'))
-        {
-            Refuse(id, StreamErrorCodes.BadRouteValue, route.Length > _options.MaxRouteLength
-                ? $"The route is {route.Length} characters long; the limit is {_options.MaxRouteLength}."
-                : "The route is empty or contains control characters.");
-            return;
-        }
-        var values = default(RouteValues);
-        switch (_handler.Routes.Match(route, ref values, out var endpoint))
-        {
-            case RouteMatchStatus.NotFound:
-                Refuse(id, StreamErrorCodes.RouteNotFound, $"No stream route matches '{route}'.");
-                return;
-            case RouteMatchStatus.InvalidValue:
-                Refuse(id, StreamErrorCodes.BadRouteValue, $"A value in '{route}' does not have the type its route template requires.");
-                return;
-        }
-        var stream = new ServerStream(this, id, route, endpoint!, frame.Credits);
-        lock (_streams)
-        {
-            _streams.Add(id, stream);
-        }
-        StreamInvoker.AuthorizeAndStart(this, stream, frame, values);
-    }
-
-    private void Refuse(uint id, string code, string message)
-    {
-        RxStreamsHostLog.Refused(Logger, ConnectionId, code, message);
-        EnqueueError(id, code, message, null);
-    }
-
     /// <summary>What the client is told about an exception that ends a stream (see <see cref="StreamErrorMapper"/>).</summary>
-    public (string Code, string Message, StreamOffset? Offset) Describe(Exception error, ServerStream stream)
+    public (string Code, string Message, StreamOffset? Offset) Describe(Exception error, ServedStream stream)
         => StreamErrorMapper.Describe(error, stream, _options, Logger, ConnectionId);
 
-    public void RemoveStream(ServerStream stream)
+    public void RemoveStream(ServedStream stream)
     {
         lock (_streams)
         {
@@ -687,7 +450,7 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
 
     private void CancelAllStreams()
     {
-        ServerStream[] streams;
+        ServedStream[] streams;
         lock (_streams)
         {
             streams = [.. _streams.Values];
@@ -699,22 +462,10 @@ internal sealed class StreamConnection : IServerHostConnection, IMemoryBudget
         Volatile.Read(ref _hosted)?.EndAll();
     }
 
-    // ---- Streams the server opens to the client (servers it hosts): see HostedServerStreams ----
+    // ---- Streams the server opens to the client (servers it hosts): see HostedCallStreams ----
 
-    public IServerStreamHandle OpenServerStream(string route, IServerStreamCallbacks callbacks)
-        => LazyInitializer.EnsureInitialized(ref _hosted, () => new HostedServerStreams(this, _options)).Open(route, callbacks);
-
-    private void AnswerHosted(in Frame frame, bool withinRate)
-    {
-        if (Volatile.Read(ref _hosted) is { } hosted)
-        {
-            hosted.Answer(frame, withinRate);
-        }
-        else
-        {
-            Close(StreamErrorCodes.ProtocolError, $"Stream {frame.StreamId} was never opened by the server.", WebSocketCloseStatus.ProtocolError);
-        }
-    }
+    public IHostedCallHandle OpenHostedCall(string route, IHostedCallCallbacks callbacks)
+        => LazyInitializer.EnsureInitialized(ref _hosted, () => new HostedCallStreams(this, _options)).Open(route, callbacks);
 
     // ---- Keep-alive ----
 

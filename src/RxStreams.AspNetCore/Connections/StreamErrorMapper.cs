@@ -12,7 +12,7 @@ namespace RxStreams.AspNetCore.Connections;
 /// </remarks>
 internal static class StreamErrorMapper
 {
-    public static (string Code, string Message, StreamOffset? Offset) Describe(Exception error, ServerStream stream, RxStreamsOptions options, ILogger logger, string connectionId)
+    public static (string Code, string Message, StreamOffset? Offset) Describe(Exception error, ServedStream stream, RxStreamsOptions options, ILogger logger, string connectionId)
     {
         switch (error)
         {

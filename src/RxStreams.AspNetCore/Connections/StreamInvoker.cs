@@ -15,7 +15,7 @@ internal static class StreamInvoker
 {
     private static readonly IReadOnlyDictionary<string, string> s_noRouteValues = new Dictionary<string, string>();
 
-    public static void AuthorizeAndStart(StreamConnection connection, ServerStream stream, in Frame frame, RouteValues values)
+    public static void AuthorizeAndStart(StreamConnection connection, ServedStream stream, in Frame frame, RouteValues values)
     {
         var pendingAuthorization = connection.Handler.Authorizer.AuthorizeAsync(connection.User, stream.Endpoint, connection.Http);
         if (pendingAuthorization.IsCompletedSuccessfully)
@@ -35,7 +35,7 @@ internal static class StreamInvoker
         _ = StartAfterAuthorizationAsync(connection, stream, frame.Offset, values, pendingAuthorization, request, held);
     }
 
-    private static async Task StartAfterAuthorizationAsync(StreamConnection connection, ServerStream stream, StreamOffset? resumeOffset, RouteValues values, ValueTask<AuthorizationOutcome> authorization, ReadOnlySequence<byte>? request, long held)
+    private static async Task StartAfterAuthorizationAsync(StreamConnection connection, ServedStream stream, StreamOffset? resumeOffset, RouteValues values, ValueTask<AuthorizationOutcome> authorization, ReadOnlySequence<byte>? request, long held)
     {
         AuthorizationOutcome outcome;
         try
@@ -55,7 +55,7 @@ internal static class StreamInvoker
         Start(connection, stream, resumeOffset, values, outcome, request);
     }
 
-    private static void Start(StreamConnection connection, ServerStream stream, StreamOffset? resumeOffset, RouteValues values, AuthorizationOutcome authorization, ReadOnlySequence<byte>? request)
+    private static void Start(StreamConnection connection, ServedStream stream, StreamOffset? resumeOffset, RouteValues values, AuthorizationOutcome authorization, ReadOnlySequence<byte>? request)
     {
         if (authorization != AuthorizationOutcome.Allowed)
         {

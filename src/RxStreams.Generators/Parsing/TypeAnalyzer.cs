@@ -17,6 +17,7 @@ internal sealed class TypeAnalyzer
 {
     private readonly KnownTypes _known;
     private readonly IAssemblySymbol _assembly;
+    private readonly SerializableMembers _members;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<string, NamedTypeModel?> _named = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _namedFailures = new(StringComparer.Ordinal);
@@ -29,6 +30,7 @@ internal sealed class TypeAnalyzer
     {
         _known = known;
         _assembly = known.Compilation.Assembly;
+        _members = new SerializableMembers(known);
         _diagnostics = diagnostics;
         _cancellationToken = cancellationToken;
     }
@@ -344,7 +346,7 @@ internal sealed class TypeAnalyzer
                 continue;
             }
             var isAlias = !values.Add(value); // the first name of a value is the one written
-            var jsonName = FirstStringArgument(KnownTypes.GetAttribute(field, _known.JsonStringEnumMemberNameAttribute)) is { } custom
+            var jsonName = SerializableMembers.FirstStringArgument(KnownTypes.GetAttribute(field, _known.JsonStringEnumMemberNameAttribute)) is { } custom
                 ? custom
                 : Names.CamelCase(field.Name);
             members.Add(new EnumMemberModel(Names.Identifier(field.Name), jsonName, value, isAlias));
@@ -367,7 +369,7 @@ internal sealed class TypeAnalyzer
         reason = null;
         var typeName = type.ToDisplayString(Names.Readable);
 
-        var constructor = ChooseConstructor(type, out reason);
+        var constructor = _members.ChooseConstructor(type, out reason);
         if (constructor is null)
         {
             return null;
@@ -384,28 +386,7 @@ internal sealed class TypeAnalyzer
         var setsRequiredMembers = KnownTypes.HasAttribute(constructor, _known.SetsRequiredMembersAttribute);
         var hasUnsafeAccessor = _known.UnsafeAccessorAttribute is not null;
 
-        // Properties, most derived first so overrides and hiding members win; written base first.
-        var levels = new List<List<IPropertySymbol>>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var t = type; t is not null && t.SpecialType is not (SpecialType.System_Object or SpecialType.System_ValueType); t = t.BaseType)
-        {
-            var level = new List<IPropertySymbol>();
-            foreach (var property in t.GetMembers().OfType<IPropertySymbol>())
-            {
-                if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public || !seen.Add(property.Name))
-                {
-                    continue;
-                }
-                if (IsIgnored(property))
-                {
-                    continue;
-                }
-                level.Add(property);
-            }
-            levels.Add(level);
-        }
-        levels.Reverse();
-        var properties = levels.SelectMany(l => l).ToList();
+        var properties = _members.Properties(type);
 
         var models = new List<PropertyModel>();
         var jsonNames = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -418,9 +399,7 @@ internal sealed class TypeAnalyzer
             {
                 continue;
             }
-            var jsonName = FirstStringArgument(KnownTypes.GetAttribute(property, _known.JsonPropertyNameAttribute)) is { } custom
-                ? custom
-                : Names.CamelCase(property.Name);
+            var jsonName = _members.JsonNameOf(property);
             var propertyType = Analyze(property.Type, out var memberReason);
             if (propertyType is null)
             {
@@ -497,66 +476,8 @@ internal sealed class TypeAnalyzer
             EquatableArray<EnumMemberModel>.Empty);
     }
 
-    private static string? FirstStringArgument(AttributeData? attribute)
-        => attribute is { ConstructorArguments.Length: > 0 } ? attribute.ConstructorArguments[0].Value as string : null;
-
     private static TypeModel Unsupported(ITypeSymbol type)
         => new(JsonTypeKind.Primitive, Names.FullNoTopAnnotation(type), PrimitiveKind.None, null, null, type.IsValueType, true, "Unsupported");
-
-    private bool IsIgnored(IPropertySymbol property)
-    {
-        var ignore = KnownTypes.GetAttribute(property, _known.JsonIgnoreAttribute);
-        if (ignore is null)
-        {
-            return false;
-        }
-        // [JsonIgnore] and [JsonIgnore(Condition = Always)] drop the member; the conditional forms keep it.
-        foreach (var named in ignore.NamedArguments)
-        {
-            if (named.Key == "Condition" && named.Value.Value is int condition && condition != 1)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private IMethodSymbol? ChooseConstructor(INamedTypeSymbol type, out string? reason)
-    {
-        reason = null;
-        var constructors = type.InstanceConstructors
-            .Where(c => !KnownTypes.IsCopyConstructor(c, type) && _known.Compilation.IsSymbolAccessibleWithin(c, _assembly))
-            .ToList();
-        var marked = constructors.Where(c => KnownTypes.HasAttribute(c, _known.JsonConstructorAttribute)).ToList();
-        if (marked.Count == 1)
-        {
-            return marked[0];
-        }
-        if (marked.Count > 1)
-        {
-            reason = $"'{type.ToDisplayString(Names.Readable)}' has several constructors marked [JsonConstructor]";
-            return null;
-        }
-        var parameterized = constructors.Where(c => c.Parameters.Length > 0).ToList();
-        var parameterless = constructors.FirstOrDefault(c => c.Parameters.Length == 0);
-        if (type.IsValueType)
-        {
-            // A struct always has a parameterless constructor; a single explicit parameterized one (a positional record struct) is preferred.
-            return parameterized.Count == 1 ? parameterized[0] : parameterless ?? type.InstanceConstructors.First(c => c.Parameters.Length == 0);
-        }
-        if (parameterless is not null)
-        {
-            return parameterless;
-        }
-        if (parameterized.Count == 1)
-        {
-            return parameterized[0];
-        }
-        reason = parameterized.Count == 0
-            ? $"'{type.ToDisplayString(Names.Readable)}' has no constructor accessible from this assembly"
-            : $"'{type.ToDisplayString(Names.Readable)}' has several constructors and none without parameters; mark the one to use with [JsonConstructor]";
-        return null;
-    }
 
     private void Report(INamedTypeSymbol type, ISymbol member, string reason)
     {

@@ -12,7 +12,7 @@ namespace RxStreams.Channels;
 internal abstract class SharedFeed<TItem, TValue>
 {
     private readonly object _gate = new();
-    private readonly Fanout<TItem> _fanout;
+    private readonly SynchronousFanout<TItem> _fanout;
     private IDisposable? _upstream;
     private CancellationTokenSource? _startCancellation;
     private Task _ready = Task.CompletedTask;
@@ -25,7 +25,7 @@ internal abstract class SharedFeed<TItem, TValue>
         Hub = hub;
         Channel = channel;
         Serializer = serializer;
-        _fanout = new Fanout<TItem>(hub.Logger, channel);
+        _fanout = new SynchronousFanout<TItem>(hub.Logger, channel);
     }
 
     protected StreamHub Hub { get; }

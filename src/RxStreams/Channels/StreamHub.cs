@@ -34,11 +34,11 @@ public sealed class StreamHub : IStreamHub
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.HistoryPageSize, 1, nameof(StreamHubOptions.HistoryPageSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.CatchUpBufferLength, 1, nameof(StreamHubOptions.CatchUpBufferLength));
         Logger = logger ?? NullLogger<StreamHub>.Instance;
-        Servers = new Servers.StreamServerRegistry(this);
+        Servers = new Servers.HostedServerRegistry(this);
     }
 
     /// <inheritdoc cref="IStreamHub.Servers" />
-    internal Servers.StreamServerRegistry Servers { get; }
+    internal Servers.HostedServerRegistry Servers { get; }
 
     Servers.IStreamServers IStreamHub.Servers => Servers;
 

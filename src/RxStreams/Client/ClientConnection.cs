@@ -15,6 +15,9 @@ internal sealed class ClientConnection(ClientWebSocket socket, int maxMessageSiz
 
     public FrameQueue Sender { get; } = new(socket, maxMessageSize);
 
+    /// <summary>What the server answered in the handshake.</summary>
+    public ClientWelcome Welcome { get; set; }
+
     /// <summary>Gives the stream the next client (odd) id on this connection.</summary>
     public uint Register(ClientStreamBase stream)
     {

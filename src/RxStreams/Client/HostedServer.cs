@@ -47,8 +47,18 @@ internal sealed class HostedCall(ClientConnection connection, uint id)
 
     public void Start(IDisposable subscription) => _subscription.Disposable = subscription;
 
+    /// <summary>
+    /// The first item a browser caller sends when it asks for <c>peerToPeer</c> (docs/protocol.md 7.9). This client
+    /// keeps the relay: it does not answer, so the caller stays on the relay, and the hello is not the handler's input.
+    /// </summary>
+    private static ReadOnlySpan<byte> PeerHello => "{\"$rxPeer\":\"hello\"}"u8;
+
     public void OnInput(in ReadOnlySequence<byte> payload)
     {
+        if (IsPeerHello(payload))
+        {
+            return;
+        }
         try
         {
             Input.OnPayload(payload);
@@ -57,6 +67,17 @@ internal sealed class HostedCall(ClientConnection connection, uint id)
         {
             Fail(e);
         }
+    }
+
+    private static bool IsPeerHello(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.Length != PeerHello.Length)
+        {
+            return false;
+        }
+        Span<byte> bytes = stackalloc byte[PeerHello.Length];
+        payload.CopyTo(bytes);
+        return bytes.SequenceEqual(PeerHello);
     }
 
     public void Send(byte[] payload)

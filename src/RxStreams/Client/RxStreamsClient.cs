@@ -24,7 +24,7 @@ namespace RxStreams.Client;
 /// </example>
 public sealed class RxStreamsClient : IAsyncDisposable
 {
-    private readonly Uri[] _endpoints;
+    private readonly ClientConnector _connector;
     private readonly RxStreamsClientOptions _options;
     private readonly ILogger _logger;
     private readonly BehaviorSubject<ConnectionState> _state = new(ConnectionState.Connecting);
@@ -37,7 +37,6 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private string _sessionId = "";
     private int _buffered;
-    private int _endpointIndex;
     private int _serverMaxFrameSize = ProtocolConstants.DefaultMaxFrameSize;
     private TimeSpan _serverKeepAlive = TimeSpan.FromSeconds(15);
     private string? _closeReason;
@@ -45,17 +44,30 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private int _attempt;
     private readonly IReconnectPolicy _reconnectPolicy;
 
+    /// <summary>The code of the ERROR that closed the connection, as the server sent it (null when none came).</summary>
+    internal string? CloseReason
+    {
+        get => _closeReason;
+        set => _closeReason = value;
+    }
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>The server this client hosts under <paramref name="name"/>, if it does.</summary>
+    internal bool TryGetServer(string name, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out IHostedServer server)
+        => _servers.TryGetValue(name, out server);
+
     /// <summary>A connection that stayed up this long resets the reconnection backoff.</summary>
     private static readonly TimeSpan StableConnection = TimeSpan.FromSeconds(30);
 
     private RxStreamsClient(IEnumerable<Uri> endpoints, RxStreamsClientOptions? options)
     {
-        _endpoints = [.. endpoints];
-        if (_endpoints.Length == 0)
+        Uri[] all = [.. endpoints];
+        if (all.Length == 0)
         {
             throw new ArgumentException("Give at least one endpoint, e.g. ws://localhost:5000/rx.", nameof(endpoints));
         }
-        foreach (var uri in _endpoints)
+        foreach (var uri in all)
         {
             if (!uri.IsAbsoluteUri || uri.Scheme is not ("ws" or "wss"))
             {
@@ -66,6 +78,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
         _options.Validate();
         _reconnectPolicy = _options.ReconnectPolicy ?? new ExponentialReconnectPolicy(_options.ReconnectDelay, _options.MaxReconnectDelay, _options.MaxReconnectAttempts);
         _logger = _options.LoggerFactory?.CreateLogger<RxStreamsClient>() ?? (ILogger)NullLogger.Instance;
+        _connector = new ClientConnector(all, _options, _logger, _disposed.Token);
     }
 
     /// <summary>Connects to an RxStreams endpoint, e.g. <c>ws://localhost:5000/rx</c>.</summary>
@@ -84,7 +97,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
         var client = new RxStreamsClient(endpoints, options);
         try
         {
-            var connection = await client.ConnectFirstAsync(cancellationToken).ConfigureAwait(false);
+            var connection = client.TakeWelcome(await client._connector.ConnectFirstAsync(client.SessionId, cancellationToken).ConfigureAwait(false));
             client._loop = client.RunAsync(connection);
             return client;
         }
@@ -168,7 +181,9 @@ public sealed class RxStreamsClient : IAsyncDisposable
     /// Makes this client the stream server of <paramref name="name"/>: other clients (on any node) connect to it with
     /// <see cref="Connect{TIn, TOut}"/> (or <c>rx.connect(name)</c> in a browser), and server code with
     /// <c>IStreamHub.Servers</c>. Each caller is one call of <paramref name="onConnection"/>: it gets the caller's input
-    /// and returns the answers. Disposing the result stops serving; the callers get <c>server_gone</c>.
+    /// and returns the answers. Disposing the result stops serving; the callers get <c>server_gone</c>. Calls always
+    /// go through the server's relay: the browser client's <c>peerToPeer</c> (WebRTC data channels between browsers)
+    /// is not available here, and a browser caller that asks for it stays on the relay with this client.
     /// </summary>
     /// <exception cref="StreamException"><c>name_taken</c> when another client serves the name.</exception>
     public async Task<IAsyncDisposable> ListenAsync<TIn, TOut>(string name, Func<IObservable<TIn>, IObservable<TOut>> onConnection, CancellationToken cancellationToken = default)
@@ -215,7 +230,8 @@ public sealed class RxStreamsClient : IAsyncDisposable
     /// <summary>
     /// A duplex stream to the client-hosted server <paramref name="name"/>, wherever it is. It fails with
     /// <c>no_such_server</c> when nobody serves the name, <c>server_gone</c> when its host goes away. For one request
-    /// and its answer, use <c>InvokeAsync("$connect/" + name, request)</c>.
+    /// and its answer, use <c>InvokeAsync("$connect/" + name, request)</c>. The stream goes through the server's relay,
+    /// also to a browser host that listens with <c>peerToPeer</c> (that host serves this client over the relay).
     /// </summary>
     public IClientStream<TIn, TOut> Connect<TIn, TOut>(string name, StreamOpenOptions? options = null)
     {
@@ -226,9 +242,9 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private static void ValidateServerName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!Servers.StreamServerRegistry.IsValidName(name))
+        if (!ServerNames.IsValid(name))
         {
-            throw new ArgumentException(Servers.StreamServerRegistry.NameRule, nameof(name));
+            throw new ArgumentException(ServerNames.Rule, nameof(name));
         }
     }
 
@@ -346,117 +362,15 @@ public sealed class RxStreamsClient : IAsyncDisposable
         }
     }
 
-    private async Task<ClientConnection> ConnectFirstAsync(CancellationToken cancellationToken)
+    /// <summary>Takes what the server said in WELCOME: the session, and the limits both ends then keep.</summary>
+    private ClientConnection TakeWelcome(ClientConnection connection)
     {
-        Exception? last = null;
-        for (var i = 0; i < _endpoints.Length; i++)
-        {
-            try
-            {
-                return await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is WebSocketException or TimeoutException or HttpRequestException)
-            {
-                last = e;
-            }
-        }
-        throw last!;
-    }
-
-    /// <summary>Connects to the next endpoint and completes the handshake.</summary>
-    private async Task<ClientConnection> ConnectOnceAsync(CancellationToken cancellationToken)
-    {
-        var endpoint = _endpoints[_endpointIndex++ % _endpoints.Length];
-        var socket = new ClientWebSocket();
-        _options.ConfigureWebSocket?.Invoke(socket.Options);
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        socket.Options.CollectHttpResponseDetails = true;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-        timeout.CancelAfter(_options.ConnectTimeout);
-        try
-        {
-            await socket.ConnectAsync(endpoint, timeout.Token).ConfigureAwait(false);
-            var connection = new ClientConnection(socket, _options.MaxFrameSize);
-            connection.Sender.Enqueue(SessionId, static (output, session) => FrameWriter.WriteHello(output, ProtocolConstants.Version, session));
-            _ = SendLoopAsync(connection);
-            using var buffer = new ReceiveBuffer();
-            var message = await buffer.ReceiveAsync(socket, _options.MaxFrameSize, timeout.Token).ConfigureAwait(false);
-            if (message is not { } welcome || !FrameReader.TryReadFrame(ref welcome, _options.MaxFrameSize, out var frame))
-            {
-                throw new WebSocketException($"{endpoint} closed the connection during the handshake.");
-            }
-            if (frame.Type == FrameType.Error)
-            {
-                throw new StreamException(frame.Code ?? StreamErrorCodes.ProtocolError, frame.Message ?? "The server refused the handshake.");
-            }
-            if (frame.Type != FrameType.Welcome || frame.Version != ProtocolConstants.Version)
-            {
-                throw new WebSocketException($"{endpoint} answered HELLO with {frame.Type} (version {frame.Version}), not a version {ProtocolConstants.Version} WELCOME: is it an RxStreams endpoint?");
-            }
-            Volatile.Write(ref _sessionId, frame.SessionId ?? "");
-            Volatile.Write(ref _serverMaxFrameSize, (int)Math.Min(int.MaxValue, frame.MaxFrameSize));
-            _serverKeepAlive = TimeSpan.FromMilliseconds(Math.Max(100, frame.KeepAliveMilliseconds));
-            connection.Sender.MaxMessageSize = MaxFrameSize;
-            ClientLog.Connected(_logger, endpoint, SessionId, frame.Resumed);
-            return connection;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_disposed.IsCancellationRequested)
-        {
-            socket.Abort();
-            socket.Dispose();
-            throw new TimeoutException($"Connecting to {endpoint} took longer than {_options.ConnectTimeout.TotalSeconds:0.#} seconds.");
-        }
-        catch (ProtocolException e)
-        {
-            socket.Abort();
-            socket.Dispose();
-            throw new WebSocketException($"{endpoint} sent an invalid handshake: {e.Message}", e);
-        }
-        catch (WebSocketException e) when (TlsFailure(e) is { } tls)
-        {
-            socket.Abort();
-            socket.Dispose();
-            throw new WebSocketException($"The TLS handshake with {endpoint} failed: {tls.Message} Check the server's certificate, or decide which certificates to accept with RemoteCertificateValidationCallback in ConfigureWebSocket.", e);
-        }
-        catch (WebSocketException e) when (socket.HttpStatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
-        {
-            socket.Abort();
-            socket.Dispose();
-            throw new UnauthorizedAccessException($"{endpoint} refused the connection with HTTP {(int)socket.HttpStatusCode}: the user may not connect (check the credentials set in ConfigureWebSocket).", e);
-        }
-        catch
-        {
-            socket.Abort();
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>The TLS failure (an untrusted or refused server certificate) behind a failed connect, if that is what it was.</summary>
-    private static System.Security.Authentication.AuthenticationException? TlsFailure(Exception error)
-    {
-        for (var e = error.InnerException; e is not null; e = e.InnerException)
-        {
-            if (e is System.Security.Authentication.AuthenticationException tls)
-            {
-                return tls;
-            }
-        }
-        return null;
-    }
-
-    private async Task SendLoopAsync(ClientConnection connection)
-    {
-        try
-        {
-            await connection.Sender.RunAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
-        {
-            // The receive loop sees the same failure and reconnects.
-            ClientLog.ConnectionDropped(_logger, e.Message);
-            connection.Socket.Abort();
-        }
+        var welcome = connection.Welcome;
+        Volatile.Write(ref _sessionId, welcome.SessionId);
+        Volatile.Write(ref _serverMaxFrameSize, welcome.MaxFrameSize);
+        _serverKeepAlive = welcome.KeepAlive;
+        connection.Sender.MaxMessageSize = MaxFrameSize;
+        return connection;
     }
 
     /// <summary>Runs connections one after the other until disposed or given up.</summary>
@@ -563,7 +477,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
             try
             {
                 await Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, _options.TimeProvider, _disposed.Token).ConfigureAwait(false);
-                return await ConnectOnceAsync(_disposed.Token).ConfigureAwait(false);
+                return TakeWelcome(await _connector.ConnectOnceAsync(SessionId, _disposed.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
             {
@@ -627,7 +541,7 @@ public sealed class RxStreamsClient : IAsyncDisposable
                 }
                 while (FrameReader.TryReadFrame(ref frames, ReceiveLimit, out var frame))
                 {
-                    Dispatch(connection, frame);
+                    ClientFrameDispatcher.Dispatch(this, connection, frame);
                 }
                 foreach (var answered in _answered)
                 {
@@ -639,97 +553,6 @@ public sealed class RxStreamsClient : IAsyncDisposable
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or ProtocolException)
         {
             ClientLog.ConnectionDropped(_logger, e.Message);
-        }
-    }
-
-    private void Dispatch(ClientConnection connection, in Frame frame)
-    {
-        switch (frame.Type)
-        {
-            case FrameType.Open when frame.StreamId % 2 == 0:
-                Accept(connection, frame);
-                break;
-            case FrameType.Next or FrameType.Complete or FrameType.Cancel or FrameType.Request when frame.StreamId % 2 == 0:
-                OnCallFrame(connection, frame);
-                break;
-            case FrameType.Next:
-                if (connection.Find(frame.StreamId) is { } stream)
-                {
-                    try
-                    {
-                        stream.OnNextFrame(frame.Offset, frame.Payload);
-                    }
-                    catch (StreamSerializationException e)
-                    {
-                        // What the server sent is not a TOut: end this stream, tell the server, keep the rest.
-                        connection.Sender.Enqueue(frame.StreamId, static (output, id) => FrameWriter.WriteCancel(output, id));
-                        stream.OnErrorFrame(StreamErrorCodes.InvalidPayload, e.Message, null);
-                    }
-                }
-                break;
-            case FrameType.Complete:
-                connection.Find(frame.StreamId)?.OnCompleteFrame();
-                break;
-            case FrameType.Error when frame.StreamId == 0:
-                _closeReason = frame.Code;
-                ClientLog.ServerClosed(_logger, frame.Code ?? "", frame.Message ?? "");
-                break;
-            case FrameType.Error:
-                connection.Find(frame.StreamId)?.OnErrorFrame(frame.Code ?? StreamErrorCodes.ProtocolError, frame.Message ?? "", frame.Offset);
-                break;
-            case FrameType.Ping:
-                connection.Sender.Enqueue(0, static (output, _) => FrameWriter.WritePong(output));
-                break;
-            case FrameType.Open:
-                throw new ProtocolException(StreamErrorCodes.ProtocolError, $"The server opened stream {frame.StreamId}, an odd (client) id.");
-            default:
-                break; // PONG, and REQUEST/CANCEL (no flow control from server to client input)
-        }
-    }
-
-    /// <summary>The server opened a stream to this client: a caller of a server it hosts.</summary>
-    private void Accept(ClientConnection connection, in Frame frame)
-    {
-        var id = frame.StreamId;
-        if (frame.Route is not { } name || !_servers.TryGetValue(name, out var server))
-        {
-            connection.Sender.Enqueue((id, frame.Route ?? ""), static (output, s) =>
-                FrameWriter.WriteError(output, s.id, StreamErrorCodes.NoSuchServer, $"This client does not serve '{s.Item2}'."));
-            return;
-        }
-        var call = server.Accept(connection, id);
-        if (!connection.TryAddCall(id, call))
-        {
-            throw new ProtocolException(StreamErrorCodes.ProtocolError, $"The server reused stream id {id}.");
-        }
-        if (frame.HasPayload)
-        {
-            call.OnInput(frame.Payload);
-        }
-    }
-
-    private static void OnCallFrame(ClientConnection connection, in Frame frame)
-    {
-        var call = connection.FindCall(frame.StreamId, out var late);
-        if (call is null)
-        {
-            if (!late)
-            {
-                throw new ProtocolException(StreamErrorCodes.ProtocolError, $"Stream {frame.StreamId} was never opened.");
-            }
-            return;
-        }
-        switch (frame.Type)
-        {
-            case FrameType.Next:
-                call.OnInput(frame.Payload);
-                break;
-            case FrameType.Complete:
-                call.Input.OnCompleted();
-                break;
-            case FrameType.Cancel:
-                call.Cancel();
-                break;
         }
     }
 

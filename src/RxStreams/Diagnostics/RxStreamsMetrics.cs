@@ -27,5 +27,6 @@ public static class RxStreamsMetrics
     internal static readonly Counter<long> Drops = Meter.CreateCounter<long>("rxstreams.drops", "{event}", "Streams or connections ended for a limit: slow consumer, rate limit, oversized frame.");
     internal static readonly Counter<long> SubscriberErrors = Meter.CreateCounter<long>("rxstreams.subscriber.errors", "{error}", "Subscribers detached because they threw.");
     internal static readonly Counter<long> BackplaneRoundTrips = Meter.CreateCounter<long>("rxstreams.backplane.round_trips", "{command}", "Commands sent to the backplane (Redis).");
+    internal static readonly Counter<long> RelayedItems = Meter.CreateCounter<long>("rxstreams.servers.relayed", "{item}", "Items relayed between client-hosted stream servers and their callers, counted where each arrives (tag direction: to_host, to_caller).");
     internal static readonly Counter<long> PublishFailures = Meter.CreateCounter<long>("rxstreams.publish.failures", "{error}", "Fire-and-forget publishes that failed.");
 }

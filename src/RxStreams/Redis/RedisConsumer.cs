@@ -20,7 +20,7 @@ internal sealed class RedisConsumer
     private readonly RedisWorkQueues _owner;
     private readonly string _queue;
     private readonly WorkQueueOptions _options;
-    private readonly RedisFanout<BackplaneWorkItem> _fanout;
+    private readonly QueuedFanout<BackplaneWorkItem> _fanout;
     private readonly RedisKey _key;
     private readonly object _gate = new();
     private readonly Dictionary<StreamOffset, long> _inflight = [];
@@ -30,7 +30,7 @@ internal sealed class RedisConsumer
     private Task? _stopping;
     private volatile bool _claimNow = true;
 
-    public RedisConsumer(RedisWorkQueues owner, string queue, string group, string name, WorkQueueOptions options, RedisFanout<BackplaneWorkItem> fanout)
+    public RedisConsumer(RedisWorkQueues owner, string queue, string group, string name, WorkQueueOptions options, QueuedFanout<BackplaneWorkItem> fanout)
     {
         _owner = owner;
         _queue = queue;

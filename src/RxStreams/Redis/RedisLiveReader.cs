@@ -93,7 +93,7 @@ internal sealed class RedisLiveReader
             return Disposable.Empty;
         }
         Kick(live);
-        return Disposable.Create((this, live, subscriber), static s => s.Item1.Remove(s.live, s.subscriber));
+        return Disposable.Create((reader: this, live, subscriber), static s => s.reader.Remove(s.live, s.subscriber));
     });
 
     private void Remove(LiveChannel live, LiveSubscriber subscriber)
@@ -146,7 +146,7 @@ internal sealed class RedisLiveReader
             }
             live.Reading = true;
         }
-        ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Item1.ReadLoopAsync(s.live), (this, live), preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.reader.ReadLoopAsync(s.live), (reader: this, live), preferLocal: false);
     }
 
     private async Task ReadLoopAsync(LiveChannel live)

@@ -7,7 +7,7 @@ namespace RxStreams.Redis;
 /// <summary>
 /// Local observers of Redis pub/sub channels, by name (ephemeral channels, presence sets' events): per name one
 /// listener, so one Redis SUBSCRIBE per node, whose messages are decoded once and delivered in order to every
-/// observer on the thread pool (<see cref="RedisFanout{T}"/>). A name is forgotten, and unsubscribed, when its last
+/// observer on the thread pool (<see cref="QueuedFanout{T}"/>). A name is forgotten, and unsubscribed, when its last
 /// observer leaves.
 /// </summary>
 /// <typeparam name="T">What a message decodes to.</typeparam>
@@ -115,7 +115,7 @@ internal sealed class RedisTopics<T>
     {
         public Topic(RedisTopics<T> owner, string name)
         {
-            var fanout = Fanout = new RedisFanout<T>(owner._logger, name);
+            var fanout = Fanout = new QueuedFanout<T>(owner._logger, name);
             var decode = owner._decode;
             Listening = owner._subscriptions.Listen(owner._redisChannel(name), message =>
             {
@@ -127,7 +127,7 @@ internal sealed class RedisTopics<T>
             fanout.Emptied += () => owner.Remove(name, this);
         }
 
-        public RedisFanout<T> Fanout { get; }
+        public QueuedFanout<T> Fanout { get; }
 
         public IDisposable Listening { get; }
 

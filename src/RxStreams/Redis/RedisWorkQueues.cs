@@ -83,7 +83,7 @@ internal sealed class RedisWorkQueues
 
     public IObservable<BackplaneWorkItem> Consume(string queue, string group, string consumer, WorkQueueOptions options) => Observable.Create<BackplaneWorkItem>(observer =>
     {
-        var fanout = new RedisFanout<BackplaneWorkItem>(_logger, queue);
+        var fanout = new QueuedFanout<BackplaneWorkItem>(_logger, queue);
         var sink = fanout.Add(observer);
         var c = new RedisConsumer(this, queue, group, consumer, options, fanout);
         lock (_gate)

@@ -1,6 +1,6 @@
 using System.Reactive.Disposables;
 using System.Text;
-using RxStreams.Channels;
+using RxStreams.Protocol;
 using RxStreams.Routing;
 
 namespace RxStreams.Servers;
@@ -35,7 +35,7 @@ internal sealed class ServerRouter : StreamRouter
             return RouteMatchStatus.NotFound;
         }
         var name = route.AsSpan(prefix.Length);
-        if (name.IsEmpty || name.Length > StreamServerRegistry.MaxNameLength || name.Contains('/'))
+        if (!ServerNames.IsValid(name))
         {
             return RouteMatchStatus.InvalidValue;
         }
@@ -44,10 +44,8 @@ internal sealed class ServerRouter : StreamRouter
         return RouteMatchStatus.Matched;
     }
 
-    private static StreamServerRegistry Registry(StreamInvocation invocation)
-        => invocation.GetService<IStreamHub>() is StreamHub hub
-            ? hub.Servers
-            : throw new InvalidOperationException("Client-hosted servers need the RxStreams StreamHub as IStreamHub.");
+    // The host registers the hub's registry as a service of its own (AddRxStreams), so the router needs no hub type.
+    private static HostedServerRegistry Registry(StreamInvocation invocation) => invocation.GetService<HostedServerRegistry>();
 
     private sealed class ListenEndpoint() : StreamEndpoint(ListenPrefix + "{name}", StreamInteraction.Subscription, false, ["name"], [], "RxStreams.Listen")
     {
@@ -66,7 +64,7 @@ internal sealed class ServerRouter : StreamRouter
     }
 
     /// <summary>Owns the name while subscribed.</summary>
-    private sealed class ListenResult(StreamServerRegistry registry, string name, string user, IServerHostConnection connection) : StreamHandlerResult
+    private sealed class ListenResult(HostedServerRegistry registry, string name, string user, IHostingConnection connection) : StreamHandlerResult
     {
         private protected override IDisposable SubscribeCore(IStreamResultSink sink)
         {
@@ -114,7 +112,7 @@ internal sealed class ServerRouter : StreamRouter
     }
 
     /// <summary>The caller's end of a stream to a client-hosted server.</summary>
-    private sealed class ConnectResult(StreamServerRegistry registry, string name, StreamInput input) : StreamHandlerResult
+    private sealed class ConnectResult(HostedServerRegistry registry, string name, StreamInput input) : StreamHandlerResult
     {
         private protected override IDisposable SubscribeCore(IStreamResultSink sink)
         {

@@ -30,7 +30,7 @@ public sealed class StoredDataProtectionTests(ProtectionFixture fixture) : IClas
                 // Two clients in a room: what one says reaches the other, in clear.
                 await using var alice = await RxStreamsClient.ConnectAsync(host.Endpoint);
                 await using var bob = await RxStreamsClient.ConnectAsync(host.Endpoint);
-                var heard = new StreamRecorder<Say>();
+                var heard = new Recorder<Say>();
                 using var bobInRoom = bob.Open<Say, Say>("room/plans").Subscribe(heard);
                 var aliceRoom = alice.Open<Say, Say>("room/plans");
                 using var aliceInRoom = aliceRoom.Subscribe(_ => { });
@@ -95,11 +95,11 @@ public sealed class StoredDataProtectionTests(ProtectionFixture fixture) : IClas
 
         // A client reading from the start gets every item, both keys' alike.
         await using var client = await RxStreamsClient.ConnectAsync(host.Endpoint);
-        var feed = new StreamRecorder<Tick>();
+        var feed = new Recorder<Tick>();
         using var reading = client.Subscribe<Tick>("feed/rotation").Subscribe(feed);
         await Wait.UntilAsync(() => feed.Items.Count == 6, "the whole history");
         Assert.Equal([0, 1, 2, 3, 4, 5], feed.Items.Select(t => t.N));
-        Assert.False(feed.Error.IsCompleted);
+        Assert.False(feed.Ended.IsCompleted);
     }
 
     [Fact]
@@ -114,8 +114,8 @@ public sealed class StoredDataProtectionTests(ProtectionFixture fixture) : IClas
         await using var client = await RxStreamsClient.ConnectAsync(host.Endpoint);
 
         // Live readers of both channels, caught up.
-        var liveA = new StreamRecorder<Tick>();
-        var liveB = new StreamRecorder<Tick>();
+        var liveA = new Recorder<Tick>();
+        var liveB = new Recorder<Tick>();
         using var subA = client.Subscribe<Tick>("feed/a").Subscribe(liveA);
         using var subB = client.Subscribe<Tick>("feed/b").Subscribe(liveB);
         await a.PublishAsync(new Tick(1));
@@ -126,14 +126,14 @@ public sealed class StoredDataProtectionTests(ProtectionFixture fixture) : IClas
         await fixture.Raw.AppendAsync(ProtectionFixture.StreamKey(prefix, "feed:a"), Encoding.UTF8.GetBytes("{\"n\":666}"));
         await a.PublishAsync(new Tick(2));
 
-        var error = Assert.IsType<StreamException>(await Wait.ForAsync(liveA.Error, "feed/a's live stream to end"));
+        var error = Assert.IsType<StreamException>(await Wait.ForAsync(liveA.Ended, "feed/a's live stream to end"));
         Assert.Equal(StreamErrorCodes.Undecryptable, error.Code);
         Assert.Equal([1], liveA.Items.Select(t => t.N));
 
         // A reader of the history meets it too (the page holding it fails as a whole) and gets nothing after it.
-        var fromStart = new StreamRecorder<Tick>();
+        var fromStart = new Recorder<Tick>();
         using var replay = client.Subscribe<Tick>("feed/a").Subscribe(fromStart);
-        var replayError = Assert.IsType<StreamException>(await Wait.ForAsync(fromStart.Error, "feed/a's replay to end"));
+        var replayError = Assert.IsType<StreamException>(await Wait.ForAsync(fromStart.Ended, "feed/a's replay to end"));
         Assert.Equal(StreamErrorCodes.Undecryptable, replayError.Code);
         Assert.DoesNotContain(fromStart.Items, t => t.N != 1);
 
@@ -142,19 +142,19 @@ public sealed class StoredDataProtectionTests(ProtectionFixture fixture) : IClas
         await b.PublishAsync(new Tick(3));
         await Wait.UntilAsync(() => liveB.Items.Count == 3, "feed/b to go on");
         Assert.Equal([1, 2, 3], liveB.Items.Select(t => t.N));
-        Assert.False(liveB.Error.IsCompleted);
+        Assert.False(liveB.Ended.IsCompleted);
         Assert.Equal(ConnectionState.Connected, client.CurrentState);
 
         // A work queue: a tampered item ends the consumer that meets it, with the same code; another queue goes on.
         var jobs = hub.Queue<Tick>("jobs");
         var otherJobs = hub.Queue<Tick>("other-jobs");
-        var consumer = new StreamRecorder<Tick>();
+        var consumer = new Recorder<Tick>();
         using var consuming = jobs.Consume("workers", "w1").Select(w => w.Value).Subscribe(consumer);
         await jobs.EnqueueAsync(new Tick(1));
         await Wait.UntilAsync(() => consumer.Items.Count == 1, "the first job");
         await fixture.Raw.AppendAsync($"{prefix}:{{jobs}}:queue", Encoding.UTF8.GetBytes("{\"n\":666}"));
         await jobs.EnqueueAsync(new Tick(2));
-        var queueError = Assert.IsType<StreamException>(await Wait.ForAsync(consumer.Error, "the consumer to end"));
+        var queueError = Assert.IsType<StreamException>(await Wait.ForAsync(consumer.Ended, "the consumer to end"));
         Assert.Equal(StreamErrorCodes.Undecryptable, queueError.Code);
         Assert.Equal([1], consumer.Items.Select(t => t.N));
         await otherJobs.EnqueueAsync(new Tick(3));
@@ -178,7 +178,7 @@ public sealed class StoredDataProtectionTests(ProtectionFixture fixture) : IClas
         await using (var client = await RxStreamsClient.ConnectAsync(host.Endpoint))
         {
             sessionId = client.SessionId;
-            var feed = new StreamRecorder<Tick>();
+            var feed = new Recorder<Tick>();
             using var reading = client.Subscribe<Tick>(route).Subscribe(feed);
             await Wait.UntilAsync(() => feed.Items.Count == 1, "the item");
         }
@@ -222,7 +222,7 @@ public sealed class StoredDataProtectionTests(ProtectionFixture fixture) : IClas
         IsDataProtectionPayload(Assert.Single(stored.Entries).Payload.ToArray());
 
         await using var client = await RxStreamsClient.ConnectAsync(host.Endpoint);
-        var room = new StreamRecorder<Say>();
+        var room = new Recorder<Say>();
         using var reading = client.Open<Say, Say>("room/memory").Subscribe(room);
         await Wait.UntilAsync(() => room.Items.Any(s => s.Text == "kept in memory"), "the item, decrypted");
     }

@@ -10,6 +10,8 @@ import {
   type Listener,
   type HostedConnection,
   type ListenerLostEvent,
+  type PeerStream,
+  type Transport,
 } from "../../../src/RxStreams.AspNetCore/Client/rxstreams.js";
 
 interface ChatMessage {
@@ -97,6 +99,17 @@ export async function usage(): Promise<void> {
   const now = await rx.invoke<Count, Op>("$connect/room1-counter", { op: "get" });
   console.log(now.count);
 
+  // Peer to peer: the same calls, moved onto a data channel when both ends ask.
+  await rx.listen<Op, Count>("room2-counter", (connection) => {
+    const transport: Transport | undefined = connection.transport;
+    connection.onTransport?.((t: Transport) => console.log(t, transport));
+  }, { peerToPeer: true });
+  const direct: PeerStream<Count, Op> = rx.connect<Count, Op>("room2-counter", { peerToPeer: { iceServers: [{ urls: "stun:stun.example.org" }], timeout: 5000 } });
+  const offTransport = direct.onTransport((t) => t === "peer");
+  offTransport();
+  direct.next({ op: "increment" });
+  console.log(direct.transport);
+
   rx.clearCache();
   rx.close();
 
@@ -113,6 +126,8 @@ export async function usage(): Promise<void> {
   lobby.subscribe((m) => m.nope);
   // @ts-expect-error: a hosted connection's answers are typed
   await rx.listen<Op, Count>("x", (c) => c.next({ total: 1 }));
+  // @ts-expect-error: transport is "relay" or "peer"
+  if (direct.transport === "p2p") console.log();
   // @ts-expect-error: connect takes no resume offset
   rx.connect("x", { after: "1-0" });
 }

@@ -30,10 +30,11 @@ public sealed class SharedServicesFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// A new tab in a new browser context, on the example's page, once its client is connected. What the page logs
-    /// (console and uncaught errors) goes to <paramref name="log"/>, prefixed with <paramref name="tab"/>.
+    /// A new tab in a new browser context, on the example's page (this fixture's, or the one at <paramref name="url"/>),
+    /// once its client is connected. What the page logs (console and uncaught errors) goes to <paramref name="log"/>,
+    /// prefixed with <paramref name="tab"/>.
     /// </summary>
-    public async Task<IPage> OpenTabAsync(IBrowser browser, string tab, Action<string> log)
+    public async Task<IPage> OpenTabAsync(IBrowser browser, string tab, Action<string> log, string? url = null)
     {
         ArgumentNullException.ThrowIfNull(browser);
         ArgumentNullException.ThrowIfNull(log);
@@ -52,7 +53,7 @@ public sealed class SharedServicesFixture : IAsyncLifetime
         }
         page.Console += (_, message) => Log($"{tab} console.{message.Type}: {message.Text}");
         page.PageError += (_, error) => Log($"{tab} page error: {error}");
-        await page.GotoAsync(Url);
+        await page.GotoAsync(url ?? Url);
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("connected");
         return page;
     }
@@ -64,6 +65,23 @@ public sealed class SharedServicesFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Another instance of the example (a node), scaled out over the Redis at <paramref name="redis"/>
+    /// (<c>host:port</c>). The caller stops and disposes it.
+    /// </summary>
+    public static async Task<WebApplication> StartNodeAsync(string redis)
+    {
+        var app = SharedServicesApp.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            "--contentRoot=" + ExampleDirectory(),
+            "--Logging:LogLevel:Default=Warning",
+            "--redis=" + redis,
+        ]);
+        await app.StartAsync();
+        return app;
     }
 
     /// <summary>examples/SharedServices in this repository (its wwwroot is the page), found from the test's output folder.</summary>

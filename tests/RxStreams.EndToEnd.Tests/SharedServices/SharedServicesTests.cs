@@ -55,6 +55,10 @@ public sealed class SharedServicesTests(EndToEndFixture run, SharedServicesFixtu
         await Expect(a.GetByLabel("Connected callers")).ToHaveTextAsync("1");
         await Expect(b.GetByLabel("Connected callers")).ToHaveTextAsync("1");
 
+        // Both tabs allow peer to peer: the call moves onto a data channel between them (PeerToPeerTests has the rest).
+        await Expect(b.GetByLabel("Link")).ToHaveTextAsync("peer");
+        await Expect(a.GetByLabel("Link")).ToHaveTextAsync("1 of 1 callers peer to peer");
+
         // Both increment; both see the same count.
         await Increment(a);
         await Increment(b);

@@ -29,23 +29,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string kind, string? cpus, params string[] extra)
     {
         var (file, prefix) = Self();
-        var info = new ProcessStartInfo(cpus is null ? file : "taskset")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (cpus is not null)
-        {
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(cpus);
-            info.ArgumentList.Add(file);
-        }
-        foreach (var a in prefix.Concat(["server", "--kind", kind]).Concat(extra))
-        {
-            info.ArgumentList.Add(a);
-        }
+        var info = RxStreams.Testing.CpuPinning.StartInfo(file, prefix.Concat(["server", "--kind", kind]).Concat(extra), cpus);
+        info.RedirectStandardInput = true;
         info.Environment["DOTNET_gcServer"] = "0";
         // Runs are short: go straight to fully optimized code (tier 0 → tier 1 after 30 calls, no instrumented PGO
         // tier in between), so every server is measured in its steady state once the warm-up is over.

@@ -6,6 +6,7 @@ using RxStreams.Diagnostics;
 using RxStreams.Redis;
 using RxStreams.Testing;
 using RxStreams.Tests.Hub;
+using RxStreams.Tests.Redis;
 
 namespace RxStreams.Tests.Diagnostics;
 

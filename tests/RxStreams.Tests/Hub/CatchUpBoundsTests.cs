@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using RxStreams.Backplanes.InMemory;
 using RxStreams.Channels;
 using RxStreams.Routing;
 using RxStreams.Testing;
@@ -113,7 +114,7 @@ public sealed class CatchUpBoundsTests
     public async Task Connect_ends_with_backplane_unavailable_instead_of_piling_up_publishes_the_backplane_does_not_confirm()
     {
         TestMessageSerializer.EnsureRegistered();
-        var backplane = new GatedBackplane(new Backplanes.InMemory.InMemoryBackplane());
+        var backplane = new GatedBackplane(new InMemoryBackplane());
         var appends = backplane.Appends;
         var hub = new StreamHub(backplane);
         var input = new System.Reactive.Subjects.Subject<TestMessage>();

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using RxStreams.Backplanes;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// A publisher for fault tests: appends 0, 1, 2… to a durable channel until stopped, awaiting each append as a

@@ -1,9 +1,9 @@
 using RxStreams.Servers;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>A hosting "client" that echoes each input item and completes when the input does.</summary>
-internal sealed class EchoHost : IServerHostConnection
+internal sealed class EchoHost : IHostingConnection
 {
     private int _opened;
 
@@ -11,13 +11,13 @@ internal sealed class EchoHost : IServerHostConnection
 
     public string ConnectionId => "echo-host";
 
-    public IServerStreamHandle OpenServerStream(string route, IServerStreamCallbacks callbacks)
+    public IHostedCallHandle OpenHostedCall(string route, IHostedCallCallbacks callbacks)
     {
         Interlocked.Increment(ref _opened);
         return new Handle(callbacks);
     }
 
-    private sealed class Handle(IServerStreamCallbacks callbacks) : IServerStreamHandle
+    private sealed class Handle(IHostedCallCallbacks callbacks) : IHostedCallHandle
     {
         public void Next(ReadOnlySpan<byte> payload) => callbacks.OnNext(payload.ToArray());
 

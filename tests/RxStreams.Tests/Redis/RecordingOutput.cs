@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Test output that also keeps its lines, so a test can wait for a log event instead of for time.</summary>
 internal sealed class RecordingOutput(ITestOutputHelper output) : ITestOutputHelper

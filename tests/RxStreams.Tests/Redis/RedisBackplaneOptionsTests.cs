@@ -1,4 +1,6 @@
-namespace RxStreams.Redis;
+using RxStreams.Redis;
+
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// The replica options the constructor refuses, each with the option named. No Redis is needed: the options are

@@ -2,7 +2,7 @@ using RxStreams.Channels;
 using RxStreams.Testing;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// A subscriber from an offset joins the live feed first and then reads history, so the items published meanwhile

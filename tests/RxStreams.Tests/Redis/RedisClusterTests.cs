@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using RxStreams.Redis;
 using RxStreams.Testing;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>What only a Redis Cluster shows: where keys land, and that pub/sub stays on the channel's shard.</summary>
 [Collection(RedisCollection.Name)]

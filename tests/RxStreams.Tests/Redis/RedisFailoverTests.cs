@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using RxStreams.Backplanes;
+using RxStreams.Redis;
 using RxStreams.Testing;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// A cluster master killed (by pid) while a durable channel is published to on one node and read on another: its

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using RxStreams.Redis;
 using RxStreams.Testing;
+using RxStreams.Tests.Backplanes;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Redis killed and restarted under the backplane. Each test has its own redis-server.</summary>
 [Collection(RedisCollection.Name)]

@@ -1,7 +1,7 @@
 using RxStreams.Testing;
 using StackExchange.Redis;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// The Redis tests run one after another, sharing one redis-server and one Redis Cluster (each isolated by key

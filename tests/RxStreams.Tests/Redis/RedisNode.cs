@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using RxStreams.Channels;
+using RxStreams.Redis;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>A "node" of a test: a RedisBackplane and a StreamHub over it, as one server process would have.</summary>
 public sealed class RedisNode : IAsyncDisposable

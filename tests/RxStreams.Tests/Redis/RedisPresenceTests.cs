@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using RxStreams.Redis;
 using RxStreams.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Presence across nodes; run on a single Redis and on a Redis Cluster (the two classes at the end).</summary>
 public abstract class RedisPresenceTests(RedisFixture fixture, ITestOutputHelper output) : RedisTestBase(fixture)

@@ -4,7 +4,7 @@ using RxStreams.Servers;
 using RxStreams.Testing;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Client-hosted stream servers across two nodes on Redis, with Redis going away under them.</summary>
 [Collection(RedisCollection.Name)]

@@ -1,7 +1,7 @@
 using RxStreams.Testing;
 using StackExchange.Redis;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// Where a Redis test runs: a single redis-server or a Redis Cluster, with an admin connection and the few

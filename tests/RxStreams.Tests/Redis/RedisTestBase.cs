@@ -1,4 +1,5 @@
-namespace RxStreams.Redis;
+
+namespace RxStreams.Tests.Redis;
 
 /// <summary>
 /// A Redis test class that runs on one topology: a derived class says which (<see cref="OnCluster"/>), so each suite

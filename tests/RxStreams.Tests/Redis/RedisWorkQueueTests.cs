@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using RxStreams.Redis;
 using RxStreams.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Work queues across nodes; run on a single Redis and on a Redis Cluster (the two classes at the end).</summary>
 public abstract class RedisWorkQueueTests(RedisFixture fixture, ITestOutputHelper output) : RedisTestBase(fixture)
@@ -21,39 +22,6 @@ public abstract class RedisWorkQueueTests(RedisFixture fixture, ITestOutputHelpe
                 await q.EnqueueAsync(i);
             }
         })));
-    }
-
-    [Fact]
-    public async Task Items_are_processed_exactly_once_by_consumers_on_two_nodes()
-    {
-        const int total = 10_000;
-        var prefix = redis.NewPrefix();
-        await using var a = Node(prefix);
-        await using var b = Node(prefix);
-        var processed = new ConcurrentDictionary<long, int>();
-        var byConsumer = new ConcurrentDictionary<string, int>();
-        var acked = 0;
-        IDisposable Consume(RedisNode node, string name) => node.Hub.Queue<long>("jobs").Consume("workers", name).Subscribe(item => _ = AckAsync(item, name));
-        async Task AckAsync(WorkItem<long> item, string name)
-        {
-            if (await item.AckAsync())
-            {
-                processed.AddOrUpdate(item.Value, 1, (_, n) => n + 1);
-                byConsumer.AddOrUpdate(name, 1, (_, n) => n + 1);
-                Interlocked.Increment(ref acked);
-            }
-        }
-        using var ca = Consume(a, "a");
-        using var cb = Consume(b, "b");
-
-        var sw = Stopwatch.StartNew();
-        await EnqueueAsync(a, "jobs", total);
-        await Wait.UntilAsync(() => Volatile.Read(ref acked) >= total, "every item is acknowledged", TimeSpan.FromSeconds(120));
-        output.WriteLine($"{total} items enqueued and processed across two nodes in {sw.Elapsed.TotalSeconds:0.0} s; per consumer: {string.Join(", ", byConsumer.Select(kv => $"{kv.Key}={kv.Value}"))}");
-        Assert.Equal(total, processed.Count);
-        Assert.All(processed.Values, n => Assert.Equal(1, n));
-        Assert.Equal(total, Volatile.Read(ref acked));
-        Assert.True(byConsumer.GetValueOrDefault("a") > 0 && byConsumer.GetValueOrDefault("b") > 0, "both nodes took part");
     }
 
     [Fact]
@@ -91,35 +59,6 @@ public abstract class RedisWorkQueueTests(RedisFixture fixture, ITestOutputHelpe
         foreach (var value in heldByA.Keys)
         {
             Assert.True(processedByB[value] >= 2, $"item {value} was a redelivery (delivery count {processedByB[value]})");
-        }
-    }
-
-    [Fact]
-    public async Task Disposing_a_consumer_releases_its_items_at_once()
-    {
-        var prefix = redis.NewPrefix();
-        await using var a = Node(prefix);
-        await using var b = Node(prefix);
-        var longTimeout = new WorkQueueOptions { Prefetch = 5, AckTimeout = TimeSpan.FromMinutes(10) };
-        var held = new ConcurrentDictionary<StreamOffset, long>();
-        var ca = a.Hub.Queue<long>("jobs").Consume("workers", "a", longTimeout).Subscribe(item => held[item.Id] = item.Value);
-        await EnqueueAsync(a, "jobs", 5, parallel: 1);
-        await Wait.UntilAsync(() => held.Count == 5, "consumer a holds all five");
-
-        var got = new ConcurrentDictionary<StreamOffset, int>();
-        using var cb = b.Hub.Queue<long>("jobs").Consume("workers", "b", longTimeout).Subscribe(item => got[item.Id] = item.DeliveryCount);
-        var sw = Stopwatch.StartNew();
-        ca.Dispose();
-        await Wait.UntilAsync(() => got.Count == 5, "consumer b gets the released items long before the acknowledgement timeout");
-        output.WriteLine($"released items claimed after {sw.Elapsed.TotalMilliseconds:0} ms");
-        Assert.All(got.Values, n => Assert.Equal(2, n));
-        Assert.Equal(held.Keys.Order(), got.Keys.Order());
-
-        foreach (var id in held.Keys)
-        {
-            Assert.False(await a.Backplane.AckAsync("jobs", "workers", "a", id, default), "a released item is no longer a's");
-            Assert.True(await b.Backplane.AckAsync("jobs", "workers", "b", id, default));
-            Assert.False(await b.Backplane.AckAsync("jobs", "workers", "b", id, default), "acknowledged twice");
         }
     }
 
@@ -181,31 +120,6 @@ public abstract class RedisWorkQueueTests(RedisFixture fixture, ITestOutputHelpe
         Assert.Equal(3, got[id]);
     }
 
-    [Fact]
-    public async Task A_new_group_starts_at_the_oldest_item_and_acks_check_the_consumer()
-    {
-        var prefix = redis.NewPrefix();
-        await using var a = Node(prefix, o => o.MaxQueueLength = 3);
-        var ids = new List<StreamOffset>();
-        for (var i = 0; i < 3; i++)
-        {
-            ids.Add(await a.Hub.Queue<long>("q").EnqueueAsync(i));
-        }
-        var full = await Assert.ThrowsAsync<StreamException>(async () => await a.Hub.Queue<long>("q").EnqueueAsync(3));
-        Assert.Equal(StreamErrorCodes.QueueFull, full.Code);
-
-        var got = new Recorder<WorkItem<long>>();
-        using var c = a.Hub.Queue<long>("q").Consume("late", "c1").Subscribe(got);
-        await Wait.UntilAsync(() => got.Count == 3, "a group created after the items gets them all");
-        Assert.Equal([0L, 1, 2], got.Items.Select(x => x.Value));
-        Assert.All(got.Items, x => Assert.Equal(1, x.DeliveryCount));
-        Assert.Equal(ids, got.Items.Select(x => x.Id));
-
-        Assert.False(await a.Backplane.AckAsync("q", "late", "someone-else", ids[0], default));
-        Assert.True(await got.Items[0].AckAsync());
-        Assert.False(await got.Items[0].AckAsync());
-        Assert.False(await a.Backplane.AckAsync("q", "no-such-group", "c1", ids[1], default));
-    }
 }
 
 [Collection(RedisCollection.Name)]

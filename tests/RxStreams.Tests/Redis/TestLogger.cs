@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
-namespace RxStreams.Redis;
+namespace RxStreams.Tests.Redis;
 
 /// <summary>Writes information and above to the test output (kept when a test fails).</summary>
 public sealed class TestLogger<T>(ITestOutputHelper output) : ILogger<T>

@@ -3,8 +3,9 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using RxStreams.Protocol;
 using RxStreams.Testing;
+using RxStreams.Transport;
 
-namespace RxStreams.Transport;
+namespace RxStreams.Tests.Transport;
 
 /// <summary>
 /// The outbound queue over a real WebSocket (the framework's, on in-memory pipes): the client side reads only when

@@ -10,25 +10,25 @@ namespace RxStreams.AspNetCore.Connections;
 /// the server, the client's NEXT/COMPLETE/ERROR frames on them routed back to the caller's callbacks. When the hosting
 /// client goes, every caller hears <c>server_gone</c>.
 /// </summary>
-internal sealed class HostedServerStreams
+internal sealed class HostedCallStreams
 {
     private readonly StreamConnection _connection;
     private readonly RxStreamsOptions _options;
     private readonly object _gate = new();
     // Created when first needed: most connections host no server.
-    private Dictionary<uint, ServerOpenedStream>? _streams;
+    private Dictionary<uint, HostedCallStream>? _streams;
     private uint _lastId;
 
-    public HostedServerStreams(StreamConnection connection, RxStreamsOptions options)
+    public HostedCallStreams(StreamConnection connection, RxStreamsOptions options)
     {
         _connection = connection;
         _options = options;
     }
 
     /// <summary>Opens a stream to the hosting client on <paramref name="route"/>, for a caller represented by <paramref name="callbacks"/>.</summary>
-    public IServerStreamHandle Open(string route, IServerStreamCallbacks callbacks)
+    public IHostedCallHandle Open(string route, IHostedCallCallbacks callbacks)
     {
-        ServerOpenedStream stream;
+        HostedCallStream stream;
         lock (_gate)
         {
             // The connection marks itself closing before it ends these streams (EndAll): checked under the same lock,
@@ -36,10 +36,10 @@ internal sealed class HostedServerStreams
             if (_connection.IsClosing)
             {
                 callbacks.OnError(StreamErrorCodes.ServerGone, "The client hosting the server disconnected.");
-                return ServerOpenedStream.Closed;
+                return HostedCallStream.Closed;
             }
             _lastId += 2;
-            stream = new ServerOpenedStream(this, _lastId, callbacks);
+            stream = new HostedCallStream(this, _lastId, callbacks);
             (_streams ??= []).Add(stream.Id, stream);
         }
         _connection.Outbound.Enqueue((stream.Id, route), static (output, s) =>
@@ -50,7 +50,7 @@ internal sealed class HostedServerStreams
     /// <summary>A frame the hosting client sent on an even (server-opened) stream id.</summary>
     public void Answer(in Frame frame, bool withinRate)
     {
-        ServerOpenedStream? stream;
+        HostedCallStream? stream;
         bool neverOpened;
         lock (_gate)
         {
@@ -91,7 +91,7 @@ internal sealed class HostedServerStreams
     /// <summary>The hosting client is gone: every caller hears <c>server_gone</c>.</summary>
     public void EndAll()
     {
-        ServerOpenedStream[] streams;
+        HostedCallStream[] streams;
         lock (_gate)
         {
             streams = _streams is { } open ? [.. open.Values] : [];
@@ -112,13 +112,13 @@ internal sealed class HostedServerStreams
     }
 
     /// <summary>A stream the server opened to the hosting client, as the proxy of a caller's stream.</summary>
-    private sealed class ServerOpenedStream(HostedServerStreams? owner, uint id, IServerStreamCallbacks callbacks) : IServerStreamHandle
+    private sealed class HostedCallStream(HostedCallStreams? owner, uint id, IHostedCallCallbacks callbacks) : IHostedCallHandle
     {
-        public static readonly ServerOpenedStream Closed = new(null, 0, null!);
+        public static readonly HostedCallStream Closed = new(null, 0, null!);
 
         public uint Id => id;
 
-        public IServerStreamCallbacks Callbacks => callbacks;
+        public IHostedCallCallbacks Callbacks => callbacks;
 
         public void Next(ReadOnlySpan<byte> payload)
         {

@@ -27,7 +27,7 @@ namespace RxStreams.AspNetCore.Connections;
 /// held item counts as held until it is queued, so no item overtakes one held before it.
 /// </para>
 /// </remarks>
-internal sealed class ServerStream : OutboundStream, IStreamResultSink
+internal sealed class ServedStream : OutboundStream, IStreamResultSink
 {
     private readonly Lock _gate = new();
     private readonly StreamConnection _connection;
@@ -44,7 +44,7 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
     private IDisposable? _subscription;
     private TaskCompletionSource? _creditWaiter;
 
-    public ServerStream(StreamConnection connection, uint id, string route, StreamEndpoint endpoint, uint credits)
+    public ServedStream(StreamConnection connection, uint id, string route, StreamEndpoint endpoint, uint credits)
     {
         _connection = connection;
         Id = id;
@@ -351,7 +351,7 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
     /// a publisher delivering at that moment would race the release (one static read per released item; never set in
     /// an application).
     /// </summary>
-    internal static Action<ServerStream>? ReleasingHeldItem;
+    internal static Action<ServedStream>? ReleasingHeldItem;
 
     /// <summary>CANCEL, or the connection is gone: stop everything, send nothing more.</summary>
     public void Cancel()
@@ -446,7 +446,7 @@ internal sealed class ServerStream : OutboundStream, IStreamResultSink
     /// History replay for this stream waits while the client has credits for nothing or too much is pending; the live
     /// items it keeps meanwhile may take up to half of the connection's pending limit.
     /// </summary>
-    private sealed class Demand(ServerStream stream) : StreamDemand, IMemoryBudget
+    private sealed class Demand(ServedStream stream) : StreamDemand, IMemoryBudget
     {
         public override IMemoryBudget Budget => this;
 

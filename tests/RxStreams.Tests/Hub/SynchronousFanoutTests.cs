@@ -4,13 +4,13 @@ using RxStreams.Channels;
 
 namespace RxStreams.Tests.Hub;
 
-public sealed class FanoutTests
+public sealed class SynchronousFanoutTests
 {
     [Fact]
     public void A_hundred_thousand_observers_each_get_every_item_in_join_order_and_leaving_ones_get_no_more()
     {
         const int N = 100_000;
-        var fanout = new Fanout<int>(NullLogger.Instance, "big");
+        var fanout = new SynchronousFanout<int>(NullLogger.Instance, "big");
         var order = new List<int>(N);
         var received = new int[N];
         var observers = Enumerable.Range(0, N).Select(i => new Recorder(v => { received[i] += v; order.Add(i); })).ToArray();
@@ -45,7 +45,7 @@ public sealed class FanoutTests
     [Fact]
     public void The_same_observer_added_twice_gets_each_item_twice_until_removed_twice()
     {
-        var fanout = new Fanout<int>(NullLogger.Instance, "twice");
+        var fanout = new SynchronousFanout<int>(NullLogger.Instance, "twice");
         var count = 0;
         var observer = new Recorder(_ => count++);
         fanout.Add(observer);
@@ -63,7 +63,7 @@ public sealed class FanoutTests
     [Fact]
     public void An_observer_that_throws_is_detached_and_the_others_go_on()
     {
-        var fanout = new Fanout<int>(NullLogger.Instance, "throws");
+        var fanout = new SynchronousFanout<int>(NullLogger.Instance, "throws");
         var before = 0;
         var after = 0;
         fanout.Add(new Recorder(_ => before++));
@@ -78,7 +78,7 @@ public sealed class FanoutTests
     public async Task Observers_that_stay_get_every_item_in_order_while_others_join_and_leave_during_deliveries()
     {
         const int Items = 20_000;
-        var fanout = new Fanout<int>(NullLogger.Instance, "churn");
+        var fanout = new SynchronousFanout<int>(NullLogger.Instance, "churn");
         var stayers = Enumerable.Range(0, 50).Select(_ => new ConcurrentQueue<int>()).ToArray();
         foreach (var queue in stayers)
         {
@@ -117,7 +117,7 @@ public sealed class FanoutTests
     [Fact]
     public void Terminate_ends_every_observer_once_and_forgets_them()
     {
-        var fanout = new Fanout<int>(NullLogger.Instance, "end");
+        var fanout = new SynchronousFanout<int>(NullLogger.Instance, "end");
         var ended = 0;
         var items = 0;
         for (var i = 0; i < 10; i++)

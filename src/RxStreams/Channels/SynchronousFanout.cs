@@ -15,7 +15,7 @@ namespace RxStreams.Channels;
 /// of observers. A delivery under way keeps the array it started with: an observer that leaves meanwhile may still
 /// get that one item, one that joins meanwhile does not.
 /// </remarks>
-internal sealed class Fanout<TItem>
+internal sealed class SynchronousFanout<TItem>
 {
     private readonly ILogger _logger;
     private readonly string _source;
@@ -24,7 +24,7 @@ internal sealed class Fanout<TItem>
     private Snapshot _snapshot = Snapshot.Empty;
     private int _live;
 
-    public Fanout(ILogger logger, string source)
+    public SynchronousFanout(ILogger logger, string source)
     {
         _logger = logger;
         _source = source;

@@ -3,8 +3,10 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using RxStreams.Backplanes;
 using RxStreams.Channels;
+using RxStreams.Protocol;
 using RxStreams.Routing;
 using RxStreams.Serialization;
 
@@ -17,11 +19,9 @@ namespace RxStreams.Servers;
 /// channel (an ephemeral channel of the backplane): the caller's node opens, forwards input and cancels; the host's
 /// node opens a stream to the hosting client and forwards its answers back.
 /// </summary>
-internal sealed class StreamServerRegistry : IStreamServers
+internal sealed class HostedServerRegistry : IStreamServers
 {
     internal const string ServerSet = "$rx:servers";
-    internal const int MaxNameLength = 128;
-
     private readonly StreamHub _hub;
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<string, LocalServer> _local = new(StringComparer.Ordinal);
@@ -32,7 +32,7 @@ internal sealed class StreamServerRegistry : IStreamServers
     private readonly TaskCompletionSource _probe = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextProxy;
 
-    public StreamServerRegistry(StreamHub hub)
+    public HostedServerRegistry(StreamHub hub)
     {
         _hub = hub;
         Span<byte> random = stackalloc byte[9];
@@ -59,18 +59,29 @@ internal sealed class StreamServerRegistry : IStreamServers
     private string ProbeId => "$probe:" + NodeId;
 
     /// <summary>What a server name must be (the .NET client checks the same before sending).</summary>
-    public static readonly string NameRule = $"A server name has 1 to {MaxNameLength} characters, no '/' and no control characters.";
-
-    public static bool IsValidName(string? name)
-        => !string.IsNullOrEmpty(name) && name.Length <= MaxNameLength && !name.Contains('/') && !name.AsSpan().ContainsAnyInRange('\0', '\u001f');
-
     public static void ValidateName(string name)
     {
-        if (!IsValidName(name))
+        if (!ServerNames.IsValid(name))
         {
-            throw new StreamException(StreamErrorCodes.BadRouteValue, NameRule);
+            throw new StreamException(StreamErrorCodes.BadRouteValue, ServerNames.Rule);
         }
     }
+
+    // ---- What the proxies and local servers (CallerProxy, HostedProxy, LocalServer) tell the registry ----
+
+    internal ILogger Logger => _hub.Logger;
+
+    /// <summary>A caller's proxy is done: its id no longer routes answers.</summary>
+    internal void ForgetCaller(string id) => _callers.TryRemove(id, out _);
+
+    /// <summary>A call to a server hosted here is done.</summary>
+    internal void ForgetHosted(string id) => _hosted.TryRemove(id, out _);
+
+    /// <summary>A local server stopped: its name no longer routes here.</summary>
+    internal void Forget(LocalServer server, string name) => _local.TryRemove(KeyValuePair.Create(name, server));
+
+    /// <summary>The calls open now to <paramref name="server"/>.</summary>
+    internal List<HostedProxy> CallsTo(LocalServer server) => [.. _hosted.Values.Where(h => h.Server == server)];
 
     // ---- IStreamServers ----
 
@@ -120,7 +131,7 @@ internal sealed class StreamServerRegistry : IStreamServers
     // ---- Hosting ----
 
     /// <summary>Makes <paramref name="connection"/> the server of <paramref name="name"/>; null when the name is taken.</summary>
-    public async ValueTask<IAsyncDisposable?> RegisterAsync(string name, string user, IServerHostConnection connection, CancellationToken cancellationToken)
+    public async ValueTask<IAsyncDisposable?> RegisterAsync(string name, string user, IHostingConnection connection, CancellationToken cancellationToken)
     {
         ValidateName(name);
         await EnsureBusAsync(cancellationToken).ConfigureAwait(false);
@@ -149,7 +160,7 @@ internal sealed class StreamServerRegistry : IStreamServers
 
     // ---- The node bus ----
 
-    private Task EnsureBusAsync(CancellationToken cancellationToken)
+    internal Task EnsureBusAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -183,7 +194,7 @@ internal sealed class StreamServerRegistry : IStreamServers
         }
     }
 
-    private void Send(string node, byte[] message, string proxyId)
+    internal void Send(string node, byte[] message, string proxyId)
     {
         var publish = Backplane.PublishAsync(BusChannel(node), message, CancellationToken.None);
         if (!publish.IsCompletedSuccessfully)
@@ -259,7 +270,7 @@ internal sealed class StreamServerRegistry : IStreamServers
         }
         var hosted = new HostedProxy(this, message.ProxyId, message.Node, server);
         _hosted[hosted.Id] = hosted;
-        hosted.Handle = server.Connection.OpenServerStream(message.Name, hosted);
+        hosted.Handle = server.Connection.OpenHostedCall(message.Name, hosted);
     }
 
     private void OnServerEvent(PresenceEvent e)
@@ -278,248 +289,10 @@ internal sealed class StreamServerRegistry : IStreamServers
         }
     }
 
-    private async Task<string?> FindOwnerAsync(string name, CancellationToken cancellationToken)
+    internal async Task<string?> FindOwnerAsync(string name, CancellationToken cancellationToken)
         => (await Backplane.GetPresenceMemberAsync(ServerSet, name, cancellationToken).ConfigureAwait(false))?.Data;
 
     // ---- The two ends of a proxied stream, and a local server ----
-
-    /// <summary>The caller's end: forwards input to the host's node, delivers the answers.</summary>
-    internal sealed class CallerProxy(StreamServerRegistry registry, string id, string name, IProxySink sink, IMemoryBudget? budget)
-    {
-        /// <summary>The most messages kept before the owner is found when no connection's budget bounds them.</summary>
-        internal const int MaxPendingWithoutBudget = 1024;
-
-        private readonly object _gate = new();
-        private List<byte[]>? _pending = [];
-        private long _pendingBytes;
-        private bool _done;
-
-        public string Id => id;
-
-        public string Name => name;
-
-        public string? OwnerNode { get; private set; }
-
-        public async Task StartAsync()
-        {
-            string? owner;
-            try
-            {
-                await registry.EnsureBusAsync(CancellationToken.None).ConfigureAwait(false);
-                owner = await registry.FindOwnerAsync(name, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                Deliver(new NodeMessage(NodeMessageKind.ToCallerError, id, "", "", e is StreamException se ? se.Code : StreamErrorCodes.BackplaneUnavailable, e.Message, default));
-                return;
-            }
-            if (owner is null)
-            {
-                Deliver(new NodeMessage(NodeMessageKind.ToCallerError, id, "", "", StreamErrorCodes.NoSuchServer, $"No client hosts a stream server named '{name}'.", default));
-                return;
-            }
-            lock (_gate)
-            {
-                if (_done)
-                {
-                    return;
-                }
-                OwnerNode = owner;
-                registry.Send(owner, NodeMessage.Open(id, registry.NodeId, name), id);
-                foreach (var message in _pending!)
-                {
-                    registry.Send(owner, message, id);
-                }
-                _pending = null;
-                ReleasePendingLocked();
-            }
-        }
-
-        public void Next(byte[] payload) => Forward(NodeMessage.Simple(NodeMessageKind.ToHostNext, id, payload));
-
-        public void Complete() => Forward(NodeMessage.Simple(NodeMessageKind.ToHostComplete, id));
-
-        /// <summary>The caller went away: tell the host, forget the stream.</summary>
-        public void Cancel()
-        {
-            lock (_gate)
-            {
-                if (_done)
-                {
-                    return;
-                }
-                _done = true;
-                ReleasePendingLocked();
-                if (OwnerNode is { } owner)
-                {
-                    registry.Send(owner, NodeMessage.Simple(NodeMessageKind.ToHostCancel, id), id);
-                }
-            }
-            registry._callers.TryRemove(id, out _);
-        }
-
-        private void Forward(byte[] message)
-        {
-            lock (_gate)
-            {
-                if (_done)
-                {
-                    return;
-                }
-                if (_pending is null)
-                {
-                    registry.Send(OwnerNode!, message, id);
-                    return;
-                }
-                // Until the server's owner is known: its bytes count against the caller's connection, like a
-                // handler's unread input.
-                if (budget is null ? _pending.Count < MaxPendingWithoutBudget : budget.TryHold(message.Length))
-                {
-                    _pendingBytes += budget is null ? 0 : message.Length;
-                    _pending.Add(message);
-                    return;
-                }
-            }
-            Deliver(new NodeMessage(NodeMessageKind.ToCallerError, id, "", "", StreamErrorCodes.RateLimited,
-                $"Too much was sent before the stream server '{name}' was found.", default));
-        }
-
-        private void ReleasePendingLocked()
-        {
-            if (_pendingBytes > 0)
-            {
-                budget?.Release(_pendingBytes);
-                _pendingBytes = 0;
-            }
-        }
-
-        public void Deliver(in NodeMessage message)
-        {
-            if (message.Kind == NodeMessageKind.ToCallerNext)
-            {
-                if (!Volatile.Read(ref _done))
-                {
-                    sink.OnNext(message.Payload);
-                }
-                return;
-            }
-            lock (_gate)
-            {
-                if (_done)
-                {
-                    return;
-                }
-                _done = true;
-                ReleasePendingLocked();
-            }
-            registry._callers.TryRemove(id, out _);
-            if (message.Kind == NodeMessageKind.ToCallerComplete)
-            {
-                sink.OnCompleted();
-            }
-            else
-            {
-                sink.OnError(message.Code, message.Message);
-            }
-        }
-    }
-
-    /// <summary>The host's end: a stream opened to the hosting client, its answers sent back to the caller's node.</summary>
-    internal sealed class HostedProxy(StreamServerRegistry registry, string id, string replyNode, LocalServer server) : IServerStreamCallbacks
-    {
-        private int _done;
-
-        public string Id => id;
-
-        public LocalServer Server => server;
-
-        public IServerStreamHandle? Handle { get; set; }
-
-        public void Deliver(in NodeMessage message)
-        {
-            switch (message.Kind)
-            {
-                case NodeMessageKind.ToHostNext:
-                    Handle?.Next(message.Payload.Span);
-                    break;
-                case NodeMessageKind.ToHostComplete:
-                    Handle?.Complete();
-                    break;
-                case NodeMessageKind.ToHostCancel:
-                    if (End())
-                    {
-                        Handle?.Cancel();
-                    }
-                    break;
-            }
-        }
-
-        public void OnNext(ReadOnlyMemory<byte> payload)
-        {
-            if (Volatile.Read(ref _done) == 0)
-            {
-                registry.Send(replyNode, NodeMessage.Simple(NodeMessageKind.ToCallerNext, id, payload.Span), id);
-            }
-        }
-
-        public void OnCompleted()
-        {
-            if (End())
-            {
-                registry.Send(replyNode, NodeMessage.Simple(NodeMessageKind.ToCallerComplete, id), id);
-            }
-        }
-
-        public void OnError(string code, string message)
-        {
-            if (End())
-            {
-                registry.Send(replyNode, NodeMessage.Error(id, code, message), id);
-            }
-        }
-
-        private bool End()
-        {
-            if (Interlocked.Exchange(ref _done, 1) != 0)
-            {
-                return false;
-            }
-            registry._hosted.TryRemove(id, out _);
-            return true;
-        }
-    }
-
-    /// <summary>A name this node owns, served by one of its client connections; disposing it frees the name.</summary>
-    internal sealed class LocalServer(StreamServerRegistry registry, string name, IServerHostConnection connection, IAsyncDisposable lease) : IAsyncDisposable
-    {
-        private int _disposed;
-
-        public IServerHostConnection Connection => connection;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0)
-            {
-                return;
-            }
-            registry._local.TryRemove(KeyValuePair.Create(name, this));
-            // Free the name first, so a caller told that the server is gone can serve the name at once.
-            try
-            {
-                await lease.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                // Everyone connected to it learns it is gone (other nodes also see the name leave).
-                foreach (var hosted in registry._hosted.Values.Where(h => h.Server == this).ToList())
-                {
-                    hosted.OnError(StreamErrorCodes.ServerGone, $"The client hosting '{name}' stopped serving it.");
-                    hosted.Handle?.Cancel();
-                }
-                ServersLog.Stopped(registry._hub.Logger, name);
-            }
-        }
-    }
 
     /// <summary>Answers of a client-hosted server, deserialized for server code.</summary>
     private sealed class TypedSink<T>(IStreamSerializer<T> serializer, IObserver<T> observer) : IProxySink

@@ -1,17 +1,17 @@
 namespace RxStreams.Servers;
 
 /// <summary>A client connection that can host stream servers: the host opens streams to it (even ids).</summary>
-internal interface IServerHostConnection
+internal interface IHostingConnection
 {
     /// <summary>The connection's id (for logs).</summary>
     string ConnectionId { get; }
 
     /// <summary>Opens a stream to the client on <paramref name="route"/> (the server's name); what it answers goes to <paramref name="callbacks"/>.</summary>
-    IServerStreamHandle OpenServerStream(string route, IServerStreamCallbacks callbacks);
+    IHostedCallHandle OpenHostedCall(string route, IHostedCallCallbacks callbacks);
 }
 
 /// <summary>What the hosting client answers on a stream the host opened to it.</summary>
-internal interface IServerStreamCallbacks
+internal interface IHostedCallCallbacks
 {
     void OnNext(ReadOnlyMemory<byte> payload);
 
@@ -21,7 +21,7 @@ internal interface IServerStreamCallbacks
 }
 
 /// <summary>A stream the host opened to a hosting client.</summary>
-internal interface IServerStreamHandle
+internal interface IHostedCallHandle
 {
     /// <summary>Sends an input item to the client's server.</summary>
     void Next(ReadOnlySpan<byte> payload);

@@ -11,7 +11,7 @@ namespace RxStreams.Redis;
 /// the others go on.
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
-internal sealed class RedisFanout<T>
+internal sealed class QueuedFanout<T>
 {
     private readonly object _gate = new();
     private readonly Queue<(T Item, bool Complete)> _queue = new();
@@ -21,7 +21,7 @@ internal sealed class RedisFanout<T>
     private bool _draining;
     private bool _completed;
 
-    public RedisFanout(ILogger logger, string source)
+    public QueuedFanout(ILogger logger, string source)
     {
         _logger = logger;
         _source = source;
@@ -144,7 +144,7 @@ internal sealed class RedisFanout<T>
     /// <summary>Raised (outside the lock) when the last observer leaves.</summary>
     public event Action? Emptied;
 
-    private sealed class Sink(RedisFanout<T> owner, IObserver<T> observer) : IDisposable
+    private sealed class Sink(QueuedFanout<T> owner, IObserver<T> observer) : IDisposable
     {
         private int _detached;
 
