@@ -168,6 +168,9 @@ public sealed class RollingRestartTests(EndToEndFixture run, ITestOutputHelper o
         /// <summary>Item numbers: client index × this + the client's own sequence.</summary>
         public const int PerClient = 100_000;
 
+        // The defaults, but for a loaded machine: more time for the first connection and for each request.
+        private static readonly RxStreamsClientOptions Options = new() { ConnectTimeout = TimeSpan.FromSeconds(30), InvokeTimeout = TimeSpan.FromSeconds(60) };
+
         private readonly List<(int N, long At)> _received = [];
         private readonly List<int> _acknowledged = [];
         private readonly List<Exception> _failures = [];
@@ -215,7 +218,7 @@ public sealed class RollingRestartTests(EndToEndFixture run, ITestOutputHelper o
 
         public static async Task<Participant> StartAsync(int index, int room, Uri endpoint)
         {
-            var participant = new Participant(index, room, await RxStreamsClient.ConnectAsync(endpoint));
+            var participant = new Participant(index, room, await RxStreamsClient.ConnectAsync(endpoint, Options));
             participant._states = participant._client.State.Subscribe(s =>
             {
                 lock (participant._moves)
