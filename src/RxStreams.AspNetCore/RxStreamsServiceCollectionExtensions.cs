@@ -51,6 +51,7 @@ public static class RxStreamsServiceCollectionExtensions
         services.TryAddSingleton(_ => new StreamRouteTable([Servers.ServerRouter.Instance, .. StreamRoutes.Routers]));
         services.TryAddSingleton<StreamAuthorizer>();
         services.TryAddSingleton<StreamConnectionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StreamDrainService>());
         return new RxStreamsBuilder(services);
     }
 

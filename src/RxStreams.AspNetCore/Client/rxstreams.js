@@ -278,6 +278,7 @@ export function connect(url, options = {}) {
   let maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
   let keepAlive = 0;
   let attempt = 0; // k of the backoff (section 8.2)
+  let moving = 0; // the server drains (server_shutting_down, 6.5): reconnect without a delay once it closes
   let failures = 0; // attempts in a row without a WELCOME
   let connectedAt = 0;
   let timer = 0; // the reconnection delay, then the connect timeout
@@ -434,7 +435,7 @@ export function connect(url, options = {}) {
     if (++failures > o.maxReconnectAttempts) {
       return shutdown(new RxStreamsError("connection_lost", `Gave up after ${o.maxReconnectAttempts} attempts.`));
     }
-    const d = Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++);
+    const d = moving ? (moving = 0) : Math.min(o.maxReconnectDelay, o.reconnectDelay * 2 ** attempt++);
     const delay = d / 2 + (Math.random() * d) / 2;
     setState("reconnecting");
     log("info", `reconnecting in ${Math.round(delay)} ms`);
@@ -473,6 +474,8 @@ export function connect(url, options = {}) {
       if (frame.code === "unsupported_version") {
         return shutdown(new RxStreamsError(frame.code, frame.message));
       }
+      // A draining server answers what is in flight, then closes (6.5): keep the socket until then.
+      if (frame.code === "server_shutting_down") return (moving = 1);
       return lose(ws, `${frame.code}: ${frame.message}`);
     }
     if (!ready) {
