@@ -58,4 +58,10 @@ internal static partial class RxStreamsHostLog
 
     [LoggerMessage(2018, LogLevel.Debug, "Connection {ConnectionId}: the client ended the connection with {Code}: {Reason}")]
     public static partial void ClientError(ILogger logger, string connectionId, string code, string reason);
+
+    [LoggerMessage(2040, LogLevel.Information, "Draining {Connections} connections: they are told to move; requests in flight get up to {Timeout} to finish.")]
+    public static partial void DrainStarted(ILogger logger, int connections, TimeSpan timeout);
+
+    [LoggerMessage(2041, LogLevel.Information, "Drained: every connection moved after {Elapsed} ms; {Remaining} left were closed at the drain timeout.")]
+    public static partial void DrainFinished(ILogger logger, long elapsed, int remaining);
 }

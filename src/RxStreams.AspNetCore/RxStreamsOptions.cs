@@ -38,6 +38,17 @@ public sealed class RxStreamsOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a node that is stopping waits for its connections to move. When the application stops, the endpoint
+    /// refuses new connections (503 with Retry-After), tells every client to move (<c>ERROR(0, server_shutting_down)</c>:
+    /// clients reconnect at once, to another node, and resume their streams), and closes each connection (1001) as soon
+    /// as its requests in flight (request/response and fire-and-forget routes) have been answered; connections still
+    /// busy after this time are closed anyway. Keep it below the host's shutdown timeout
+    /// (<c>HostOptions.ShutdownTimeout</c>, 30 seconds by default). <see cref="TimeSpan.Zero"/> closes every connection
+    /// at once. Default 10 seconds.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the server pings each connection (announced to clients in WELCOME; they treat twice this without a frame as a dead server). Default 15 seconds.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -89,6 +100,7 @@ public sealed class RxStreamsOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingBytesPerConnection, MaxFrameSize, nameof(MaxPendingBytesPerConnection));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero, nameof(HandshakeTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero, nameof(CloseTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DrainTimeout, TimeSpan.Zero, nameof(DrainTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveInterval, TimeSpan.Zero, nameof(KeepAliveInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ClientTimeout, KeepAliveInterval, nameof(ClientTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessagesPerSecond, 1, nameof(MaxMessagesPerSecond));

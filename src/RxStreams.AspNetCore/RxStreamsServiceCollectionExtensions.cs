@@ -53,6 +53,7 @@ public static class RxStreamsServiceCollectionExtensions
         services.TryAddSingleton(sp => new StreamRouteTable([Servers.ServerRouter.Instance, sp.GetRequiredService<Admin.AdminRouter>(), .. StreamRoutes.Routers]));
         services.TryAddSingleton<StreamAuthorizer>();
         services.TryAddSingleton<StreamConnectionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StreamDrainService>());
         return new RxStreamsBuilder(services);
     }
 

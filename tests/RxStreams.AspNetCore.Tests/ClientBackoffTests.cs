@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using RxStreams.AspNetCore.Connections;
 using RxStreams.Client;
 using RxStreams.Testing;
 
@@ -96,7 +98,10 @@ public sealed class ClientBackoffTests
             MaxReconnectDelay = TimeSpan.FromMinutes(1),
             TimeProvider = clock,
         });
-        await host.DisposeAsync(); // the port now refuses connections
+        // An ordinary drop (a host that stops gracefully tells its clients to move, which skips the first delay),
+        // then the port refuses connections.
+        host.Services.GetRequiredService<StreamConnectionHandler>().Connections.Single().AbortForTests();
+        await host.DisposeAsync();
 
         for (var k = 0; k < 3; k++)
         {
@@ -121,6 +126,9 @@ public sealed class ClientBackoffTests
         var stream = client.Subscribe<Tick>("count/1000000");
         Exception? error = null;
         using var subscription = stream.Subscribe(_ => { }, e => error = e);
+        // An ordinary drop, not a drain (which would keep the connection while the client reads its queue).
+        await Wait.UntilAsync(() => host.Services.GetRequiredService<StreamConnectionHandler>().Connections.Count == 1, "the server holds the connection");
+        host.Services.GetRequiredService<StreamConnectionHandler>().Connections.Single().AbortForTests();
         await host.DisposeAsync();
         await Wait.UntilAsync(() => client.CurrentState == ConnectionState.Closed, "the client closes");
         await Wait.UntilAsync(() => error is not null, "its stream ends");

@@ -133,3 +133,31 @@ public sealed partial class PendingAuthorizationHandler
 {
     public Task<int> Add(AddRequest request) => Task.FromResult(request.A + request.B);
 }
+
+/// <summary>Holds requests in flight until the test opens it (register one as a singleton to use the "gate" route).</summary>
+public sealed class RequestGate
+{
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once a request is waiting at the gate.</summary>
+    public Task Entered => _entered.Task;
+
+    public void Open() => _open.TrySetResult();
+
+    public async Task PassAsync(CancellationToken cancellationToken)
+    {
+        _entered.TrySetResult();
+        await _open.Task.WaitAsync(cancellationToken);
+    }
+}
+
+[StreamRoute("gate")]
+public sealed partial class GateHandler(RequestGate gate)
+{
+    public async Task<int> Pass(AddRequest request, CancellationToken cancellationToken)
+    {
+        await gate.PassAsync(cancellationToken);
+        return request.A + request.B;
+    }
+}

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, RxStreamsError } from "../../src/RxStreams.AspNetCore/Client/rxstreams.js";
-import { createNetwork, start, sleep, until, MemoryStorage, pageEvents } from "./fake-server.mjs";
+import { createNetwork, start, sleep, until, MemoryStorage, pageEvents, item, at } from "./fake-server.mjs";
 
 test("importing the module touches no browser global; connect needs a WebSocket", () => {
   assert.equal(typeof globalThis.WebSocket === "undefined" || typeof globalThis.WebSocket === "function", true);
@@ -171,6 +171,34 @@ test("reconnects after 1006, 1001 (server_shutting_down), 1011 and a connection 
   socket = await net.connected();
   assert.equal(rx.state, "connected");
   assert.deepEqual(states, ["connected", "reconnecting", "connected", "reconnecting", "connected", "reconnecting", "connected", "reconnecting", "connected"]);
+  assert.deepEqual(errors, []);
+});
+
+test("server_shutting_down: the socket stays until the server closes, a request in flight is answered, then the client reconnects at once and resumes", async (t) => {
+  // A backoff of 30 to 60 s: only the move makes the reconnection prompt.
+  const { rx, net, errors, states } = start(t, { reconnectDelay: 60000, maxReconnectDelay: 60000 });
+  const socket = await net.connected();
+  const seen = [];
+  rx.open("feed").subscribe((v) => seen.push(v));
+  await socket.expect("open", { streamId: 1, route: "feed" });
+  socket.deliver(item(1, "a", at(1)));
+  const answer = rx.invoke("math/add", { a: 1, b: 2 });
+  await socket.expect("open", { streamId: 3, route: "math/add" });
+  await socket.expect("complete", { streamId: 3 });
+
+  socket.deliver({ type: "error", streamId: 0, code: "server_shutting_down", message: "This node is shutting down: reconnect now, to another node." });
+  assert.equal(socket.clientClose, null, "the client keeps the draining connection");
+  assert.equal(rx.state, "connected");
+  socket.deliver({ type: "next", streamId: 3, payload: "3" }, { type: "complete", streamId: 3 }, item(1, "b", at(2)));
+  assert.equal(await answer, 3, "the request in flight is answered on the draining connection");
+  socket.drop(1001, "server_shutting_down");
+
+  const next = await net.socket(5000);
+  await next.handshake();
+  await next.expect("open", { streamId: 1, route: "feed", offset: at(2) });
+  next.deliver(item(1, "c", at(3)));
+  assert.deepEqual(seen, ["a", "b", "c"]);
+  assert.deepEqual(states, ["connected", "reconnecting", "connected"]);
   assert.deepEqual(errors, []);
 });
 

@@ -6,7 +6,7 @@ import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import { bundle, modules } from "./build.mjs";
 
 export const clientPath = new URL("../../src/RxStreams.AspNetCore/Client/rxstreams.js", import.meta.url);
-export const BUDGET = 6272; // 6 KiB, plus 128 bytes for the peerToPeer hook (peer.js itself is loaded only when asked for)
+export const BUDGET = 6300; // 6 KiB, plus 128 bytes for the peerToPeer hook (peer.js itself is loaded only when asked for) and 28 for the move of a draining node
 
 export async function measure() {
   const source = readFileSync(clientPath, "utf8");

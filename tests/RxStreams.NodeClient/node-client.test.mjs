@@ -66,9 +66,9 @@ test("npm install <repository>: the package resolves to the client module and it
   assert.equal(typeof consumer.client.RxStreamsError, "function");
 
   // What a packed or copied install (npm pack, npm install --install-links) takes: the module and its declarations,
-  // and the module the client imports itself for peerToPeer.
+  // the codec it imports, and the module the client imports itself for peerToPeer.
   const [packed] = JSON.parse((await run("npm", ["pack", "--dry-run", "--json", "--loglevel=error"], { cwd: repositoryRoot })).stdout);
-  assert.deepEqual(packed.files.map((f) => f.path).sort(), ["README.md", "package.json", "src/RxStreams.AspNetCore/Client/peer.js", clientDeclarations, clientModule]);
+  assert.deepEqual(packed.files.map((f) => f.path).sort(), ["README.md", "package.json", "src/RxStreams.AspNetCore/Client/codec.js", "src/RxStreams.AspNetCore/Client/peer.js", clientDeclarations, clientModule]);
 });
 
 test("connect, subscribe, publish and invoke against a real server", async (t) => {

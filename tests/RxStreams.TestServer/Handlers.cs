@@ -11,6 +11,14 @@ public sealed partial class FeedHandler(IStreamHub hub)
         => hub.Channel<Tick>("feed:" + name, new StreamChannelOptions { MaxLength = 100_000 }).From(context.ResumeOffset ?? StreamOffset.Start);
 }
 
+/// <summary>Publishes to a feed and answers with the item's offset once the backplane holds it (acknowledged).</summary>
+[StreamRoute("publish/{name}")]
+public sealed partial class PublishHandler(IStreamHub hub)
+{
+    public async Task<string> Publish(string name, Tick tick)
+        => (await hub.Channel<Tick>("feed:" + name, new StreamChannelOptions { MaxLength = 100_000 }).PublishAsync(tick)).ToString();
+}
+
 /// <summary>A room: what a client sends is published, what anyone publishes comes back.</summary>
 [StreamRoute("room/{name}")]
 public sealed partial class RoomHandler(IStreamHub hub, NodeInfo node)

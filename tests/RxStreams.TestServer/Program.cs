@@ -2,6 +2,7 @@
 //   --urls http://127.0.0.1:PORT   --redis HOST:PORT   --prefix KEYPREFIX   --node NAME
 //   --lease SECONDS (presence lease)   --consume true (run the queue worker)   --crash-after N
 using RxStreams.AspNetCore;
+using RxStreams.AspNetCore.HealthChecks;
 using RxStreams.TestServer;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -14,7 +15,10 @@ var rx = builder.Services.AddRxStreams(o =>
     o.MaxMessagesPerSecond = 100_000;
     o.MessageBurst = 100_000;
     o.EnableDetailedErrors = true;
+    // Below the shutdown timeout above: a stopping node drains (tells its clients to move, answers what is in flight).
+    o.DrainTimeout = TimeSpan.FromSeconds(4);
 });
+builder.Services.AddHealthChecks().AddRxStreams();
 if (builder.Configuration["redis"] is { Length: > 0 } redis)
 {
     rx.AddRedis(o =>
@@ -31,5 +35,6 @@ if (builder.Configuration.GetValue("consume", false))
 }
 var app = builder.Build();
 app.MapGet("/health", () => node.Name);
+app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(RxStreamsHealthChecksBuilderExtensions.ReadyTag) });
 app.MapRxStreams("/rx");
 app.Run();

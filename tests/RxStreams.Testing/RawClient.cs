@@ -29,6 +29,9 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>The close status the server sent, once it closed.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
+    /// <summary>The reason the server gave in its close frame, once closed.</summary>
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
     /// <summary>The session id from WELCOME.</summary>
     public string SessionId { get; private set; } = "";
 

@@ -76,6 +76,7 @@ internal static class FrameDispatcher
                     connection.Outbound.Enqueue(0, static (output, _) => FrameWriter.WritePong(output));
                     break;
                 case FrameType.Pong:
+                    connection.OnPong();
                     break;
                 default:
                     connection.Close(StreamErrorCodes.ProtocolError, $"A client does not send {frame.Type} frames after the handshake.", WebSocketCloseStatus.ProtocolError);

@@ -37,6 +37,12 @@ internal sealed class StreamConnection : IHostingConnection, IMemoryBudget
     private int _closing;
     private int _peerClosed;
     private int _welcomed;
+    private int _draining;
+    // The drain's barrier: the PINGs sent so far, the PONGs received, and how many PONGs prove that the client has
+    // read the move notice (and so that every OPEN it sent before acting on it has arrived).
+    private int _pingsSent;
+    private int _pongsReceived;
+    private int _barrier = int.MaxValue;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
 
@@ -259,6 +265,9 @@ internal sealed class StreamConnection : IHostingConnection, IMemoryBudget
     /// <paramref name="discardPending"/> what was queued is dropped first (the client is not reading it anyway).
     /// </summary>
     public void Close(string code, string message, WebSocketCloseStatus status, bool discardPending = false)
+        => Close(code, message, status, discardPending, sendError: true);
+
+    private void Close(string code, string message, WebSocketCloseStatus status, bool discardPending, bool sendError)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
         {
@@ -266,7 +275,11 @@ internal sealed class StreamConnection : IHostingConnection, IMemoryBudget
         }
         _closeStatus = status;
         _closeDescription = code;
-        if (discardPending)
+        if (!sendError)
+        {
+            Outbound.Complete();
+        }
+        else if (discardPending)
         {
             Outbound.DiscardAndEnqueueLast((code, message), static (output, s) => FrameWriter.WriteError(output, 0, s.code, s.message));
         }
@@ -446,6 +459,10 @@ internal sealed class StreamConnection : IHostingConnection, IMemoryBudget
                 }
             }
         }
+        if (Volatile.Read(ref _draining) != 0)
+        {
+            CloseIfDrained();
+        }
     }
 
     private void CancelAllStreams()
@@ -486,6 +503,7 @@ internal sealed class StreamConnection : IHostingConnection, IMemoryBudget
             return;
         }
         Outbound.TrimIdleBuffers();
+        Interlocked.Increment(ref _pingsSent);
         Outbound.EnqueueEncoded(s_ping);
     }
 
@@ -506,6 +524,69 @@ internal sealed class StreamConnection : IHostingConnection, IMemoryBudget
     {
         _socket.Abort();
         _http.Abort();
+    }
+
+    /// <summary>
+    /// The host is draining: tell the client to move (<c>ERROR(0, server_shutting_down)</c>: it reconnects at once, to
+    /// another node, and opens nothing more here), keep serving, and close (1001) once the client has read the notice
+    /// and no request is in flight (<see cref="CloseIfDrained"/>). A connection still in its handshake is closed at once.
+    /// </summary>
+    public void Drain()
+    {
+        if (Volatile.Read(ref _welcomed) == 0)
+        {
+            Shutdown();
+            return;
+        }
+        if (IsClosing || Volatile.Read(ref _barrier) != int.MaxValue)
+        {
+            return;
+        }
+        // The notice, then a PING: its PONG comes back after everything the client sent before it read the notice.
+        // (Every PING on the wire before the notice was counted before this one, so the count reached here is only
+        // complete once a PONG to a PING after the notice came back.)
+        Outbound.Enqueue(0, static (output, _) => FrameWriter.WriteError(output, 0, StreamErrorCodes.ServerShuttingDown, MoveMessage));
+        Volatile.Write(ref _barrier, Interlocked.Increment(ref _pingsSent));
+        Outbound.EnqueueEncoded(s_ping);
+        Interlocked.Exchange(ref _draining, 1);
+        CloseIfDrained();
+    }
+
+    /// <summary>The client answered a PING: while draining, that may be the barrier the close waits for.</summary>
+    public void OnPong()
+    {
+        Interlocked.Increment(ref _pongsReceived);
+        if (Volatile.Read(ref _draining) != 0)
+        {
+            CloseIfDrained();
+        }
+    }
+
+    private const string MoveMessage = "This node is shutting down: reconnect now, to another node.";
+
+    /// <summary>
+    /// Closes a draining connection once the client has read the move notice (the PONG to the PING sent after it came
+    /// back: a client that follows protocol 6.5 opens nothing after it) and every request in flight (request/response,
+    /// fire-and-forget) has been answered.
+    /// </summary>
+    private void CloseIfDrained()
+    {
+        if (Volatile.Read(ref _pongsReceived) < Volatile.Read(ref _barrier))
+        {
+            return;
+        }
+        lock (_streams)
+        {
+            foreach (var stream in _streams.Values)
+            {
+                if (stream.Endpoint.Interaction is StreamInteraction.RequestResponse or StreamInteraction.FireAndForget)
+                {
+                    return;
+                }
+            }
+        }
+        // The client was told why in the ERROR frame Drain sent; the close carries the code as its reason.
+        Close(StreamErrorCodes.ServerShuttingDown, MoveMessage, WebSocketCloseStatus.EndpointUnavailable, discardPending: false, sendError: false);
     }
 
     /// <summary>The host is stopping: tell the client (it reconnects, to another node if there is one) and close.</summary>

@@ -14,15 +14,19 @@ namespace RxStreams.AspNetCore.Connections;
 
 /// <summary>
 /// Accepts RxStreams WebSocket connections: checks the origin before the upgrade, upgrades (adding the WebSocket
-/// middleware's behaviour if the application did not call <c>UseWebSockets()</c>), runs each connection, and closes
-/// them all cleanly when the application stops.
+/// middleware's behaviour if the application did not call <c>UseWebSockets()</c>), runs each connection, and drains
+/// them when the application stops: new connections are refused, open ones are told to move and closed once their
+/// requests in flight are answered (<see cref="RxStreamsOptions.DrainTimeout"/>).
 /// </summary>
 internal sealed class StreamConnectionHandler
 {
     private readonly ConcurrentDictionary<StreamConnection, byte> _connections = new();
     private readonly WebSocketMiddleware _webSockets;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _heartbeatStarted;
     private long _drops;
+    private readonly Lazy<Task> _drain;
+    private volatile bool _draining;
 
     public StreamConnectionHandler(
         IOptions<RxStreamsOptions> options,
@@ -45,7 +49,8 @@ internal sealed class StreamConnectionHandler
         Stopping = lifetime.ApplicationStopping;
         // Our own keep-alive (PING/PONG frames) replaces the WebSocket-level one.
         _webSockets = new WebSocketMiddleware(AcceptAsync, Microsoft.Extensions.Options.Options.Create(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }), loggerFactory);
-        lifetime.ApplicationStopping.Register(ShutdownAll);
+        _drain = new Lazy<Task>(DrainOnceAsync);
+        lifetime.ApplicationStopping.Register(() => _ = DrainAsync());
     }
 
     public RxStreamsOptions Options { get; }
@@ -85,10 +90,12 @@ internal sealed class StreamConnectionHandler
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return context.Response.WriteAsync("This origin may not connect. Add it to RxStreamsOptions.AllowedOrigins.");
         }
-        if (Stopping.IsCancellationRequested)
+        if (IsDraining)
         {
+            // Draining: this node takes no new connection; the client (or the balancer) tries another node.
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return Task.CompletedTask;
+            context.Response.Headers.RetryAfter = "1";
+            return context.Response.WriteAsync("This node is shutting down; connect to another one.");
         }
         // Without app.UseWebSockets() there is no WebSocket feature: provide it ourselves.
         return context.Features.Get<IHttpWebSocketFeature>() is null ? _webSockets.Invoke(context) : AcceptAsync(context);
@@ -111,7 +118,7 @@ internal sealed class StreamConnectionHandler
         }
         try
         {
-            if (Stopping.IsCancellationRequested)
+            if (IsDraining)
             {
                 connection.Shutdown();
             }
@@ -120,6 +127,10 @@ internal sealed class StreamConnectionHandler
         finally
         {
             _connections.TryRemove(connection, out _);
+            if (IsDraining && _connections.IsEmpty)
+            {
+                _drained.TrySetResult();
+            }
         }
     }
 
@@ -163,11 +174,44 @@ internal sealed class StreamConnectionHandler
         return allowed.Any(a => a == "*" || string.Equals(a.TrimEnd('/'), trimmed, StringComparison.OrdinalIgnoreCase));
     }
 
-    private void ShutdownAll()
+    /// <summary>
+    /// The application is stopping: every client is told to move (it reconnects at once, elsewhere, and resumes its
+    /// streams); each connection closes as soon as its requests in flight are answered; what is left after
+    /// <see cref="RxStreamsOptions.DrainTimeout"/> is closed anyway. The host's server waits for these connections
+    /// (they are its requests in flight) before it stops.
+    /// </summary>
+    public Task DrainAsync() => _drain.Value;
+
+    /// <summary>True once the application is stopping or the drain started: no new connection is accepted.</summary>
+    public bool IsDraining => _draining || Stopping.IsCancellationRequested;
+
+    private async Task DrainOnceAsync()
     {
+        _draining = true;
+        var started = Clock.GetTimestamp();
+        var connections = _connections.Keys.ToArray();
+        RxStreamsHostLog.DrainStarted(Logger, connections.Length, Options.DrainTimeout);
+        foreach (var connection in connections)
+        {
+            connection.Drain();
+        }
+        if (_connections.IsEmpty)
+        {
+            _drained.TrySetResult();
+        }
+        try
+        {
+            await _drained.Task.WaitAsync(Options.DrainTimeout, Clock).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        var remaining = 0;
         foreach (var connection in _connections.Keys)
         {
+            remaining += connection.IsClosing ? 0 : 1;
             connection.Shutdown();
         }
+        RxStreamsHostLog.DrainFinished(Logger, (long)Clock.GetElapsedTime(started).TotalMilliseconds, remaining);
     }
 }

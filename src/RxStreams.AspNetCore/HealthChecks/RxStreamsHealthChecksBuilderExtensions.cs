@@ -52,7 +52,7 @@ public static class RxStreamsHealthChecksBuilderExtensions
             HealthStatus.Unhealthy, ready, options.BackplaneTimeout * 2));
         builder.Add(new HealthCheckRegistration(SendQueuesCheck, sp => Create(sp, () => new SendQueueHealthCheck(sp.GetRequiredService<StreamConnectionHandler>(), options)),
             HealthStatus.Unhealthy, ready));
-        builder.Add(new HealthCheckRegistration(AcceptingCheck, sp => Create(sp, () => new AcceptingHealthCheck(sp.GetRequiredService<IHostApplicationLifetime>())),
+        builder.Add(new HealthCheckRegistration(AcceptingCheck, sp => Create(sp, () => new AcceptingHealthCheck(sp.GetRequiredService<StreamConnectionHandler>())),
             HealthStatus.Unhealthy, ready));
         builder.Add(new HealthCheckRegistration(HostCheck, sp => Create(sp, () => new HostHealthCheck(sp.GetRequiredService<StreamConnectionHandler>())),
             HealthStatus.Unhealthy, live));

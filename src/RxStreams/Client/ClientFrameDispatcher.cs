@@ -43,6 +43,10 @@ internal static class ClientFrameDispatcher
             case FrameType.Error when frame.StreamId == 0:
                 client.CloseReason = frame.Code;
                 ClientLog.ServerClosed(client.Logger, frame.Code ?? "", frame.Message ?? "");
+                if (frame.Code == StreamErrorCodes.ServerShuttingDown)
+                {
+                    client.Move(connection);
+                }
                 break;
             case FrameType.Error:
                 connection.Find(frame.StreamId)?.OnErrorFrame(frame.Code ?? StreamErrorCodes.ProtocolError, frame.Message ?? "", frame.Offset);

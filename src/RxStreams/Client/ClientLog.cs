@@ -31,4 +31,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(4009, LogLevel.Error, "The reconnect policy threw; the client stops reconnecting.")]
     public static partial void ReconnectPolicyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4040, LogLevel.Information, "The server is draining: new streams wait for the next connection, which is made as soon as this one closes, without a backoff delay.")]
+    public static partial void Moving(ILogger logger);
 }

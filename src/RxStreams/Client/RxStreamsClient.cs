@@ -42,6 +42,8 @@ public sealed class RxStreamsClient : IAsyncDisposable
     private string? _closeReason;
     private readonly List<IAnswered> _answered = [];
     private int _attempt;
+    // Set when the server said it is draining (server_shutting_down): the next reconnection starts without a delay.
+    private int _moving;
     private readonly IReconnectPolicy _reconnectPolicy;
 
     /// <summary>The code of the ERROR that closed the connection, as the server sent it (null when none came).</summary>
@@ -457,23 +459,33 @@ public sealed class RxStreamsClient : IAsyncDisposable
         for (var failures = 0; ; failures++)
         {
             TimeSpan? next;
-            try
+            if (failures == 0 && Interlocked.Exchange(ref _moving, 0) == 1)
             {
-                next = _reconnectPolicy.NextDelay(new ReconnectContext(_attempt, failures, lastError));
+                // The server asked this client to move: the node is going away on purpose, nothing failed, so the
+                // first attempt goes at once and does not count toward the backoff.
+                next = TimeSpan.Zero;
             }
-            catch (Exception e)
+            else
             {
-                ClientLog.ReconnectPolicyFailed(_logger, e);
-                next = null;
+                try
+                {
+                    next = _reconnectPolicy.NextDelay(new ReconnectContext(_attempt, failures, lastError));
+                }
+                catch (Exception e)
+                {
+                    ClientLog.ReconnectPolicyFailed(_logger, e);
+                    next = null;
+                }
+                if (next is not { } policyDelay)
+                {
+                    GiveUp(new StreamException(StreamErrorCodes.ConnectionLost, failures == 0
+                        ? "The reconnect policy stopped reconnecting."
+                        : $"Could not reconnect after {failures} attempts."));
+                    return null;
+                }
+                _attempt++;
             }
-            if (next is not { } delay)
-            {
-                GiveUp(new StreamException(StreamErrorCodes.ConnectionLost, failures == 0
-                    ? "The reconnect policy stopped reconnecting."
-                    : $"Could not reconnect after {failures} attempts."));
-                return null;
-            }
-            _attempt++;
+            var delay = next.Value;
             try
             {
                 await Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, _options.TimeProvider, _disposed.Token).ConfigureAwait(false);
@@ -499,6 +511,23 @@ public sealed class RxStreamsClient : IAsyncDisposable
                 ClientLog.ReconnectFailed(_logger, failures + 1, e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// The server is draining (protocol 6.5): streams and requests already on this connection stay (the server answers
+    /// the requests in flight, then closes); new ones wait for the next connection, which is made without a delay.
+    /// </summary>
+    internal void Move(ClientConnection connection)
+    {
+        ClientLog.Moving(_logger);
+        lock (_gate)
+        {
+            if (_connection == connection)
+            {
+                _connection = null;
+            }
+        }
+        Interlocked.Exchange(ref _moving, 1);
     }
 
     private void GiveUp(Exception error)

@@ -9,6 +9,7 @@ public sealed class RxStreamsClientOptions
     /// <summary>
     /// The first delay before reconnecting. Before attempt k the client waits a random time in [d/2, d] with
     /// d = min(<see cref="MaxReconnectDelay"/>, this × 2^k); k starts again once a connection stayed up 30 seconds.
+    /// After a server told the client to move (<c>server_shutting_down</c>), the first attempt goes without a delay.
     /// Default 500 ms.
     /// </summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
@@ -22,7 +23,9 @@ public sealed class RxStreamsClientOptions
     /// <summary>
     /// Decides the delay before each reconnection attempt and when to stop, instead of <see cref="ReconnectDelay"/>,
     /// <see cref="MaxReconnectDelay"/> and <see cref="MaxReconnectAttempts"/> (which build the default, an
-    /// <see cref="ExponentialReconnectPolicy"/>). Null for that default.
+    /// <see cref="ExponentialReconnectPolicy"/>). Null for that default. A server that drains (it sends
+    /// <c>server_shutting_down</c> and closes) is not a failure: the client reconnects at once, without asking the
+    /// policy; if that attempt fails, the policy decides from there.
     /// </summary>
     public IReconnectPolicy? ReconnectPolicy { get; set; }
 
