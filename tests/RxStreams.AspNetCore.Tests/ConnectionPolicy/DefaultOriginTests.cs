@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RxStreams.Testing;
 
-namespace RxStreams.AspNetCore.Tests;
+namespace RxStreams.AspNetCore.Tests.ConnectionPolicy;
 
 /// <summary>
 /// The out-of-the-box Origin check: with <see cref="RxStreamsOptions.AllowedOrigins"/> empty, a browser may open a

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using RxStreams.Testing;
 
-namespace RxStreams.AspNetCore.Tests;
+namespace RxStreams.AspNetCore.Tests.ConnectionPolicy;
 
 /// <summary>A host whose allow-list names one origin, written with capitals and a trailing slash.</summary>
 public sealed class AllowListFixture : IAsyncLifetime

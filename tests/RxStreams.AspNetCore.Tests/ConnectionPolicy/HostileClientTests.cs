@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RxStreams.Protocol;
 using RxStreams.Testing;
 
-namespace RxStreams.AspNetCore.Tests;
+namespace RxStreams.AspNetCore.Tests.ConnectionPolicy;
 
 /// <summary>
 /// A limit holds in every path: before the handshake as after it, for every frame type, for streams with and without
