@@ -18,7 +18,10 @@ export const distDirectory = new URL("dist/", clientDirectory);
 // bundled from. A new module needs a line here and one in src/RxStreams.AspNetCore/Client/BrowserClient.cs. A module
 // that uses another served module imports it by its stable URL ("./client.js") and lists that in `external`, so it
 // is not bundled in twice: the page then has one instance of it, however it imports it.
-export const modules = [{ name: "client", entry: "rxstreams.js" }];
+export const modules = [
+  { name: "client", entry: "rxstreams.js" },
+  { name: "model", entry: "rxstreams-model.js", external: ["./client.js"] },
+];
 
 /** Bundles one module in memory: `{ code, map }`, the bytes that go into dist/{name}.js and dist/{name}.js.map. */
 export async function bundle(module) {

@@ -11,6 +11,7 @@ internal static class BrowserClient
         // A new module: its entry in build.mjs (which writes dist/{name}.js and .js.map, embedded with every *.d.ts
         // of Client/ by the csproj) and a line here.
         Load("client", declarations: "rxstreams.d.ts"),
+        Load("model", declarations: "rxstreams-model.d.ts"),
     ]);
 
     /// <summary>Every module, loaded from the assembly's resources on first use.</summary>
