@@ -20,7 +20,7 @@ export const distDirectory = new URL("dist/", clientDirectory);
 // is not bundled in twice: the page then has one instance of it, however it imports it.
 export const modules = [
   { name: "client", entry: "rxstreams.js" },
-  { name: "model", entry: "rxstreams-model.js", external: ["./client.js"] },
+  { name: "model", entry: "rxstreams-model.js" },
 ];
 
 /** Bundles one module in memory: `{ code, map }`, the bytes that go into dist/{name}.js and dist/{name}.js.map. */

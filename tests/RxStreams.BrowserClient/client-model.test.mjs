@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { start, item, at } from "./fake-server.mjs";
-import { model, mergePatch, withModels } from "../../src/RxStreams.AspNetCore/Client/dist/model.js";
+import { model, mergePatch, withModels } from "../../src/RxStreams.AspNetCore/Client/rxstreams-model.js";
 
 test("mergePatch follows RFC 7386 and changes nothing in place", () => {
   const cases = [

@@ -1,5 +1,5 @@
 // Declarations of the browser client's model module (rxstreams-model.js, served as {pattern}/model.js).
-import type { Client, RxStreamsError, StreamOptions } from "./client.js"; // client.d.ts, served beside this file
+import type { Client, RxStreamsError, StreamOptions } from "./rxstreams.js";
 
 /** A model's state at one version. */
 export interface ModelState<TState> {

@@ -8,8 +8,11 @@
 //   await todo.edit({ id: "1", title: "Milk" });   // the version it made; rejects with the handler's refusal
 //
 // The server sends a snapshot ({"v":7,"s":STATE}), then only changes ({"v":8,"p":PATCH}, RFC 7386 merge patches);
-// this module applies them and gives subscribers whole states. Kept out of client.js, which has a size budget.
-import { RxStreamsError } from "./client.js";
+// this module applies them and gives subscribers whole states. Kept out of client.js, which has a size budget, and
+// free of imports, so the same file is the npm package's "rxstreams/model" for Node.js.
+
+/** An error with the protocol's snake_case `code`, shaped as client.js's RxStreamsError (name, code, route). */
+const failure = (code, message, route) => Object.assign(new Error(message || code), { name: "RxStreamsError", code, route });
 
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 
@@ -66,14 +69,14 @@ export function model(rx, route, options = {}) {
       pending.delete(item.w);
       clearTimeout(p.timer);
       if ("v" in item) p.resolve(item.v);
-      else p.reject(new RxStreamsError(item.code || "edit_refused", item.error, route));
+      else p.reject(failure(item.code || "edit_refused", item.error, route));
       return;
     }
     if ("s" in item) current = { state: item.s, version: item.v };
     else if ("p" in item && current && item.v === current.version + 1) current = { state: mergePatch(current.state, item.p), version: item.v };
     else {
       // The server never sends a change that does not follow the state this client has; applying it would be wrong.
-      const error = new RxStreamsError("protocol_error", `The model "${route}" sent version ${item.v} to a client at ${current?.version}.`, route);
+      const error = failure("protocol_error", `The model "${route}" sent version ${item.v} to a client at ${current?.version}.`, route);
       stop();
       fail(error);
       deliver("error", error);
@@ -92,7 +95,7 @@ export function model(rx, route, options = {}) {
       },
       complete: () => {
         unsubscribe = null;
-        fail(new RxStreamsError("cancelled", `The model stream "${route}" ended.`, route));
+        fail(failure("cancelled", `The model stream "${route}" ended.`, route));
         deliver("complete");
       },
     });
@@ -141,7 +144,7 @@ export function model(rx, route, options = {}) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(w);
-          reject(new RxStreamsError("timeout", `The edit to "${route}" got no answer within ${timeout} ms.`, route));
+          reject(failure("timeout", `The edit to "${route}" got no answer within ${timeout} ms.`, route));
           release();
         }, timeout);
         pending.set(w, {
