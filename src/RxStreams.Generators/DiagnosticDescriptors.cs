@@ -141,4 +141,24 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "Parameters that are neither route values, the request, the input, StreamContext nor CancellationToken come from dependency injection. A string or number there is usually a misspelled route parameter.");
+
+    /// <summary>RXS0014: a handler returning ModelStream&lt;T&gt; is shaped wrong.</summary>
+    public static readonly DiagnosticDescriptor InvalidModelHandler = new(
+        id: "RXS0014",
+        title: "Invalid model handler",
+        messageFormat: "'{0}' is not a valid model handler: {1}",
+        category: HandlersCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A model handler returns ModelStream<TState> itself (not in a Task or an IObservable) and takes, besides route values, StreamContext, CancellationToken and services, at most one input: IObservable<ModelEdit<TEdit>>, the client's edits.");
+
+    /// <summary>RXS0015: model edits as the input of a handler that does not return a model stream.</summary>
+    public static readonly DiagnosticDescriptor ModelEditsWithoutModel = new(
+        id: "RXS0015",
+        title: "Model edits on a handler that is not a model handler",
+        messageFormat: "'{0}' takes IObservable<ModelEdit<{1}>> but does not return ModelStream<T>; only a model handler receives edits",
+        category: HandlersCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "ModelEdit<T> carries a client's write to a model and its answer; it only exists on streams of handlers that return ModelStream<TState>. Return the model's Serve(...) or take IObservable<T> instead.");
 }

@@ -38,6 +38,17 @@ public interface IStreamHub
     IWorkQueue<T> Queue<T>(string name);
 
     /// <summary>
+    /// A realtime model: shared state with a version, changed by compare-and-set from any node, watched as a snapshot
+    /// then changes (JSON merge patches). Calls with the same name and type share one model.
+    /// </summary>
+    /// <typeparam name="TState">The state type; it needs a serializer (generated for message types).</typeparam>
+    /// <param name="name">The model name, e.g. <c>"todo:team"</c>.</param>
+    /// <param name="options">Options (the initial state, the history length); null for the defaults.</param>
+    /// <exception cref="NotSupportedException">This hub has no models (a hub that is not RxStreams' own).</exception>
+    Models.IStreamModel<TState> Model<TState>(string name, Models.StreamModelOptions<TState>? options = null)
+        => throw new NotSupportedException($"{GetType().Name} has no models: use RxStreams' StreamHub.");
+
+    /// <summary>
     /// Client-hosted stream servers: which exist (created and destroyed, across nodes), and a way for server code to
     /// connect to one or ask it for an answer.
     /// </summary>

@@ -96,4 +96,13 @@ public static class StreamErrorCodes
 
     /// <summary>The client hosting the stream server went away.</summary>
     public const string ServerGone = "server_gone";
+
+    /// <summary>
+    /// A model edit was refused by the handler (validation); the message says why. The model and the stream are
+    /// unaffected. Sent in the model stream's answer to the write, not as an ERROR frame.
+    /// </summary>
+    public const string EditRefused = "edit_refused";
+
+    /// <summary>A model update lost the compare-and-set to other writers as many times as it may try; nothing was written.</summary>
+    public const string ModelConflict = "model_conflict";
 }

@@ -22,6 +22,7 @@ export const distDirectory = new URL("dist/", clientDirectory);
 export const modules = [
   { name: "client", entry: "rxstreams.js", external: ["./peer.js"] },
   { name: "peer", entry: "peer.js" },
+  { name: "model", entry: "rxstreams-model.js" },
 ];
 
 /** Bundles one module in memory: `{ code, map }`, the bytes that go into dist/{name}.js and dist/{name}.js.map. */

@@ -29,15 +29,17 @@ public sealed class ChatAssetsTests(EndToEndFixture fixture)
         var context = await fixture.Browser.NewContextAsync(new() { BaseURL = server.Url });
         try
         {
-            // The first visit: the page's three files come over the network, compressed, fingerprinted, immutable.
+            // The first visit: the page's four files (its script and stylesheet, the client and its model module) come
+            // over the network, compressed, fingerprinted, immutable.
             var first = await context.NewPageAsync();
             var firstLoad = await NetworkLog.AttachAsync(first);
             await first.GotoAsync("/");
             await Expect(first.GetByRole(AriaRole.Button, new() { Name = "Start chatting" })).ToBeVisibleAsync();
-            var assets = await firstLoad.ScriptsAndStylesheetsAsync(3);
+            var assets = await firstLoad.ScriptsAndStylesheetsAsync(4);
             Assert.Contains(assets, a => a.Path.StartsWith("/app.", StringComparison.Ordinal) && a.Path.EndsWith(".js", StringComparison.Ordinal));
             Assert.Contains(assets, a => a.Path.StartsWith("/styles.", StringComparison.Ordinal) && a.Path.EndsWith(".css", StringComparison.Ordinal));
             Assert.Contains(assets, a => a.Path == RxStreamsBrowserClient.ModulePath());
+            Assert.Contains(assets, a => a.Path == RxStreamsBrowserClient.ImportMapEntries()["/rx/model.js"]);
             foreach (var asset in assets)
             {
                 Assert.False(asset.FromCache, asset + ": expected from the network the first time");
@@ -46,6 +48,7 @@ public sealed class ChatAssetsTests(EndToEndFixture fixture)
                 Assert.Contains("immutable", asset.Header("cache-control") ?? "", StringComparison.Ordinal);
             }
             Assert.DoesNotContain("/rx/client.js", served); // the import map sends the page straight to the fingerprinted module
+            Assert.DoesNotContain("/rx/model.js", served); // and model.js's own import of ./client.js too
             Assert.Contains(served, p => p.EndsWith(".js", StringComparison.Ordinal));
 
             // The second visit, in a new tab: the page is revalidated; its scripts and stylesheet are not even asked for.
@@ -54,7 +57,7 @@ public sealed class ChatAssetsTests(EndToEndFixture fixture)
             var secondLoad = await NetworkLog.AttachAsync(second);
             await second.GotoAsync("/");
             await Expect(second.GetByRole(AriaRole.Button, new() { Name = "Start chatting" })).ToBeVisibleAsync();
-            var again = await secondLoad.ScriptsAndStylesheetsAsync(3);
+            var again = await secondLoad.ScriptsAndStylesheetsAsync(4);
             Assert.Equal(assets.Select(a => a.Path).Order(), again.Select(a => a.Path).Order());
             foreach (var asset in again)
             {

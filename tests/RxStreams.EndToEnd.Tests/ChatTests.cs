@@ -69,6 +69,34 @@ public sealed class ChatTests(EndToEndFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_room_topic_and_pinned_message_are_a_model_every_member_sees_change()
+    {
+        var alice = await UserAsync("Alice");
+        var bob = await UserAsync("Bob");
+        await Expect(alice.Page.GetByLabel("Topic", new() { Exact = true })).ToHaveTextAsync("No topic");
+
+        // Alice sets the topic: Bob's page shows it (a merge patch on the wire, a whole state on the page).
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Set topic" }).ClickAsync();
+        await alice.Page.GetByLabel("Room topic").FillAsync("Release day");
+        await alice.Page.GetByLabel("Room topic").PressAsync("Enter");
+        await Expect(bob.Page.GetByLabel("Topic", new() { Exact = true })).ToHaveTextAsync("Release day");
+
+        // Bob says something; Alice pins it; both see it pinned; Bob unpins it.
+        await bob.SendAsync("ship it");
+        await Expect(alice.Message("ship it")).ToHaveCountAsync(1);
+        await alice.Log.Locator(".message").Filter(new() { HasText = "ship it" }).GetByRole(AriaRole.Button, new() { Name = "Pin message" }).ClickAsync();
+        await Expect(bob.Page.GetByLabel("Pinned message")).ToHaveTextAsync("Bob: ship it");
+        await Expect(alice.Page.GetByLabel("Pinned message")).ToHaveTextAsync("Bob: ship it");
+        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Unpin" }).ClickAsync();
+        await Expect(alice.Page.GetByLabel("Pinned message")).ToBeHiddenAsync();
+
+        // A newcomer gets the state as it is.
+        var carol = await UserAsync("Carol");
+        await Expect(carol.Page.GetByLabel("Topic", new() { Exact = true })).ToHaveTextAsync("Release day");
+        await Expect(carol.Page.GetByLabel("Pinned message")).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task A_private_message_reaches_only_its_recipient_and_unread_counts_rise_and_clear()
     {
         var alice = await UserAsync("Alice");

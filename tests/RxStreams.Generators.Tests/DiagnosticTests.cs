@@ -430,6 +430,77 @@ public sealed class DiagnosticTests
             }
             """).GetMessage());
 
+    // ---- RXS0014 invalid model handler ----
+
+    [Fact]
+    public void RXS0014_a_model_handler_whose_input_is_not_edits()
+        => Assert.Equal("'Handlers.Todo' is not a valid model handler: its input 'input' is System.IObservable<string>; a model handler's input is IObservable<ModelEdit<TEdit>>, the client's edits", AssertDiagnostic("RXS0014", DiagnosticSeverity.Error, """
+            using RxStreams.Models;
+
+            public sealed record Todo(string Title);
+
+            public partial class Handlers
+            {
+                [StreamRoute("todo/{list}")]
+                public ModelStream<Todo> Todo(string list, IObservable<string> [|input|]) => throw null!;
+            }
+            """).GetMessage());
+
+    [Theory]
+    [InlineData("Task<ModelStream<Todo>>")]
+    [InlineData("ValueTask<ModelStream<Todo>>")]
+    [InlineData("IObservable<ModelStream<Todo>>")]
+    public void RXS0014_a_model_stream_inside_a_task_or_an_observable(string returnType)
+        => Assert.Equal("'Handlers.Todo' is not a valid model handler: it returns ModelStream<T> inside a Task, ValueTask or IObservable; return the ModelStream<T> itself (it is already asynchronous)", AssertDiagnostic("RXS0014", DiagnosticSeverity.Error, $$"""
+            using RxStreams.Models;
+
+            public sealed record Todo(string Title);
+
+            public partial class Handlers
+            {
+                [StreamRoute("todo/{list}")]
+                public [|{{returnType}}|] Todo(string list, StreamContext context) => throw null!;
+            }
+            """).GetMessage());
+
+    // ---- RXS0015 model edits without a model ----
+
+    [Fact]
+    public void RXS0015_model_edits_on_a_handler_that_does_not_return_a_model_stream()
+        => Assert.Equal("'Handlers.Todo' takes IObservable<ModelEdit<string>> but does not return ModelStream<T>; only a model handler receives edits", AssertDiagnostic("RXS0015", DiagnosticSeverity.Error, """
+            using RxStreams.Models;
+
+            public partial class Handlers
+            {
+                [StreamRoute("todo/{list}")]
+                public IObservable<int> Todo(string list, IObservable<ModelEdit<string>> [|edits|]) => throw null!;
+            }
+            """).GetMessage());
+
+    [Fact]
+    public void Model_handlers_read_only_and_with_edits_report_nothing()
+        => AssertNoDiagnostics("""
+            using RxStreams.Models;
+
+            public sealed record Todo(string Title, bool Done);
+
+            public sealed record TodoList(Dictionary<string, Todo> Items);
+
+            public sealed record TodoEdit(string Id, string? Title, bool? Done);
+
+            [StreamRoute("todo/{list}")]
+            public partial class Lists(IStreamHub hub)
+            {
+                [StreamRoute("")]
+                public ModelStream<TodoList> Edit(string list, IObservable<ModelEdit<TodoEdit>> edits, StreamContext context)
+                    => hub.Model<TodoList>("todo:" + list).Serve(context, edits, (state, edit) => state);
+
+                [StreamRoute("view")]
+                public ModelStream<TodoList> View(string list, StreamContext context, CancellationToken cancellationToken)
+                    => hub.Model<TodoList>("todo:" + list).Stream(context);
+            }
+            """);
+
     // ---- valid variations that must not report anything ----
 
     [Fact]

@@ -77,6 +77,28 @@ public sealed class SnapshotTests
             """);
 
     [Fact]
+    public void Model_handler_with_edits()
+        => Verify(nameof(Model_handler_with_edits), """
+            using RxStreams.Models;
+
+            namespace Todos;
+
+            public sealed record TodoList(string? Title, Dictionary<string, bool>? Done);
+
+            public sealed record Rename(string Title);
+
+            [StreamRoute("todo/{list}")]
+            public sealed partial class TodoLists(IStreamHub hub)
+            {
+                public ModelStream<TodoList> Edit(string list, IObservable<ModelEdit<Rename>> edits, StreamContext context)
+                    => hub.Model<TodoList>("todo:" + list).Serve(
+                        context,
+                        edits,
+                        (state, rename) => state with { Title = rename.Title });
+            }
+            """);
+
+    [Fact]
     public void Authorization_metadata()
         => Verify(nameof(Authorization_metadata), """
             using System.Reactive.Linq;

@@ -7,12 +7,14 @@ import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createConsumer } from "./consumer.mjs";
 import { freePort, repositoryRoot, run, startRedis, startServer, until } from "./processes.mjs";
 
 const clientModule = "src/RxStreams.AspNetCore/Client/rxstreams.js";
 const clientDeclarations = "src/RxStreams.AspNetCore/Client/rxstreams.d.ts";
+const modelModule = "src/RxStreams.AspNetCore/Client/rxstreams-model.js";
+const modelDeclarations = "src/RxStreams.AspNetCore/Client/rxstreams-model.d.ts";
 const tsc = fileURLToPath(new URL("./node_modules/typescript/bin/tsc", import.meta.url));
 const prefix = `node-client-${process.pid}`;
 
@@ -68,7 +70,7 @@ test("npm install <repository>: the package resolves to the client module and it
   // What a packed or copied install (npm pack, npm install --install-links) takes: the module and its declarations,
   // the codec it imports, and the module the client imports itself for peerToPeer.
   const [packed] = JSON.parse((await run("npm", ["pack", "--dry-run", "--json", "--loglevel=error"], { cwd: repositoryRoot })).stdout);
-  assert.deepEqual(packed.files.map((f) => f.path).sort(), ["README.md", "package.json", "src/RxStreams.AspNetCore/Client/codec.js", "src/RxStreams.AspNetCore/Client/peer.js", clientDeclarations, clientModule]);
+  assert.deepEqual(packed.files.map((f) => f.path).sort(), ["README.md", "package.json", "src/RxStreams.AspNetCore/Client/codec.js", "src/RxStreams.AspNetCore/Client/peer.js", clientDeclarations, clientModule, modelDeclarations, modelModule].sort());
 });
 
 test("connect, subscribe, publish and invoke against a real server", async (t) => {
@@ -89,6 +91,24 @@ test("connect, subscribe, publish and invoke against a real server", async (t) =
 
   assert.equal(await alice.invoke("node", { n: 0 }), "a");
   await assert.rejects(bob.invoke("no/such/route", {}), (e) => e instanceof RxStreamsError && e.code === "route_not_found");
+});
+
+test("models: a Node.js service watches a model (rxstreams/model) and edits it through its handler", async (t) => {
+  const resolved = createRequire(join(consumer.directory, "index.js")).resolve("rxstreams/model");
+  assert.equal(realpathSync(resolved), realpathSync(join(repositoryRoot, modelModule)));
+  const { withModels } = await import(pathToFileURL(resolved).href);
+  const route = unique("counter/c");
+  const alice = withModels(client(t));
+  const bob = withModels(client(t));
+  const seen = [];
+  bob.model(route).subscribe(({ state, version }) => seen.push([version, state.count]));
+  await until(() => seen.length === 1, "bob gets the snapshot");
+  const counter = alice.model(route);
+  assert.equal(await counter.edit({ n: 5 }), 1);
+  assert.equal(await counter.edit({ n: 2 }), 2);
+  await assert.rejects(counter.edit({ n: 50 }), (e) => e.code === "edit_refused" && e.message === "Add 1 to 10.");
+  await until(() => seen.at(-1)?.[0] === 2, "bob sees version 2");
+  assert.deepEqual(seen, [[0, 0], [1, 5], [2, 7]]);
 });
 
 test("listen: a Node.js client hosts a named server, another connects to it and invokes it", async (t) => {

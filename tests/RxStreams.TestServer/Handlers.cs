@@ -43,3 +43,14 @@ public sealed partial class NodeHandler(NodeInfo node)
 }
 
 public sealed record NodeInfo(string Name);
+
+/// <summary>A realtime model: a counter that clients add 1 to 10 to, through this handler (anything else is refused).</summary>
+[StreamRoute("counter/{name}")]
+public sealed partial class CounterHandler(IStreamHub hub, NodeInfo node)
+{
+    public RxStreams.Models.ModelStream<Counter> Count(string name, IObservable<RxStreams.Models.ModelEdit<AddToCounter>> edits, StreamContext context)
+        => hub.Model("counter:" + name, new RxStreams.Models.StreamModelOptions<Counter> { Initial = new Counter(0, null) }).Serve(
+            context,
+            edits.Select(e => e.Value.N is > 0 and <= 10 ? e : e.Refuse("Add 1 to 10.")),
+            (counter, add) => new Counter(counter.Count + add.N, node.Name));
+}

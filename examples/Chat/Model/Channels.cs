@@ -17,6 +17,12 @@ public static class Channels
     /// <summary>A room's messages (durable).</summary>
     public static string Room(string room) => $"chat:{room}";
 
+    /// <summary>A room's topic and pinned message (a realtime model).</summary>
+    public static string RoomState(string room) => $"room:{room}";
+
+    /// <summary>The room state's initial value and history (a member away for more than 64 changes gets a fresh snapshot).</summary>
+    public static readonly RxStreams.Models.StreamModelOptions<global::Chat.Model.RoomState> RoomStateOptions = new() { Initial = global::Chat.Model.RoomState.Empty, HistoryLength = 64 };
+
     /// <summary>A room's typing indicators (ephemeral).</summary>
     public static string Typing(string room) => $"typing:{room}";
 

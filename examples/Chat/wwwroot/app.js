@@ -16,6 +16,7 @@
 // Everything users type is shown with textContent: no user data ever goes through innerHTML.
 
 import { connect } from "/rx/client.js";
+import { model } from "/rx/model.js";
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, className, text) => {
@@ -245,8 +246,51 @@ function attach(conversation) {
   subs.push(rx.subscribe(kind === "room" ? `unread/${name}` : `unread/dm/${name}`, (count) => setUnread(conversation, count)));
   if (kind === "room") {
     subs.push(rx.subscribe(`presence/${name}`, (event) => applyPresence(conversation, event)));
+    // The room's topic and pinned message: a realtime model (whole states here; only changes on the wire).
+    conversation.state = model(rx, `room/${name}`);
+    subs.push(conversation.state.subscribe({
+      next: () => conversation === active && renderRoomBar(),
+      error: (error) => toast(`#${name}: ${error.message}`),
+    }));
   }
 }
+
+// ---- A room's topic and pinned message (the model room/{name}) ----
+
+function renderRoomBar() {
+  const c = active;
+  const state = c?.kind === "room" ? c.state?.current?.state : null;
+  $("room-bar").hidden = !state;
+  if (!state) return;
+  $("topic").textContent = state.topic || "No topic";
+  $("topic").classList.toggle("muted", !state.topic);
+  $("pinned").hidden = !state.pinned;
+  $("pinned-text").textContent = state.pinned ? `${state.pinned.from}: ${state.pinned.text}` : "";
+  $("pinned-text").title = state.pinned ? `Pinned by ${state.pinned.pinnedBy}` : "";
+}
+
+function editRoom(edit) {
+  const c = active;
+  if (c?.kind !== "room" || !c.state) return;
+  c.state.edit({ topic: null, pin: null, unpin: false, ...edit }).catch((e) => toast(e.message));
+}
+
+$("topic-edit").addEventListener("click", () => {
+  const form = $("topic-form");
+  form.hidden = !form.hidden;
+  if (!form.hidden) {
+    $("topic-input").value = active?.state?.current?.state.topic || "";
+    $("topic-input").focus();
+  }
+});
+
+$("topic-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  $("topic-form").hidden = true;
+  editRoom({ topic: $("topic-input").value });
+});
+
+$("unpin").addEventListener("click", () => editRoom({ unpin: true }));
 
 function detach(conversation) {
   for (const unsubscribe of conversation.subscriptions) unsubscribe();
@@ -347,6 +391,7 @@ function renderHeader() {
   if (c?.kind !== "dm") $("rename-form").hidden = true;
   $("message").placeholder = !c ? "" : c.kind === "room" ? `Message #${c.name} (try :tada: or :+1:)` : `Message ${titleOf(c)}`;
   $("composer").hidden = !c;
+  renderRoomBar();
 }
 
 // ---- Rooms: the directory, joining, creating, leaving ----
@@ -480,6 +525,14 @@ function render(conversation, message) {
   if (/^(?:\p{Extended_Pictographic}|\u200d|\ufe0f|[\u{1F3FB}-\u{1F3FF}]|\s)+$/u.test(message.text) && [...message.text].length <= 6) text.classList.add("jumbo");
   body.append(text);
   row.append(body);
+  if (conversation.kind === "room") {
+    const pin = el("button", "ghost small pin", "Pin");
+    pin.type = "button";
+    pin.title = "Pin this message to the room";
+    pin.setAttribute("aria-label", "Pin message");
+    pin.addEventListener("click", () => editRoom({ pin: { messageId: message.id, from: message.from, text: message.text } }));
+    row.append(pin);
+  }
   conversation.list.append(row);
 }
 

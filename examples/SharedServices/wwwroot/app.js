@@ -5,6 +5,7 @@
 // onto a WebRTC data channel between the two tabs (the client loads /rx/peer.js for it), and back to the relay if
 // the channel fails. The page shows which carries it ("Link").
 import { connect } from "/rx/client.js";
+import { model } from "/rx/model.js";
 
 const rx = connect("/rx");
 const $ = (id) => document.getElementById(id);
@@ -394,3 +395,48 @@ rx.subscribe("servers", {
 
 setRole("none");
 render();
+
+// ---- The shared to-do list: a realtime model (todo/{list}), the same in every tab on every node ----
+
+const todo = model(rx, "todo/team");
+
+function renderTodo({ state, version }) {
+  const items = Object.entries(state.items ?? {}).sort(([, a], [, b]) => a.order - b.order);
+  $("todo").replaceChildren(...items.map(([id, item]) => {
+    const row = document.createElement("li");
+    row.dataset.id = id;
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = item.done === true;
+    box.addEventListener("change", () => editTodo({ id, done: box.checked }));
+    const text = document.createElement("span");
+    text.textContent = String(item.text ?? "");
+    label.append(box, text);
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", `Remove ${text.textContent}`);
+    remove.addEventListener("click", () => editTodo({ id, remove: true }));
+    row.append(label, remove);
+    row.classList.toggle("done", item.done === true);
+    return row;
+  }));
+  $("todo-version").value = String(version);
+}
+
+function editTodo(edit) {
+  todo.edit({ add: null, id: null, done: null, remove: false, ...edit }).then(
+    () => ($("todo-status").textContent = ""),
+    (e) => ($("todo-status").textContent = e.message),
+  );
+}
+
+todo.subscribe({ next: renderTodo, error: (e) => ($("todo-status").textContent = e.message) });
+
+$("todo-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = $("todo-text");
+  editTodo({ add: input.value });
+  input.value = "";
+});

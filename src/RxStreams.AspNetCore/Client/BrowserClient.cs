@@ -13,6 +13,7 @@ internal static class BrowserClient
         Load("client", declarations: "rxstreams.d.ts"),
         // The WebRTC part, which client.js imports itself (import("./peer.js")) only when peerToPeer is asked for.
         Load("peer", declarations: "peer.d.ts"),
+        Load("model", declarations: "rxstreams-model.d.ts"),
     ]);
 
     /// <summary>Every module, loaded from the assembly's resources on first use.</summary>

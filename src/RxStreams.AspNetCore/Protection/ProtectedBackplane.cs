@@ -40,6 +40,22 @@ internal sealed class ProtectedBackplane(StreamBackplane inner, StoredDataProtec
     public override IObservable<BackplaneEntry> SubscribeLive(string channel, StreamOffset after)
         => new Unprotecting<BackplaneEntry>(Inner.SubscribeLive(channel, after), channel, protector.UnprotectChannelItem);
 
+    // ---- Models: the state and each change encrypted (the change as an item of the model's channel) ----
+
+    public override async ValueTask<BackplaneModelState> ReadModelAsync(string channel, CancellationToken cancellationToken)
+        => Unprotected(channel, await Inner.ReadModelAsync(channel, cancellationToken).ConfigureAwait(false));
+
+    public override async ValueTask<BackplaneModelWrite> WriteModelAsync(string channel, long expectedVersion, ReadOnlyMemory<byte> state, ReadOnlyMemory<byte> change, int maxLength, CancellationToken cancellationToken)
+    {
+        var result = await Inner.WriteModelAsync(channel, expectedVersion, protector.ProtectChannelItem(channel, state), protector.ProtectChannelItem(channel, change), maxLength, cancellationToken).ConfigureAwait(false);
+        return result.Written
+            ? result with { Current = result.Current with { State = state.ToArray() } }
+            : result with { Current = Unprotected(channel, result.Current) };
+    }
+
+    private BackplaneModelState Unprotected(string channel, BackplaneModelState stored)
+        => stored.Version == 0 ? stored : stored with { State = protector.UnprotectModelState(channel, stored.Offset, stored.State) };
+
     // Ephemeral channels and presence are not stored: they pass through in clear (DelegatingStreamBackplane).
 
     // ---- Work queues: encrypted ----

@@ -47,6 +47,11 @@ internal sealed class StoredDataProtector
     public BackplaneEntry UnprotectChannelItem(string channel, in BackplaneEntry entry)
         => entry with { Payload = Unprotect(For(_channelProtectors, _channels, channel), "channel", channel, entry.Offset, entry.Payload) };
 
+    /// <summary>A model's stored state, protected as the items of its change channel are.</summary>
+    /// <exception cref="StreamException"><see cref="StreamErrorCodes.Undecryptable"/>: the state does not decrypt.</exception>
+    public byte[] UnprotectModelState(string channel, StreamOffset offset, ReadOnlyMemory<byte> state)
+        => Unprotect(For(_channelProtectors, _channels, channel), "model", channel, offset, state);
+
     /// <exception cref="StreamException"><see cref="StreamErrorCodes.Undecryptable"/>: the item does not decrypt.</exception>
     public BackplaneWorkItem UnprotectQueueItem(string queue, in BackplaneWorkItem item)
         => item with { Payload = Unprotect(For(_queueProtectors, _queues, queue), "queue", queue, item.Id, item.Payload) };

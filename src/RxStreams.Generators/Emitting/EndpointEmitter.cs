@@ -67,7 +67,7 @@ internal static class EndpointEmitter
         {
             Names.Literal(endpoint.Template.Text),
             "global::RxStreams.Routing.StreamInteraction." + endpoint.Interaction,
-            endpoint.Result == ResultKind.StreamItems ? "true" : "false",
+            endpoint.Result is ResultKind.StreamItems or ResultKind.Model ? "true" : "false",
             parameterNames.Length == 0
                 ? "global::System.Array.Empty<string>()"
                 : "new string[] { " + string.Join(", ", parameterNames.Select(Names.Literal)) + " }",
@@ -130,6 +130,7 @@ internal static class EndpointEmitter
             ResultKind.ValueTaskOfT => $"FromValueTask<{payload}>(result, {serializer})",
             ResultKind.Observable => $"FromObservable<{payload}>({notNull}, {serializer})",
             ResultKind.StreamItems => $"FromStreamItems<{payload}>({notNull}, {serializer})",
+            ResultKind.Model => $"FromModel<{payload}>({notNull})",
             _ => throw new System.ArgumentOutOfRangeException(nameof(endpoint), endpoint.Result, "Unknown result kind."),
         };
     }
@@ -151,6 +152,7 @@ internal static class EndpointEmitter
         ArgumentKind.OptionalService => $"({argument.Type}?)invocation.Context.Services.GetService(typeof({argument.Type}))",
         ArgumentKind.Input => $"invocation.GetInput({Serializer}.Get<{argument.Type}>())",
         ArgumentKind.Request => $"invocation.GetRequest({Serializer}.Get<{argument.Type}>())",
+        ArgumentKind.ModelEdits => $"invocation.GetModelEdits({Serializer}.Get<{argument.Type}>())",
         _ => "default!",
     };
 }

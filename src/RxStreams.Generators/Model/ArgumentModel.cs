@@ -26,6 +26,9 @@ internal enum ArgumentKind
 
     /// <summary><c>invocation.GetRequest(serializer)</c>.</summary>
     Request,
+
+    /// <summary><c>invocation.GetModelEdits(serializer)</c>: a model handler's input (the type is the edit's).</summary>
+    ModelEdits,
 }
 
 /// <summary>One argument: its source, its type (global::-qualified) and, for route values, index and constraint.</summary>

@@ -5,6 +5,7 @@ internal enum ResultKind
 {
     Observable,
     StreamItems,
+    Model,
     TaskOfT,
     ValueTaskOfT,
     Task,

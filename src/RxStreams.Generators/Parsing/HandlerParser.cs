@@ -343,6 +343,12 @@ internal sealed class HandlerParser
             return null;
         }
         var (interaction, result, payload) = shape;
+        if (result != ResultKind.Model && payload is not null && WrappedModelStream(payload) is { } wrapper)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidModelHandler, ReturnTypeLocation(method) ?? methodLocation, display,
+                $"it returns ModelStream<T> inside {wrapper}; return the ModelStream<T> itself (it is already asynchronous)"));
+            return null;
+        }
 
         // The parameters.
         var ok = true;
@@ -400,6 +406,27 @@ internal sealed class HandlerParser
                     continue;
                 }
                 var inputType = ((INamedTypeSymbol)parameter.Type).TypeArguments[0];
+                var isEdits = KnownTypes.Is(inputType, _known.ModelEdit);
+                if (result == ResultKind.Model && !isEdits)
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidModelHandler, parameterLocation, display,
+                        $"its input '{parameter.Name}' is {parameter.Type.ToDisplayString(Names.Readable)}; a model handler's input is IObservable<ModelEdit<TEdit>>, the client's edits"));
+                    ok = false;
+                    continue;
+                }
+                if (isEdits)
+                {
+                    var editType = ((INamedTypeSymbol)inputType).TypeArguments[0];
+                    if (result != ResultKind.Model)
+                    {
+                        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelEditsWithoutModel, parameterLocation, display, editType.ToDisplayString(Names.Readable)));
+                        ok = false;
+                        continue;
+                    }
+                    ok &= _types.AddRoot(editType, parameterLocation);
+                    arguments.Add(ArgumentModel.Of(ArgumentKind.ModelEdits, Names.FullNoTopAnnotation(editType)));
+                    continue;
+                }
                 ok &= _types.AddRoot(inputType, parameterLocation);
                 arguments.Add(ArgumentModel.Of(ArgumentKind.Input, Names.FullNoTopAnnotation(inputType)));
                 continue;
@@ -531,6 +558,11 @@ internal sealed class HandlerParser
         {
             return (InteractionKind.FireAndForget, ResultKind.ValueTask, null);
         }
+        if (KnownTypes.Is(returnType, _known.ModelStream))
+        {
+            var edits = method.Parameters.Any(p => KnownTypes.Is(p.Type, _known.Observable)) ? InteractionKind.Duplex : InteractionKind.Subscription;
+            return (edits, ResultKind.Model, ((INamedTypeSymbol)returnType).TypeArguments[0]);
+        }
         if (KnownTypes.Is(returnType, _known.TaskOfT))
         {
             return (InteractionKind.RequestResponse, ResultKind.TaskOfT, ((INamedTypeSymbol)returnType).TypeArguments[0]);
@@ -548,6 +580,10 @@ internal sealed class HandlerParser
             ? (interaction, ResultKind.StreamItems, ((INamedTypeSymbol)element).TypeArguments[0])
             : (interaction, ResultKind.Observable, element);
     }
+
+    /// <summary>A description of the wrapper when <paramref name="payload"/> (what a Task or observable result carries) is a ModelStream&lt;T&gt;, else null.</summary>
+    private string? WrappedModelStream(ITypeSymbol payload)
+        => KnownTypes.Is(payload, _known.ModelStream) ? "a Task, ValueTask or IObservable" : null;
 
     /// <summary>The stream's own arguments, which bind by type wherever they are: StreamContext and CancellationToken.</summary>
     private ArgumentModel? StreamArgument(ITypeSymbol type)

@@ -35,6 +35,8 @@ internal sealed class KnownTypes
         IReadOnlyDictionary = Get("System.Collections.Generic.IReadOnlyDictionary`2");
         StreamContext = Get("RxStreams.StreamContext");
         StreamItem = Get("RxStreams.StreamItem`1");
+        ModelStream = Get("RxStreams.Models.ModelStream`1");
+        ModelEdit = Get("RxStreams.Models.ModelEdit`1");
         StreamRouteAttribute = Get("RxStreams.StreamRouteAttribute");
         JsonIgnoreAttribute = Get("System.Text.Json.Serialization.JsonIgnoreAttribute");
         JsonPropertyNameAttribute = Get("System.Text.Json.Serialization.JsonPropertyNameAttribute");
@@ -99,6 +101,10 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? StreamContext { get; }
 
     public INamedTypeSymbol? StreamItem { get; }
+
+    public INamedTypeSymbol? ModelStream { get; }
+
+    public INamedTypeSymbol? ModelEdit { get; }
 
     public INamedTypeSymbol? StreamRouteAttribute { get; }
 

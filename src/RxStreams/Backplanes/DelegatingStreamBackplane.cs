@@ -77,5 +77,13 @@ public abstract class DelegatingStreamBackplane : StreamBackplane
         => Inner.AckAsync(queue, group, consumer, id, cancellationToken);
 
     /// <inheritdoc />
+    public override ValueTask<BackplaneModelState> ReadModelAsync(string channel, CancellationToken cancellationToken)
+        => Inner.ReadModelAsync(channel, cancellationToken);
+
+    /// <inheritdoc />
+    public override ValueTask<BackplaneModelWrite> WriteModelAsync(string channel, long expectedVersion, ReadOnlyMemory<byte> state, ReadOnlyMemory<byte> change, int maxLength, CancellationToken cancellationToken)
+        => Inner.WriteModelAsync(channel, expectedVersion, state, change, maxLength, cancellationToken);
+
+    /// <inheritdoc />
     public override ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken) => Inner.PingAsync(cancellationToken);
 }

@@ -105,6 +105,30 @@ public abstract class StreamBackplane : IAsyncDisposable
     /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
     public abstract ValueTask<bool> AckAsync(string queue, string group, string consumer, StreamOffset id, CancellationToken cancellationToken);
 
+    // ---- Models -----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The stored state of the model whose changes go to the durable channel <paramref name="channel"/>
+    /// (version 0 and no state when it was never written).
+    /// </summary>
+    /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
+    /// <exception cref="NotSupportedException">The backplane does not hold models (the default).</exception>
+    public virtual ValueTask<BackplaneModelState> ReadModelAsync(string channel, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"The '{Name}' backplane does not hold models: override ReadModelAsync and WriteModelAsync.");
+
+    /// <summary>
+    /// Compare-and-set of a model's state, atomically with the append of its change: when the stored version is
+    /// <paramref name="expectedVersion"/>, stores <paramref name="state"/> as version <paramref name="expectedVersion"/> + 1
+    /// and appends <paramref name="change"/> to the durable channel <paramref name="channel"/> (trimmed to about
+    /// <paramref name="maxLength"/> items, like <see cref="AppendAsync"/>); otherwise changes nothing and returns the
+    /// state held now. Writing version 1 discards what the channel held before (a new life of the model). Nodes
+    /// reading the channel live get the change as any other item.
+    /// </summary>
+    /// <exception cref="BackplaneUnavailableException">The backplane cannot be reached.</exception>
+    /// <exception cref="NotSupportedException">The backplane does not hold models (the default).</exception>
+    public virtual ValueTask<BackplaneModelWrite> WriteModelAsync(string channel, long expectedVersion, ReadOnlyMemory<byte> state, ReadOnlyMemory<byte> change, int maxLength, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"The '{Name}' backplane does not hold models: override ReadModelAsync and WriteModelAsync.");
+
     // ---- Health ---------------------------------------------------------------------------------------------
 
     /// <summary>

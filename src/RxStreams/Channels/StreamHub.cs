@@ -21,6 +21,7 @@ public sealed class StreamHub : IStreamHub
     private readonly ConcurrentDictionary<(string Name, Type Type, bool Durable), object> _channels = new();
     private readonly ConcurrentDictionary<(string Name, Type Type), object> _queues = new();
     private readonly ConcurrentDictionary<string, StreamPresence> _presence = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, Type Type), object> _models = new();
 
     /// <summary>Creates a hub.</summary>
     /// <param name="backplane">What carries the channels.</param>
@@ -88,6 +89,14 @@ public sealed class StreamHub : IStreamHub
 
     /// <summary>This node's work queues, for the admin page.</summary>
     internal IEnumerable<IWorkQueueFigures> QueueFigures => _queues.Values.OfType<IWorkQueueFigures>();
+
+    /// <inheritdoc />
+    public Models.IStreamModel<TState> Model<TState>(string name, Models.StreamModelOptions<TState>? options = null)
+    {
+        ValidateName(name);
+        return (Models.IStreamModel<TState>)_models.GetOrAdd((name, typeof(TState)), static (key, state) =>
+            new Models.StreamModel<TState>(state.Hub, key.Name, StreamSerializer.Get<TState>(), state.Options), (Hub: this, Options: options));
+    }
 
     private static void ValidateName(string name)
     {

@@ -143,6 +143,30 @@ public sealed class RxStreamsClient : IAsyncDisposable
         return new ClientStream<TIn, TOut>(this, route, options ?? new StreamOpenOptions(), StreamSerializer.Get<TIn>);
     }
 
+    /// <summary>
+    /// A model, read-only: the states of the model stream on <paramref name="route"/> (a handler returning
+    /// <c>ModelStream&lt;TState&gt;</c>), whole, each with its version; the server sends only changes after the first.
+    /// </summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    public IClientModel<TState> Model<TState>(string route, StreamOpenOptions? options = null) => Model<TState, object>(route, options);
+
+    /// <summary>
+    /// A model the application can also change with <see cref="IClientModel{TState, TEdit}.EditAsync"/>: edits go to the
+    /// model handler on <paramref name="route"/> (which takes <c>IObservable&lt;ModelEdit&lt;TEdit&gt;&gt;</c>), never
+    /// straight into the state.
+    /// </summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <typeparam name="TEdit">The edit type.</typeparam>
+    public IClientModel<TState, TEdit> Model<TState, TEdit>(string route, StreamOpenOptions? options = null)
+    {
+        ValidateRoute(route);
+        StreamSerializer.Register(ClientModelMessage.Serializer.Instance);
+        var openOptions = options ?? new StreamOpenOptions();
+        return new ClientModel<TState, TEdit>(route,
+            () => new ClientStream<Models.ModelEdit<TEdit>, ClientModelMessage>(this, route, openOptions, static () => new Models.ModelEditSerializer<TEdit>(StreamSerializer.Get<TEdit>())),
+            _options.InvokeTimeout);
+    }
+
     /// <summary>What the server sends on <paramref name="route"/> (a subscription; nothing goes the other way).</summary>
     public IObservable<T> Subscribe<T>(string route, StreamOpenOptions? options = null)
     {

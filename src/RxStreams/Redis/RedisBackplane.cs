@@ -18,6 +18,7 @@ public sealed class RedisBackplane : StreamBackplane
     private readonly RedisConnection _connection;
     private readonly RedisSubscriptions _subscriptions;
     private readonly RedisChannelStore _store;
+    private readonly RedisModelStore _models;
     private readonly RedisLiveReader _live;
     private readonly RedisEphemeralChannels _ephemeral;
     private readonly RedisPresence _presence;
@@ -38,6 +39,7 @@ public sealed class RedisBackplane : StreamBackplane
         _connection = new RedisConnection(options, _logger, $"{options.KeyPrefix}-{NodeId}");
         _subscriptions = new RedisSubscriptions(_connection, _logger);
         _store = new RedisChannelStore(_connection, keys, options);
+        _models = new RedisModelStore(_connection, keys, options);
         _live = new RedisLiveReader(_store, _subscriptions, keys, options, _logger);
         _ephemeral = new RedisEphemeralChannels(_connection, _subscriptions, keys, _logger);
         _presence = new RedisPresence(_connection, _subscriptions, keys, options, _logger, NodeId);
@@ -208,6 +210,23 @@ public sealed class RedisBackplane : StreamBackplane
     }
 
     // ---- Health ----
+
+    /// <inheritdoc />
+    public override ValueTask<BackplaneModelState> ReadModelAsync(string channel, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        ThrowIfDisposed();
+        return _models.ReadAsync(channel, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<BackplaneModelWrite> WriteModelAsync(string channel, long expectedVersion, ReadOnlyMemory<byte> state, ReadOnlyMemory<byte> change, int maxLength, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        ThrowIfDisposed();
+        return _models.WriteAsync(channel, expectedVersion, state, change, Math.Max(1, maxLength), cancellationToken);
+    }
 
     /// <inheritdoc />
     /// <remarks>A <c>PING</c> on the backplane's connection, bounded by <see cref="RedisBackplaneOptions.OperationTimeout"/>.</remarks>

@@ -29,6 +29,12 @@ internal sealed class RedisKeys
     /// <summary>Pub/sub: the id of each entry appended, so nodes reading the channel live wake up.</summary>
     public string LiveWakeUp(string channel) => Name(channel, "live");
 
+    /// <summary>
+    /// A hash with the state of the model whose changes the channel holds (<c>v</c> version, <c>s</c> state, <c>at</c>
+    /// the change's id): beside the channel's stream, in its slot, so one script updates both.
+    /// </summary>
+    public RedisKey Model(string channel) => Name(channel, "model");
+
     // ---- Ephemeral channels ----
 
     /// <summary>Pub/sub: the items of an ephemeral channel.</summary>

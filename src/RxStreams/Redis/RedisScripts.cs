@@ -273,4 +273,46 @@ internal static class RedisScripts
         end
         return redis.call('XTRIM', KEYS[1], 'MINID', floor)
         """);
+
+    /// <summary>KEYS: model state (a hash: <c>v</c> version, <c>s</c> state, <c>at</c> id of the change that made it). Returns { v, s, at }.</summary>
+    public static readonly RedisScript ModelRead = new("model-read", """
+        local m = redis.call('HMGET', KEYS[1], 'v', 's', 'at')
+        return { m[1] or '0', m[2] or '', m[3] or '0-0' }
+        """);
+
+    /// <summary>
+    /// KEYS: model state, stream, meta. ARGV: expected version, state, change, max length, slack, live wake-up channel.
+    /// Compare-and-set: when the stored version is the expected one, appends the change to the stream (trimming as
+    /// <see cref="Append"/> does; a model's first version starts a new life of the stream), stores the state as the next
+    /// version with the change's id, wakes live readers, and returns { 1, version, '', id }. Otherwise changes nothing
+    /// and returns { 0, version, state, id } as stored.
+    /// </summary>
+    public static readonly RedisScript ModelWrite = new("model-write", publishes: true, text: """
+        local m = redis.call('HMGET', KEYS[1], 'v', 's', 'at')
+        local v = tonumber(m[1] or '0')
+        if v ~= tonumber(ARGV[1]) then
+          return { 0, m[1] or '0', m[2] or '', m[3] or '0-0' }
+        end
+        if v == 0 then
+          redis.call('DEL', KEYS[2], KEYS[3])
+        end
+        local maxlen = tonumber(ARGV[4])
+        local fresh = redis.call('EXISTS', KEYS[2]) == 0
+        if not fresh then
+          local len = redis.call('XLEN', KEYS[2])
+          if len >= maxlen + tonumber(ARGV[5]) then
+            local gone = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', len - maxlen + 1)
+            redis.call('XTRIM', KEYS[2], 'MAXLEN', maxlen - 1)
+            redis.call('HSET', KEYS[3], 'trimmed', gone[#gone][1])
+          end
+        end
+        local id = redis.call('XADD', KEYS[2], '*', 'p', ARGV[3])
+        if fresh then
+          redis.call('HSET', KEYS[3], 'epoch', id, 'trimmed', '0-0')
+        end
+        local version = string.format('%d', v + 1)
+        redis.call('HSET', KEYS[1], 'v', version, 's', ARGV[2], 'at', id)
+        redis.call(publish, ARGV[6], id)
+        return { 1, version, '', id }
+        """);
 }

@@ -21,6 +21,16 @@ public abstract class StreamHandlerResult
     /// <summary>The items of a resumable observable: each item's offset goes on the wire.</summary>
     public static StreamHandlerResult FromStreamItems<T>(IObservable<StreamItem<T>> source, IStreamSerializer<T> serializer) => new StreamItemsResult<T>(source, serializer);
 
+    /// <summary>
+    /// The stream of a model handler: the snapshot, the changes as merge patches and the answers to the client's edits,
+    /// each change with its offset (the stream is resumable).
+    /// </summary>
+    public static StreamHandlerResult FromModel<TState>(Models.ModelStream<TState> stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new ModelResult(stream.Items);
+    }
+
     /// <summary>The response of a request/response method.</summary>
     public static StreamHandlerResult FromTask<T>(Task<T> task, IStreamSerializer<T> serializer) => new TaskResult<T>(task, serializer);
 
@@ -117,6 +127,21 @@ public abstract class StreamHandlerResult
                     Write(sink, serializer, item.Value, item.Offset);
                 }
             }
+
+            public void OnError(Exception error) => sink.OnError(error);
+
+            public void OnCompleted() => sink.OnCompleted();
+        }
+    }
+
+    private sealed class ModelResult(IObservable<Models.ModelStreamItem> source) : StreamHandlerResult
+    {
+        private protected override IDisposable SubscribeCore(IStreamResultSink sink) => source.Subscribe(new Adapter(sink));
+
+        private sealed class Adapter(IStreamResultSink sink) : IObserver<Models.ModelStreamItem>
+        {
+            // Snapshots and answers are this stream's own arrays; changes are the arrays the node's feed shares.
+            public void OnNext(Models.ModelStreamItem item) => sink.OnNextShared(item.Payload, item.Offset);
 
             public void OnError(Exception error) => sink.OnError(error);
 

@@ -70,6 +70,13 @@ public sealed class StreamInvocation
             : StreamSerializer.Deserialize(serializer, request);
     }
 
+    /// <summary>
+    /// The client's writes on a model stream (<c>{"w":id,"edit":…}</c>), as edits of <typeparamref name="TEdit"/>. A write
+    /// that is not of that shape fails the input (the stream ends with <c>invalid_payload</c>), as any malformed input does.
+    /// </summary>
+    public IObservable<Models.ModelEdit<TEdit>> GetModelEdits<TEdit>(IStreamSerializer<TEdit> serializer)
+        => Input.As(new Models.ModelEditSerializer<TEdit>(serializer));
+
     /// <summary>The client's items on a duplex stream, as <typeparamref name="T"/>.</summary>
     public IObservable<T> GetInput<T>(IStreamSerializer<T> serializer) => Input.As(serializer);
 }

@@ -85,7 +85,7 @@ public sealed class SharedServicesFixture : IAsyncLifetime
     }
 
     /// <summary>examples/SharedServices in this repository (its wwwroot is the page), found from the test's output folder.</summary>
-    private static string ExampleDirectory()
+    internal static string ExampleDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -17,6 +17,7 @@ public sealed class InMemoryBackplane : StreamBackplane
     private readonly ConcurrentDictionary<string, InMemoryChannel> _ephemeral = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, InMemoryPresenceSet> _presence = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, InMemoryWorkQueue> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InMemoryModel> _models = new(StringComparer.Ordinal);
 
     /// <summary>Creates the backplane.</summary>
     public InMemoryBackplane(InMemoryBackplaneOptions? options = null, ILogger<InMemoryBackplane>? logger = null)
@@ -101,4 +102,20 @@ public sealed class InMemoryBackplane : StreamBackplane
     /// <inheritdoc />
     public override ValueTask<bool> AckAsync(string queue, string group, string consumer, StreamOffset id, CancellationToken cancellationToken)
         => ValueTask.FromResult(WorkQueue(queue).Ack(group, consumer, id));
+
+    /// <inheritdoc />
+    public override ValueTask<BackplaneModelState> ReadModelAsync(string channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        return ValueTask.FromResult(_models.TryGetValue(channel, out var model) ? model.Read() : default);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<BackplaneModelWrite> WriteModelAsync(string channel, long expectedVersion, ReadOnlyMemory<byte> state, ReadOnlyMemory<byte> change, int maxLength, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
+        var model = _models.GetOrAdd(channel, static _ => new InMemoryModel());
+        return ValueTask.FromResult(model.Write(Durable(channel), expectedVersion, state, change, Math.Max(1, maxLength)));
+    }
 }

@@ -31,7 +31,20 @@ internal sealed class InMemoryChannel
 
     public StreamOffset Append(ReadOnlyMemory<byte> payload, int maxLength, bool durable)
     {
-        bool drain;
+        var offset = Append(payload, maxLength, durable, out var drain);
+        if (drain)
+        {
+            _deliveries.Drain();
+        }
+        return offset;
+    }
+
+    /// <summary>
+    /// Appends without delivering: when <paramref name="drain"/> comes back true, the caller calls <see cref="Drain"/>
+    /// once it holds no lock of its own (models append while they hold theirs, to keep state and changes in step).
+    /// </summary>
+    public StreamOffset Append(ReadOnlyMemory<byte> payload, int maxLength, bool durable, out bool drain)
+    {
         BackplaneEntry entry;
         // The publisher's trace context, kept with a durable item only when the publish is traced.
         var traceParent = durable ? RxStreamsTracing.CurrentTraceParent() : null;
@@ -52,12 +65,11 @@ internal sealed class InMemoryChannel
             }
             drain = _deliveries.EnqueueLocked(entry, _subscribers.AsArray());
         }
-        if (drain)
-        {
-            _deliveries.Drain();
-        }
         return entry.Offset;
     }
+
+    /// <summary>Delivers what <see cref="Append(ReadOnlyMemory{byte}, int, bool, out bool)"/> queued.</summary>
+    public void Drain() => _deliveries.Drain();
 
     public BackplaneReadResult Read(StreamOffset after, int count)
     {
