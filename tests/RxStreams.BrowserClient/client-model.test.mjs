@@ -99,3 +99,25 @@ test("after a reconnection the stream resumes from the last offset and the patch
   socket.deliver(item(1, { v: 9, p: { n: 9 } }, at(9)));
   assert.deepEqual(seen, [[7, 7], [8, 8], [9, 9]]);
 });
+
+test("edits made with no subscriber close the stream between them; reopened, it resumes and keeps the state", async (t) => {
+  // What a Node.js service editing a model it does not watch does (the Node.js client's model test, which once
+  // failed in CI when the state was dropped on closing): the stream reopens after the last offset it delivered, so
+  // the server sends the changes after it and no snapshot; they must apply to the state the model kept.
+  const { rx, net } = start(t);
+  const socket = await net.connected();
+  const counter = model(rx, "counter/c");
+  const first = counter.edit({ n: 5 });
+  await socket.expect("open", { streamId: 1, route: "counter/c" });
+  await socket.expect("next", { streamId: 1 });
+  socket.deliver(item(1, { v: 0, s: { count: 0 } }), item(1, { v: 1, p: { count: 5 } }, at(1)), item(1, { w: 1, v: 1 }));
+  assert.equal(await first, 1);
+  await socket.expect("cancel", { streamId: 1 });
+
+  const second = counter.edit({ n: 2 });
+  await socket.expect("open", { streamId: 3, route: "counter/c", offset: at(1) });
+  await socket.expect("next", { streamId: 3 });
+  socket.deliver(item(3, { v: 2, p: { count: 7 } }, at(2)), item(3, { w: 2, v: 2 }));
+  assert.equal(await second, 2);
+  assert.deepEqual(counter.current, { state: { count: 7 }, version: 2 });
+});

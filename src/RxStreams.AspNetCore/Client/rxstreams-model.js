@@ -77,6 +77,7 @@ export function model(rx, route, options = {}) {
     else {
       // The server never sends a change that does not follow the state this client has; applying it would be wrong.
       const error = failure("protocol_error", `The model "${route}" sent version ${item.v} to a client at ${current?.version}.`, route);
+      current = null;
       stop();
       fail(error);
       deliver("error", error);
@@ -104,7 +105,9 @@ export function model(rx, route, options = {}) {
   const stop = () => {
     const u = unsubscribe;
     unsubscribe = null;
-    current = null; // the next subscription starts from a snapshot
+    // The state stays: the stream remembers the offset of the last item it delivered here, which is the one that made
+    // this version, so subscribing again resumes after it (the changes that follow, or a fresh snapshot when the
+    // server no longer holds them). Dropping the state here made a resumed change arrive at a client with none.
     u?.();
   };
 
