@@ -1,9 +1,12 @@
+using System.ComponentModel;
+
 namespace RxStreams.Routing;
 
 /// <summary>
 /// Where a <see cref="StreamHandlerResult"/> delivers its items: implemented by hosts (one per open stream).
 /// Calls are serialized. The sink decides what to do with credits and limits.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IStreamResultSink
 {
     /// <summary>

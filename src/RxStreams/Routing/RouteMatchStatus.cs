@@ -1,6 +1,9 @@
+using System.ComponentModel;
+
 namespace RxStreams.Routing;
 
 /// <summary>The outcome of matching a route against the compiled templates.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum RouteMatchStatus
 {
     /// <summary>A template matched and every typed value parsed.</summary>

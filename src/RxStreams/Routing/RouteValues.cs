@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
@@ -7,6 +8,7 @@ namespace RxStreams.Routing;
 /// The values a route match captured, as ranges of the route text: matching allocates nothing. Generated routers
 /// fill it with <see cref="Add"/>; generated endpoints read typed values with the <c>Get…</c> methods.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public struct RouteValues
 {
     /// <summary>The most parameters a template may have.</summary>

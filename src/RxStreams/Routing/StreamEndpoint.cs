@@ -1,9 +1,12 @@
+using System.ComponentModel;
+
 namespace RxStreams.Routing;
 
 /// <summary>
 /// One handler method behind a route template. The source generator emits one sealed subclass per handler method,
 /// whose <see cref="Invoke"/> creates the handler through DI with generated code and calls the method.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class StreamEndpoint
 {
     /// <summary>Creates the endpoint's description.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Reactive.Disposables;
 using RxStreams.Channels;
 using RxStreams.Serialization;
@@ -8,6 +9,7 @@ namespace RxStreams.Routing;
 /// What a handler method returned, adapted for a host: items as UTF-8 JSON (with offsets when resumable), then
 /// completion or an error. Generated endpoints create it with the factory method matching the method's shape.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class StreamHandlerResult
 {
     private object? _resource;

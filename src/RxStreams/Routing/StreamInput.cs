@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.ComponentModel;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using RxStreams.Serialization;
@@ -16,6 +17,7 @@ namespace RxStreams.Routing;
 /// that is not valid JSON for the input type makes <see cref="OnPayload"/> throw a
 /// <see cref="StreamSerializationException"/>: the host then ends the stream with <c>invalid_payload</c>.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class StreamInput
 {
     private static readonly List<byte[]> s_none = [];

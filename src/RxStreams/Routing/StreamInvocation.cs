@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using RxStreams.Serialization;
 
@@ -8,6 +9,7 @@ namespace RxStreams.Routing;
 /// One call of an endpoint: the stream's context, the matched route values, and the client's request or input.
 /// Generated endpoints read their arguments from it.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class StreamInvocation
 {
     private readonly RouteValues _routeValues;

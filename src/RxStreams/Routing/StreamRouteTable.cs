@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using System.Text;
 
 namespace RxStreams.Routing;
 
 /// <summary>All routes a host serves: the routers of every assembly, checked for conflicts once, matched in turn.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class StreamRouteTable
 {
     private readonly StreamRouter[] _routers;

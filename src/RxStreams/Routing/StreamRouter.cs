@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace RxStreams.Routing;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace RxStreams.Routing;
 /// has handlers and registers it with <see cref="StreamRoutes.Register"/>; hosts combine them into a
 /// <see cref="StreamRouteTable"/>.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class StreamRouter
 {
     /// <summary>Every endpoint of the router.</summary>

@@ -1,9 +1,12 @@
+using System.ComponentModel;
+
 namespace RxStreams.Routing;
 
 /// <summary>
 /// The routers of the process. Generated module initializers register each assembly's router here, so hosts find
 /// every route without scanning assemblies.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class StreamRoutes
 {
     private static readonly object s_gate = new();
