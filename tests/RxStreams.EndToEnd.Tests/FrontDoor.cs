@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace RxStreams.EndToEnd.Tests;
@@ -11,93 +10,25 @@ namespace RxStreams.EndToEnd.Tests;
 /// </summary>
 public sealed class FrontDoor : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int[] _backends;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<TcpClient> _open = [];
-    private readonly Task _accepting;
+    private readonly TcpRelay _relay;
 
     public FrontDoor(params int[] backendPorts)
     {
-        _backends = backendPorts;
-        _listener.Start();
-        _accepting = AcceptAsync();
+        _relay = new TcpRelay(async cancellationToken =>
+        {
+            foreach (var port in backendPorts)
+            {
+                if (await TcpRelay.TryConnectAsync(port, cancellationToken) is { } backend)
+                {
+                    return backend;
+                }
+            }
+            return null;
+        });
     }
 
     /// <summary>http://127.0.0.1:port</summary>
-    public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public string Url => $"http://127.0.0.1:{_relay.Port}";
 
-    private async Task AcceptAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                _ = ServeAsync(client);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using var _ = client;
-        TcpClient? backend = null;
-        foreach (var port in _backends)
-        {
-            var candidate = new TcpClient();
-            try
-            {
-                await candidate.ConnectAsync(IPAddress.Loopback, port, _stop.Token);
-                backend = candidate;
-                break;
-            }
-            catch (SocketException)
-            {
-                candidate.Dispose();
-            }
-        }
-        if (backend is null)
-        {
-            return;
-        }
-        using var server = backend;
-        lock (_open)
-        {
-            _open.Add(client);
-            _open.Add(server);
-        }
-        try
-        {
-            var up = client.GetStream().CopyToAsync(server.GetStream(), _stop.Token);
-            var down = server.GetStream().CopyToAsync(client.GetStream(), _stop.Token);
-            await Task.WhenAny(up, down);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-        }
-        finally
-        {
-            lock (_open)
-            {
-                _open.Remove(client);
-                _open.Remove(server);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        lock (_open)
-        {
-            _open.ForEach(c => c.Dispose());
-        }
-        await _accepting;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _relay.DisposeAsync();
 }

@@ -12,12 +12,10 @@ namespace RxStreams.EndToEnd.Tests.Scaling;
 public sealed class ReadinessBalancer : IAsyncDisposable
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(100);
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<int, bool> _backends = [];
-    private readonly List<TcpClient> _open = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
-    private readonly Task _accepting;
+    private readonly TcpRelay _relay;
     private readonly Task _probing;
     private int _next;
 
@@ -27,13 +25,13 @@ public sealed class ReadinessBalancer : IAsyncDisposable
         {
             _backends[port] = false;
         }
-        _listener.Start();
-        _accepting = AcceptAsync();
+        // No backend ready: the connection is refused (closed), as a balancer with no healthy target does.
+        _relay = new TcpRelay(cancellationToken => Pick() is { } port ? TcpRelay.TryConnectAsync(port, cancellationToken) : Task.FromResult<TcpClient?>(null));
         _probing = ProbeAsync();
     }
 
     /// <summary>The RxStreams endpoint through the balancer: ws://127.0.0.1:port/rx.</summary>
-    public Uri Endpoint => new($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/rx");
+    public Uri Endpoint => new($"ws://127.0.0.1:{_relay.Port}/rx");
 
     /// <summary>Adds a backend; it gets connections once its probe says ready.</summary>
     public void Add(int port)
@@ -115,70 +113,10 @@ public sealed class ReadinessBalancer : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                _ = ServeAsync(client);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using var _ = client;
-        if (Pick() is not { } port)
-        {
-            return; // no backend ready: the connection is refused (closed), as a balancer with no healthy target does
-        }
-        using var server = new TcpClient();
-        try
-        {
-            await server.ConnectAsync(IPAddress.Loopback, port, _stop.Token);
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return;
-        }
-        lock (_open)
-        {
-            _open.Add(client);
-            _open.Add(server);
-        }
-        try
-        {
-            var up = client.GetStream().CopyToAsync(server.GetStream(), _stop.Token);
-            var down = server.GetStream().CopyToAsync(client.GetStream(), _stop.Token);
-            await Task.WhenAny(up, down);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
-        {
-        }
-        finally
-        {
-            lock (_open)
-            {
-                _open.Remove(client);
-                _open.Remove(server);
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
-        lock (_open)
-        {
-            _open.ForEach(c => c.Dispose());
-        }
-        await _accepting;
+        await _relay.DisposeAsync();
         await _probing;
         _http.Dispose();
         _stop.Dispose();
