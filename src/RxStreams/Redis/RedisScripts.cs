@@ -19,6 +19,35 @@ internal static class RedisScripts
 
         """;
 
+    // Shared Lua: appends an entry (field p, and t when a trace context is given) to a durable channel's stream, and
+    // returns its id. Trims to the max length once it is exceeded by the slack, recording the last id trimmed (Redis
+    // 7.0 does not update max-deleted-entry-id on trimming); starts a new life (epoch) when the stream did not exist.
+    // Channel appends and model writes both go through it, so a channel and a model's changes keep the same bounds.
+    private const string AppendFunction = """
+        local function append_entry(stream, meta, maxlen, slack, payload, trace)
+          local fresh = redis.call('EXISTS', stream) == 0
+          if not fresh then
+            local len = redis.call('XLEN', stream)
+            if len >= maxlen + slack then
+              local gone = redis.call('XRANGE', stream, '-', '+', 'COUNT', len - maxlen + 1)
+              redis.call('XTRIM', stream, 'MAXLEN', maxlen - 1)
+              redis.call('HSET', meta, 'trimmed', gone[#gone][1])
+            end
+          end
+          local id
+          if trace ~= '' then
+            id = redis.call('XADD', stream, '*', 'p', payload, 't', trace)
+          else
+            id = redis.call('XADD', stream, '*', 'p', payload)
+          end
+          if fresh then
+            redis.call('HSET', meta, 'epoch', id, 'trimmed', '0-0')
+          end
+          return id
+        end
+
+        """;
+
     // Shared Lua: the bounds of a durable channel, as { epoch, trimmed, first|false, last|false, length }.
     // A channel without a stream has no life yet: its epoch is past every id an earlier life had (see next_life).
     private const string InfoFunction = NextLifeFunction + """
@@ -40,26 +69,8 @@ internal static class RedisScripts
     /// once it is exceeded by the slack (recording the last id trimmed: Redis 7.0 does not update max-deleted-entry-id
     /// on trimming), starts a new life (epoch) when the stream did not exist, wakes live readers. Returns the id.
     /// </summary>
-    public static readonly RedisScript Append = new("append", ordered: true, publishes: true, text: """
-        local maxlen = tonumber(ARGV[2])
-        local fresh = redis.call('EXISTS', KEYS[1]) == 0
-        if not fresh then
-          local len = redis.call('XLEN', KEYS[1])
-          if len >= maxlen + tonumber(ARGV[3]) then
-            local gone = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', len - maxlen + 1)
-            redis.call('XTRIM', KEYS[1], 'MAXLEN', maxlen - 1)
-            redis.call('HSET', KEYS[2], 'trimmed', gone[#gone][1])
-          end
-        end
-        local id
-        if ARGV[5] ~= '' then
-          id = redis.call('XADD', KEYS[1], '*', 'p', ARGV[1], 't', ARGV[5])
-        else
-          id = redis.call('XADD', KEYS[1], '*', 'p', ARGV[1])
-        end
-        if fresh then
-          redis.call('HSET', KEYS[2], 'epoch', id, 'trimmed', '0-0')
-        end
+    public static readonly RedisScript Append = new("append", ordered: true, publishes: true, text: AppendFunction + """
+        local id = append_entry(KEYS[1], KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[1], ARGV[5])
         redis.call(publish, ARGV[4], id)
         return id
         """);
@@ -287,7 +298,7 @@ internal static class RedisScripts
     /// version with the change's id, wakes live readers, and returns { 1, version, '', id }. Otherwise changes nothing
     /// and returns { 0, version, state, id } as stored.
     /// </summary>
-    public static readonly RedisScript ModelWrite = new("model-write", publishes: true, text: """
+    public static readonly RedisScript ModelWrite = new("model-write", publishes: true, text: AppendFunction + """
         local m = redis.call('HMGET', KEYS[1], 'v', 's', 'at')
         local v = tonumber(m[1] or '0')
         if v ~= tonumber(ARGV[1]) then
@@ -296,20 +307,7 @@ internal static class RedisScripts
         if v == 0 then
           redis.call('DEL', KEYS[2], KEYS[3])
         end
-        local maxlen = tonumber(ARGV[4])
-        local fresh = redis.call('EXISTS', KEYS[2]) == 0
-        if not fresh then
-          local len = redis.call('XLEN', KEYS[2])
-          if len >= maxlen + tonumber(ARGV[5]) then
-            local gone = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', len - maxlen + 1)
-            redis.call('XTRIM', KEYS[2], 'MAXLEN', maxlen - 1)
-            redis.call('HSET', KEYS[3], 'trimmed', gone[#gone][1])
-          end
-        end
-        local id = redis.call('XADD', KEYS[2], '*', 'p', ARGV[3])
-        if fresh then
-          redis.call('HSET', KEYS[3], 'epoch', id, 'trimmed', '0-0')
-        end
+        local id = append_entry(KEYS[2], KEYS[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[3], '')
         local version = string.format('%d', v + 1)
         redis.call('HSET', KEYS[1], 'v', version, 's', ARGV[2], 'at', id)
         redis.call(publish, ARGV[6], id)
