@@ -13,7 +13,7 @@ const RELAY_DELAY = 15; // ms, one way: the relay through the server
 const KEY = "$rxPeer";
 
 /** Two ends of one call: the caller (which says hello and offers) and the host, over a fake relay. */
-function pair({ caller = {}, host = {}, rtc = fakeWebRtc() } = {}) {
+function pair({ caller = {}, host = {}, rtc = fakeWebRtc(), check } = {}) {
   const ends = {};
   for (const [name, options] of [["caller", caller], ["host", host]]) {
     const end = (ends[name] = { received: [], changes: [], relayed: 0, relayLog: [] });
@@ -29,6 +29,7 @@ function pair({ caller = {}, host = {}, rtc = fakeWebRtc() } = {}) {
       changed: (transport) => end.changes.push(transport),
       initiator: name === "caller",
       peerToPeer: { RTCPeerConnection: rtc.RTCPeerConnection, ...options },
+      check,
     });
   }
   ends.rtc = rtc;
@@ -147,5 +148,27 @@ test("drain waits for the channel's acknowledgements, so the end of a call follo
   assert.equal(drainedAt, -1, "items are still in flight");
   await until(() => drainedAt >= 0, "the drain");
   assert.equal(drainedAt, 100, "every item was delivered before the drain ran");
+  close(ends);
+});
+
+test("on the data channel an item over the relay's frame size is refused as the relay refuses it, and the stream goes on", async () => {
+  // The client's own check (payloadOf in rxstreams.js) throws frame_too_large; the link calls it for what goes on the
+  // channel, so the limit holds on both links (and whatever the channel carried could go on the relay again).
+  const checked = [];
+  const check = (value) => {
+    checked.push(value);
+    if (JSON.stringify(value).length > 100) throw Object.assign(new Error("over the maximum frame size"), { code: "frame_too_large" });
+  };
+  const ends = pair({ check });
+  ends.hello();
+  const peer = () => ends.caller.link.transport === "peer" && ends.host.link.transport === "peer";
+  await sendBothWays(ends, (n) => (peer() ? n > 50 : n > 2000));
+  assert.ok(peer(), "both ends are on the data channel");
+  assert.ok(checked.length > 0, "items on the channel are checked");
+
+  assert.throws(() => ends.caller.link.send({ text: "x".repeat(200) }), (e) => e.code === "frame_too_large");
+  assert.throws(() => ends.host.link.send({ text: "x".repeat(200) }), (e) => e.code === "frame_too_large");
+  // The refused item took no number: what follows arrives whole and in order.
+  await sendBothWays(ends, (n) => n >= 100);
   close(ends);
 });

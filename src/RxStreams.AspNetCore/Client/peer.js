@@ -47,9 +47,11 @@ const settings = (peerToPeer) => {
  * One call's link to the peer, for both directions. `relay(value)` sends an item on the relayed call; `deliver(value)`
  * hands an application item to this end's observers; `changed(transport)` is told when everything, both ways, moves
  * to the channel ("peer") or back ("relay"). Feed it every item the relay brings (`relayItem`); `send` the
- * application's items through it. The caller's end is the `initiator` (it offers).
+ * application's items through it. The caller's end is the `initiator` (it offers). `check(value)` throws for an item
+ * the relay would refuse (over the maximum frame size): the channel holds items to the relay's limits, so that what
+ * is sent there could also be sent again on the relay after a fallback.
  */
-export function createLink({ relay, deliver, changed, initiator, peerToPeer }) {
+export function createLink({ relay, deliver, changed, initiator, peerToPeer, check }) {
   const { timeout, RTC, config } = settings(peerToPeer);
   let pc = null;
   let channel = null;
@@ -246,6 +248,7 @@ export function createLink({ relay, deliver, changed, initiator, peerToPeer }) {
     },
     /** An application item to the peer: on the channel once switched, on the relay before and after. */
     send(value) {
+      if (sending === "peer") check?.(value); // on the relay, the client's own send checks it
       const number = ++sent;
       if (sending !== "peer") return relay(escape(value));
       unacked.push([number, value]);
@@ -278,7 +281,7 @@ export function createLink({ relay, deliver, changed, initiator, peerToPeer }) {
  * The caller's end (rx.connect with peerToPeer): `stream` is the client's `$connect/{name}` stream. The client calls
  * `stream.peer()` when the stream opens a call and `stream.peer(item)` for each item the relay brings.
  */
-export function caller(stream, changes, rx, { peerToPeer }, [, RxStreamsError]) {
+export function caller(stream, changes, rx, { peerToPeer }, [, RxStreamsError, payloadOf]) {
   const { next, complete } = stream; // the client's own: the relay
   let link = null;
   let completing = false;
@@ -295,6 +298,7 @@ export function caller(stream, changes, rx, { peerToPeer }, [, RxStreamsError]) 
       changed: setTransport,
       initiator: true,
       peerToPeer,
+      check: (value) => payloadOf(value, stream.route),
     });
     next({ [KEY]: "hello" });
   };
@@ -330,7 +334,7 @@ export function caller(stream, changes, rx, { peerToPeer }, [, RxStreamsError]) 
  * The host's end (rx.listen with peerToPeer): wraps `onConnection` so that each call it is given can move to a data
  * channel when its caller says hello.
  */
-export function host(onConnection, { peerToPeer }, [observe]) {
+export function host(onConnection, { peerToPeer }, [observe, , payloadOf]) {
   return (call) => {
     const input = new Set();
     const changes = new Set();
@@ -345,6 +349,7 @@ export function host(onConnection, { peerToPeer }, [observe]) {
       },
       initiator: false,
       peerToPeer,
+      check: (value) => payloadOf(value, "$connect/" + call.name),
     });
     call.subscribe({
       next: (value) => link.relayItem(value),

@@ -728,7 +728,7 @@ export function connect(url, options = {}) {
     }
   };
 
-  const kit = [observe, RxStreamsError]; // what peer.js uses of the client
+  const kit = [observe, RxStreamsError, payloadOf]; // what peer.js uses of the client
   const peer = () => import("./peer.js");
 
   const abortError = (signal, route) => {
