@@ -1,4 +1,6 @@
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using System.Reactive.Subjects;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using RxStreams.Backplanes;
@@ -113,12 +115,45 @@ internal sealed class StreamModel<TState> : IStreamModel<TState>
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(edits);
         ArgumentNullException.ThrowIfNull(apply);
-        // Edits are applied one at a time, in the order the pipeline gives them; the answers go to this client only.
-        var answers = edits
-            .Select(edit => Observable.FromAsync(ct => ApplyAsync(edit, apply, ct)))
-            .Concat();
-        return new ModelStream<TState>(Feed(context.ResumeOffset).Select(static e => new ModelStreamItem(e.Payload, e.Offset)).Merge(answers));
+        return new ModelStream<TState>(Feed(context.ResumeOffset).Select(static e => new ModelStreamItem(e.Payload, e.Offset)).Merge(Answers(edits, apply)));
     }
+
+    /// <summary>
+    /// The answers to one client's edits. Edits are applied one at a time, in the order the pipeline gives them, on the
+    /// thread pool (a slow <c>apply</c> does not hold up the connection that delivered the edit). At most
+    /// <see cref="MaxWaitingEdits"/> are pending, the one being applied included; one more is refused with
+    /// <c>rate_limited</c> at once, so what a client sends faster than the backplane takes it is bounded (the
+    /// connection's rate limit counts frames, not how long their work takes).
+    /// </summary>
+    private IObservable<ModelStreamItem> Answers<TEdit>(IObservable<ModelEdit<TEdit>> edits, Func<TState, TEdit, TState> apply)
+        => Observable.Create<ModelStreamItem>(observer =>
+        {
+            var waiting = 0;
+            var safe = System.Reactive.Observer.Synchronize(observer);
+            var admitted = new Subject<ModelEdit<TEdit>>();
+            var applied = admitted
+                .Select(edit => Observable.FromAsync(ct => Task.Run(() => ApplyAsync(edit, apply, ct), ct)).Finally(() => Interlocked.Decrement(ref waiting)))
+                .Concat()
+                .Subscribe(safe);
+            var received = edits.Subscribe(
+                edit =>
+                {
+                    if (Interlocked.Increment(ref waiting) <= MaxWaitingEdits)
+                    {
+                        admitted.OnNext(edit);
+                        return;
+                    }
+                    Interlocked.Decrement(ref waiting);
+                    safe.OnNext(new ModelStreamItem(ModelWire.Refused(edit.Id, StreamErrorCodes.RateLimited,
+                        $"More than {MaxWaitingEdits} edits are waiting to be applied; send the next one after an answer."), null));
+                },
+                admitted.OnError,
+                admitted.OnCompleted);
+            return new CompositeDisposable(received, applied, admitted);
+        });
+
+    /// <summary>How many of one client's edits may be pending on its model stream (the one being applied included).</summary>
+    internal const int MaxWaitingEdits = 64;
 
     private async Task<ModelStreamItem> ApplyAsync<TEdit>(ModelEdit<TEdit> edit, Func<TState, TEdit, TState> apply, CancellationToken cancellationToken)
     {

@@ -236,6 +236,44 @@ public abstract class ModelContractTests : IAsyncLifetime
         Assert.Equal("ok", now.State.Topic);
     }
 
+    [Fact]
+    public async Task Edits_a_client_sends_faster_than_they_are_applied_wait_up_to_a_bound_and_then_are_refused_at_once()
+    {
+        var (a, _) = await TwoAsync();
+        var model = a.Model(NewName(), Options());
+        var edits = new Subject<ModelEdit<string>>();
+        using var release = new ManualResetEventSlim();
+        var applying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var items = Items.Of(model.Serve(new StreamContext(), edits, (board, topic) =>
+        {
+            if (topic == "first")
+            {
+                // The first edit holds the model stream's turn until the test lets it go.
+                applying.TrySetResult();
+                release.Wait(TimeSpan.FromSeconds(60));
+            }
+            return board with { Topic = topic };
+        }));
+        await items.WaitForAsync(1);
+
+        edits.OnNext(new ModelEdit<string>(1, "first"));
+        await Wait.ForAsync(applying.Task, "the first edit is being applied");
+        const int pendingAllowed = 64;
+        for (var id = 2; id <= pendingAllowed + 1; id++)
+        {
+            edits.OnNext(new ModelEdit<string>(id, "t" + id));
+        }
+        // The first is being applied and 63 wait: the 65th is refused at once, while the first still holds.
+        var refused = $$"""{"w":{{pendingAllowed + 1}},"code":"rate_limited",""";
+        await items.WaitUntilAsync(i => i.Json.StartsWith(refused, StringComparison.Ordinal));
+        Assert.DoesNotContain(items.All, i => i.Json.StartsWith("""{"w":1,""", StringComparison.Ordinal));
+
+        release.Set();
+        await items.WaitUntilAsync(i => i.Json == $$"""{"w":{{pendingAllowed}},"v":{{pendingAllowed}}}""");
+        Assert.Single(items.All, i => i.Json.Contains("rate_limited", StringComparison.Ordinal));
+        Assert.Equal(pendingAllowed, (await model.GetAsync()).Version);
+    }
+
     private async Task<(StreamHub A, StreamHub B)> TwoAsync()
     {
         var nodes = await NodesAsync(2);
