@@ -26,9 +26,10 @@ public sealed class LifecycleTests
         await using var host = await KestrelHost.StartAsync(o =>
         {
             // Short enough for a quick test, long enough that a loaded 2-core machine still pings in time (the
-            // client takes twice the interval without a frame for a dead server).
-            o.KeepAliveInterval = TimeSpan.FromMilliseconds(400);
-            o.ClientTimeout = TimeSpan.FromMilliseconds(1200);
+            // client takes twice the interval without a frame for a dead server). 1.2 s was not: with the test
+            // projects running side by side, a stall of the ponging client's process once passed it in CI.
+            o.KeepAliveInterval = TimeSpan.FromMilliseconds(500);
+            o.ClientTimeout = TimeSpan.FromSeconds(2.5);
         });
         await using var silent = await RawClient.ConnectAsync(host.Endpoint);
         var error = await silent.ReceiveUntilAsync(f => f.Type == FrameType.Error);
@@ -42,7 +43,7 @@ public sealed class LifecycleTests
         using var _ = client.State.Subscribe(s => drops += s == ConnectionState.Reconnecting ? 1 : 0);
         await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
         {
-            await Task.Delay(300 * i);
+            await Task.Delay(600 * i); // 5.4 s in all: more than twice the timeout
             Assert.Equal(3, await client.InvokeAsync<AddRequest, int>("math/add", new AddRequest(1, 2)));
         }));
         Assert.Equal(0, drops);
